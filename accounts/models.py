@@ -1,0 +1,139 @@
+import hashlib
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    """A person. What they may do comes from their memberships, not from flags on the user."""
+
+    preferred_language = models.CharField(
+        _("preferred language"), max_length=10, blank=True, default=""
+    )
+
+    def membership_of(self, organization):
+        return self.memberships.filter(organization=organization).first()
+
+
+class Organization(models.Model):
+    class Kind(models.TextChoices):
+        VENDOR = "vendor", _("Solution provider")
+        ENTERPRISE = "enterprise", _("Enterprise")
+        OPERATOR = "operator", _("Operator")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    name_zh = models.CharField(_("Chinese name"), max_length=200, blank=True, default="")
+    region = models.CharField(_("region"), max_length=8, blank=True, default="")
+    website = models.URLField(_("website"), blank=True, default="")
+    description = models.TextField(_("description"), blank=True, default="")
+    credit_code = models.CharField(
+        _("unified social credit code"), max_length=18, blank=True, default=""
+    )
+    external_ref = models.CharField(
+        _("external reference"), max_length=100, blank=True, null=True, default=None
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "external_ref"], name="organization_unique_external_ref_per_kind"
+            ),
+        ]
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self):
+        if self.name_zh and (get_language() or "").startswith("zh"):
+            return self.name_zh
+        return self.name or self.name_zh
+
+    @property
+    def is_vendor(self):
+        return self.kind == self.Kind.VENDOR
+
+    @property
+    def is_enterprise(self):
+        return self.kind == self.Kind.ENTERPRISE
+
+    @property
+    def is_operator(self):
+        return self.kind == self.Kind.OPERATOR
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        OWNER = "owner", _("Owner")
+        ADMIN = "admin", _("Admin")
+        MEMBER = "member", _("Member")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.MEMBER)
+    # Only meaningful in an operator organisation: this person works the review queue.
+    is_reviewer = models.BooleanField(_("reviewer"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organization"], name="membership_unique_user_org"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} @ {self.organization} ({self.role})"
+
+    @property
+    def is_admin(self):
+        return self.role in {self.Role.OWNER, self.Role.ADMIN}
+
+
+class APIKey(models.Model):
+    """A partner's key. Only a hash is stored; the prefix lets people tell keys apart."""
+
+    PREFIX_LENGTH = 8
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="api_keys"
+    )
+    created_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(max_length=PREFIX_LENGTH, unique=True)
+    hashed_key = models.CharField(max_length=64, unique=True)
+    scopes = models.JSONField(default=list, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("API key")
+
+    def __str__(self):
+        return f"{self.prefix}… ({self.name})"
+
+    @staticmethod
+    def hash(raw_key):
+        return hashlib.sha256(raw_key.encode()).hexdigest()
+
+    @property
+    def is_active(self):
+        now = timezone.now()
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+    def has_scope(self, scope):
+        return scope in self.scopes

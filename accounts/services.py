@@ -1,0 +1,74 @@
+"""Writes about people, organisations and API keys."""
+
+import secrets
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from .models import APIKey, Membership, Organization, User
+
+API_KEY_SCOPES = {
+    "catalog:read": "Read the catalog and taxonomy",
+    "solutions:write": "Create and edit the organisation's solutions",
+    "needs:write": "Post and edit the organisation's needs",
+    "quotes:write": "Send quote requests and answer them",
+    "reviews:write": "Decide reviews (operator organisations only)",
+}
+
+
+@transaction.atomic
+def create_organization(*, owner, kind, name, **fields):
+    organization = Organization.objects.create(kind=kind, name=name, **fields)
+    Membership.objects.create(user=owner, organization=organization, role=Membership.Role.OWNER)
+    return organization
+
+
+@transaction.atomic
+def add_member(*, organization, user, role=Membership.Role.MEMBER, is_reviewer=False):
+    if is_reviewer and organization.kind != Organization.Kind.OPERATOR:
+        raise ValueError("Only operator staff can be reviewers.")
+    membership, _ = Membership.objects.update_or_create(
+        user=user, organization=organization, defaults={"role": role, "is_reviewer": is_reviewer}
+    )
+    return membership
+
+
+def _require_org_admin(actor, organization):
+    membership = Membership.objects.filter(user=actor, organization=organization).first()
+    if not (actor.is_superuser or (membership and membership.is_admin)):
+        raise PermissionDenied("Only an organisation owner or admin may manage its API keys.")
+
+
+@transaction.atomic
+def create_api_key(*, actor, organization, name, scopes, expires_at=None):
+    """Make a key and return (APIKey, raw key). The raw key is shown once and never stored."""
+    _require_org_admin(actor, organization)
+    unknown = sorted(set(scopes) - set(API_KEY_SCOPES))
+    if unknown:
+        raise ValueError(f"Unknown scopes: {', '.join(unknown)}")
+    prefix = secrets.token_hex(APIKey.PREFIX_LENGTH // 2)
+    raw_key = f"{prefix}.{secrets.token_urlsafe(32)}"
+    key = APIKey.objects.create(
+        organization=organization,
+        created_by=actor,
+        name=name,
+        prefix=prefix,
+        hashed_key=APIKey.hash(raw_key),
+        scopes=sorted(set(scopes)),
+        expires_at=expires_at,
+    )
+    return key, raw_key
+
+
+@transaction.atomic
+def revoke_api_key(*, actor, key):
+    _require_org_admin(actor, key.organization)
+    if key.revoked_at is None:
+        key.revoked_at = timezone.now()
+        key.save(update_fields=["revoked_at"])
+    return key
+
+
+def create_user(*, username, password, email="", **fields):
+    return User.objects.create_user(username=username, password=password, email=email, **fields)

@@ -1,0 +1,117 @@
+from django.contrib import admin
+
+from .models import (
+    CaseStudy,
+    CaseStudyOutcome,
+    CheckResult,
+    FactoryTier,
+    Industry,
+    LifecycleStage,
+    MaturityLevel,
+    PlanTarget,
+    Region,
+    ReviewEvent,
+    Scenario,
+    ScenarioLink,
+    Solution,
+    TaxonomyRelease,
+    Technology,
+)
+
+
+@admin.register(LifecycleStage, ScenarioLink, Industry, Technology, Region, FactoryTier)
+class CodedTaxonomyAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_en", "name_zh"]
+    search_fields = ["code", "name_en", "name_zh"]
+
+
+@admin.register(Scenario)
+class ScenarioAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_en", "name_zh", "link", "stage"]
+    list_filter = ["stage", "link"]
+    search_fields = ["code", "name_en", "name_zh"]
+
+
+@admin.register(MaturityLevel)
+class MaturityLevelAdmin(admin.ModelAdmin):
+    list_display = ["level", "name_en", "name_zh"]
+
+
+@admin.register(PlanTarget)
+class PlanTargetAdmin(admin.ModelAdmin):
+    list_display = ["code", "year", "value", "name_en"]
+    list_filter = ["year"]
+
+
+@admin.register(TaxonomyRelease)
+class TaxonomyReleaseAdmin(admin.ModelAdmin):
+    list_display = ["version", "loaded_at"]
+    readonly_fields = ["version", "sources", "maturity_model", "loaded_at"]
+
+
+class CaseStudyOutcomeInline(admin.TabularInline):
+    model = CaseStudyOutcome
+    extra = 0
+
+
+@admin.register(CaseStudy)
+class CaseStudyAdmin(admin.ModelAdmin):
+    list_display = ["client", "solution", "industry", "region", "year"]
+    search_fields = ["client", "solution__title_en", "solution__title_zh"]
+    autocomplete_fields = ["solution"]
+    inlines = [CaseStudyOutcomeInline]
+
+
+class CaseStudyInline(admin.StackedInline):
+    model = CaseStudy
+    extra = 0
+    show_change_link = True
+
+
+class ReviewEventInline(admin.TabularInline):
+    model = ReviewEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ["actor", "from_status", "to_status", "reason_codes", "comment",
+                       "created_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class CheckResultInline(admin.TabularInline):
+    model = CheckResult
+    extra = 0
+    can_delete = False
+    readonly_fields = ["submission", "code", "passed", "score", "details", "created_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Solution)
+class SolutionAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "vendor", "status", "reviewer", "submitted_at", "published_at"]
+    list_filter = ["status", "deployment", "scenarios__stage", "scenarios"]
+    search_fields = ["title_en", "title_zh", "external_ref", "vendor__name"]
+    autocomplete_fields = ["vendor", "reviewer"]
+    filter_horizontal = ["scenarios", "stages", "industries", "technologies", "regions"]
+    # Status changes go through the workflow (with its audit trail), never a bare edit.
+    readonly_fields = ["status", "submitted_at", "published_at", "created_at", "updated_at"]
+    inlines = [CaseStudyInline, CheckResultInline, ReviewEventInline]
+
+
+@admin.register(ReviewEvent)
+class ReviewEventAdmin(admin.ModelAdmin):
+    list_display = ["solution", "from_status", "to_status", "actor", "created_at"]
+    list_filter = ["to_status"]
+    readonly_fields = [f.name for f in ReviewEvent._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

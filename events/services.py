@@ -1,0 +1,93 @@
+"""Writing events into the outbox and delivering them to their consumers."""
+
+import logging
+
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Notification, OutboxEvent
+from .registry import consumers_for
+
+logger = logging.getLogger(__name__)
+
+
+def emit(topic, instance, **payload):
+    """Record that `topic` happened to `instance`, inside the caller's transaction.
+
+    Call it last in a service's atomic block. The dispatcher is scheduled on commit; if the
+    transaction rolls back, the event and the schedule vanish with it."""
+    event = OutboxEvent.objects.create(
+        topic=topic,
+        aggregate_type=instance._meta.label_lower,
+        aggregate_id=str(instance.pk),
+        payload={"id": instance.pk, **payload},
+    )
+    transaction.on_commit(_schedule_dispatch)
+    return event
+
+
+def _schedule_dispatch():
+    from .tasks import dispatch_outbox
+
+    try:
+        dispatch_outbox.delay()
+    except Exception:  # a broker outage delays events; the beat sweep delivers them later
+        logger.warning("outbox dispatch could not be scheduled; the sweep will deliver it")
+
+
+def dispatch_pending(limit=500):
+    """Deliver pending events oldest first. Returns how many were delivered."""
+    delivered = 0
+    pending = list(
+        OutboxEvent.objects.filter(dispatched_at=None).order_by("id").values_list("id", flat=True)[
+            :limit
+        ]
+    )
+    for event_id in pending:
+        if dispatch_event(event_id):
+            delivered += 1
+    return delivered
+
+
+def dispatch_event(event_id):
+    """Deliver one event to its consumers, at most once at a time (row lock on PostgreSQL)."""
+    with transaction.atomic():
+        event = (
+            OutboxEvent.objects.select_for_update(skip_locked=True)
+            .filter(pk=event_id, dispatched_at=None)
+            .first()
+        )
+        if event is None:
+            return False
+        try:
+            with transaction.atomic():
+                for consumer in consumers_for(event.topic):
+                    consumer(event)
+        except Exception as exc:
+            logger.exception("outbox consumer failed for %s", event)
+            event.attempts += 1
+            event.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            event.save(update_fields=["attempts", "last_error"])
+            return False
+        event.attempts += 1
+        event.dispatched_at = timezone.now()
+        event.last_error = ""
+        event.save(update_fields=["attempts", "dispatched_at", "last_error"])
+        return True
+
+
+def notify(recipients, *, event, title, body="", link=""):
+    """Put a notification in each recipient's inbox, once per event."""
+    for user in recipients:
+        Notification.objects.get_or_create(
+            event=event,
+            recipient=user,
+            defaults={"topic": event.topic, "title": title[:255], "body": body, "link": link},
+        )
+
+
+def mark_read(user, notification_ids=None):
+    qs = Notification.objects.filter(recipient=user, read_at=None)
+    if notification_ids is not None:
+        qs = qs.filter(pk__in=notification_ids)
+    return qs.update(read_at=timezone.now())

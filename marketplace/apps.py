@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class MarketplaceConfig(AppConfig):
+    """Owns the demand side: enterprise profiles, posted Needs and their ranked Matches,
+    QuoteRequests to vendors and their Quotes; also the catalog import, which brings in
+    vendors, enterprises, solutions and needs together."""
+
+    name = "marketplace"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import consumers
+
+        consumers.register()

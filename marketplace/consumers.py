@@ -1,0 +1,5 @@
+"""Marketplace reactions to events from other apps."""
+
+
+def register():
+    return None

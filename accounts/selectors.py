@@ -36,7 +36,9 @@ def is_reviewer(user):
 def is_operator(user):
     return user.is_authenticated and (
         user.is_superuser
-        or Membership.objects.filter(user=user, organization__kind=Organization.Kind.OPERATOR).exists()
+        or Membership.objects.filter(
+            user=user, organization__kind=Organization.Kind.OPERATOR
+        ).exists()
     )
 
 

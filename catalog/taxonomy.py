@@ -14,8 +14,8 @@ from .models import (
     Region,
     Scenario,
     ScenarioLink,
-    Technology,
     TaxonomyRelease,
+    Technology,
 )
 
 TAXONOMY_FILE = Path(__file__).resolve().parent / "data" / "taxonomy.json"

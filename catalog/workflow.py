@@ -119,3 +119,26 @@ def transition(solution, to_status, actor, *, comment="", reason_codes=()):
         )
     solution.refresh_from_db()
     return solution
+
+
+def record_import(solution, actor, *, to_status=S.PUBLISHED):
+    """Imported published listings skip review: recorded as imported by the operator."""
+    with transaction.atomic():
+        from_status = solution.status
+        if from_status == to_status:
+            return solution
+        solution.status = to_status
+        if to_status == S.PUBLISHED and solution.published_at is None:
+            solution.published_at = timezone.now()
+        solution.save(update_fields=["status", "published_at", "updated_at"])
+        ReviewEvent.objects.create(
+            solution=solution,
+            actor=actor,
+            from_status=from_status,
+            to_status=to_status,
+            reason_codes=["imported"],
+            comment="Imported from a catalog file.",
+        )
+        emit(f"solution.{to_status}", solution, vendor_id=solution.vendor_id,
+             from_status=from_status, actor_id=getattr(actor, "pk", None))
+    return solution

@@ -1,10 +1,28 @@
+from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
 from .views import healthz
+
+api_v1 = [
+    path("", include("accounts.api.urls")),
+    path("", include("catalog.api.urls")),
+    path("", include("search.api.urls")),
+    path("", include("marketplace.api.urls")),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+]
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
-]
+    path("api/v1/", include(api_v1)),
+    path("", include("accounts.urls")),
+    path("", include("catalog.urls")),
+    path("", include("search.urls")),
+    path("", include("marketplace.urls")),
+] + static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

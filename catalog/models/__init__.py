@@ -9,8 +9,8 @@ from .taxonomy import (
     Region,
     Scenario,
     ScenarioLink,
-    Technology,
     TaxonomyRelease,
+    Technology,
     in_reader_language,
 )
 

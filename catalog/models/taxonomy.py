@@ -19,12 +19,12 @@ class BilingualNamed(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self):
+        return self.name
+
     @property
     def name(self):
         return in_reader_language(self.name_en, self.name_zh)
-
-    def __str__(self):
-        return self.name
 
 
 class TaxonomyRelease(models.Model):

@@ -8,3 +8,8 @@ class CatalogConfig(AppConfig):
 
     name = "catalog"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import consumers
+
+        consumers.register()

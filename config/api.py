@@ -11,6 +11,8 @@ from rest_framework.views import exception_handler
 
 from catalog.workflow import TransitionNotAllowed
 
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+
 
 class Pagination(PageNumberPagination):
     page_size_query_param = "page_size"
@@ -29,7 +31,8 @@ def problem_exception_handler(exc, context):
     """Every 4xx/5xx as problem details: type, title, status, detail and per-field errors."""
     if isinstance(exc, TransitionNotAllowed):
         return Response(
-            {
+            content_type=PROBLEM_CONTENT_TYPE,
+            data={
                 "type": "about:blank#transition-not-allowed",
                 "title": "Transition not allowed",
                 "status": status.HTTP_409_CONFLICT,
@@ -66,5 +69,5 @@ def problem_exception_handler(exc, context):
         body["detail"] = str(getattr(exc, "detail", exc))
     body["title"] = str(body["title"])
     response.data = body
-    response["Content-Type"] = "application/problem+json"
+    response.content_type = PROBLEM_CONTENT_TYPE
     return response

@@ -1,5 +1,62 @@
+"""Project-level endpoints that belong to no single app."""
+
+import logging
+
+from django.conf import settings
+from django.db import connection
 from django.http import JsonResponse
+from django.views.decorators.cache import never_cache
+
+logger = logging.getLogger(__name__)
 
 
+def _check_database():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+
+
+def _check_broker():
+    import redis
+
+    client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2)
+    try:
+        client.ping()
+    finally:
+        client.close()
+
+
+def _check_search():
+    from search.backends import get_backend
+
+    if not get_backend().ping():
+        raise ConnectionError("search backend did not answer")
+
+
+def component_checks():
+    """The components this deployment is configured to use, with how to check each."""
+    checks = {"database": _check_database, "search": _check_search}
+    if settings.REDIS_URL:
+        checks["broker"] = _check_broker
+    return checks
+
+
+@never_cache
 def healthz(request):
-    return JsonResponse({"status": "ok"})
+    """200 when every configured component answers, 503 otherwise, with each one's state."""
+    report = {}
+    for name, check in component_checks().items():
+        try:
+            check()
+        except Exception as exc:
+            logger.warning("healthz: %s failing: %s", name, exc)
+            report[name] = {"status": "failing", "error": f"{type(exc).__name__}: {exc}"[:300]}
+        else:
+            report[name] = {"status": "ok"}
+    if not settings.REDIS_URL:
+        report["broker"] = {"status": "not configured", "detail": "tasks run in-process"}
+    healthy = all(item["status"] != "failing" for item in report.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "failing", "components": report},
+        status=200 if healthy else 503,
+    )

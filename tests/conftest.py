@@ -85,3 +85,27 @@ def api_as():
 @pytest.fixture
 def user(db):
     return UserFactory()
+
+
+@pytest.fixture(autouse=True)
+def tasks_in_process(settings):
+    """Tasks run in-process unless a test asks for the real worker (see test_pipeline_worker).
+
+    CI sets REDIS_URL for the whole run; only the worker tests send tasks through it."""
+    from config.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def on_commit(django_capture_on_commit_callbacks):
+    """`with on_commit(): ...` runs what the block schedules after commit (tasks, dispatch),
+    as a real commit would; the test transaction itself still rolls back."""
+
+    def run():
+        return django_capture_on_commit_callbacks(execute=True)
+
+    return run

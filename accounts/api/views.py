@@ -1,0 +1,66 @@
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, permissions, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts import services
+from accounts.models import APIKey, Membership, Organization
+
+from .serializers import APIKeySerializer, MeSerializer, NewAPIKeySerializer, OrganizationSerializer
+
+
+class MeView(APIView):
+    permission_classes = [permissions.IsAuthenticated]
+
+    @extend_schema(responses=MeSerializer)
+    def get(self, request):
+        user = type(request.user).objects.prefetch_related("memberships__organization").get(
+            pk=request.user.pk
+        )
+        return Response(MeSerializer(user).data)
+
+
+class OrganizationViewSet(viewsets.ReadOnlyModelViewSet):
+    """Solution providers are public; other organisations are seen by their members."""
+
+    serializer_class = OrganizationSerializer
+    permission_classes = [permissions.AllowAny]
+    filterset_fields = ["kind", "region"]
+    required_scopes = {"read": "catalog:read"}
+
+    def get_queryset(self):
+        user = self.request.user
+        public = Organization.objects.filter(kind=Organization.Kind.VENDOR)
+        if user.is_authenticated:
+            public = public | Organization.objects.filter(memberships__user=user)
+        return public.distinct().order_by("name")
+
+
+class APIKeyViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    """Keys of the organisations you administer. The raw key is returned once, on creation."""
+
+    serializer_class = APIKeySerializer
+    permission_classes = [permissions.IsAuthenticated]
+    pagination_class = None
+
+    def get_queryset(self):
+        admin_orgs = Membership.objects.filter(
+            user=self.request.user, role__in=[Membership.Role.OWNER, Membership.Role.ADMIN]
+        ).values("organization_id")
+        return APIKey.objects.filter(organization_id__in=admin_orgs)
+
+    @extend_schema(request=APIKeySerializer, responses={201: NewAPIKeySerializer})
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        key, raw_key = services.create_api_key(actor=request.user, **serializer.validated_data)
+        data = NewAPIKeySerializer(key).data
+        data["key"] = raw_key
+        return Response(data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={200: APIKeySerializer})
+    @action(detail=True, methods=["post"])
+    def revoke(self, request, pk=None):
+        key = services.revoke_api_key(actor=request.user, key=self.get_object())
+        return Response(APIKeySerializer(key).data)

@@ -1,0 +1,17 @@
+import django_filters
+
+from catalog.models import Solution, SolutionStatus
+
+
+class SolutionFilter(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=SolutionStatus.choices)
+    vendor = django_filters.NumberFilter(field_name="vendor_id")
+    scenario = django_filters.CharFilter(field_name="scenarios__code")
+    stage = django_filters.CharFilter(field_name="scenarios__stage__code")
+    industry = django_filters.CharFilter(field_name="industries__code")
+    region = django_filters.CharFilter(field_name="regions__code")
+    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+
+    class Meta:
+        model = Solution
+        fields = ["status", "vendor", "scenario", "stage", "industry", "region", "deployment"]

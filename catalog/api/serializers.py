@@ -1,0 +1,203 @@
+from rest_framework import serializers
+
+from accounts.models import Organization
+from catalog.models import (
+    CaseStudy,
+    CaseStudyOutcome,
+    FactoryTier,
+    Industry,
+    LifecycleStage,
+    MaturityLevel,
+    PlanTarget,
+    Region,
+    ReviewEvent,
+    Scenario,
+    ScenarioLink,
+    Solution,
+    Technology,
+)
+
+
+class CodeNameSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name_en = serializers.CharField()
+    name_zh = serializers.CharField()
+    name = serializers.CharField(help_text="In the reader's language, falling back to the other.")
+
+
+class StageSerializer(CodeNameSerializer):
+    pass
+
+
+class LinkSerializer(CodeNameSerializer):
+    stage = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+
+class ScenarioSerializer(CodeNameSerializer):
+    edition = serializers.CharField()
+    link = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    stage = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    description_en = serializers.CharField()
+    description_zh = serializers.CharField()
+    keywords_en = serializers.ListField(child=serializers.CharField())
+    keywords_zh = serializers.ListField(child=serializers.CharField())
+
+
+class IndustrySerializer(CodeNameSerializer):
+    gb4754 = serializers.ListField(child=serializers.CharField())
+
+
+class MaturityLevelSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = MaturityLevel
+        fields = ["level", "name_en", "name_zh", "summary_en", "summary_zh"]
+
+
+class FactoryTierSerializer(CodeNameSerializer):
+    min_maturity_level = serializers.IntegerField(allow_null=True)
+
+
+class PlanTargetSerializer(CodeNameSerializer):
+    year = serializers.IntegerField()
+    value = serializers.DecimalField(max_digits=12, decimal_places=4)
+
+
+TAXONOMY = {
+    # url name: (model, serializer)
+    "stages": (LifecycleStage, StageSerializer),
+    "links": (ScenarioLink, LinkSerializer),
+    "scenarios": (Scenario, ScenarioSerializer),
+    "industries": (Industry, IndustrySerializer),
+    "technologies": (Technology, CodeNameSerializer),
+    "regions": (Region, CodeNameSerializer),
+    "maturity-levels": (MaturityLevel, MaturityLevelSerializer),
+    "factory-tiers": (FactoryTier, FactoryTierSerializer),
+    "plan-targets": (PlanTarget, PlanTargetSerializer),
+}
+
+
+class OutcomeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CaseStudyOutcome
+        fields = ["metric", "unit", "before", "after"]
+
+    def validate(self, attrs):
+        if attrs["before"] == attrs["after"]:
+            raise serializers.ValidationError({"after": "An outcome must differ from 'before'."})
+        return attrs
+
+
+class CaseStudySerializer(serializers.ModelSerializer):
+    industry = serializers.SlugRelatedField(
+        slug_field="code", queryset=Industry.objects.all(), required=False, allow_null=True
+    )
+    region = serializers.SlugRelatedField(
+        slug_field="code", queryset=Region.objects.all(), required=False, allow_null=True
+    )
+    outcomes = OutcomeSerializer(many=True, required=False)
+
+    class Meta:
+        model = CaseStudy
+        fields = ["client", "industry", "region", "year", "summary", "outcomes"]
+
+
+class VendorRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Organization
+        fields = ["id", "name", "name_zh", "region", "external_ref"]
+
+
+class SolutionSerializer(serializers.ModelSerializer):
+    """The shape partners and pages read. Taxonomy is given by code."""
+
+    vendor = VendorRefSerializer(read_only=True)
+    vendor_id = serializers.PrimaryKeyRelatedField(
+        source="vendor",
+        queryset=Organization.objects.filter(kind=Organization.Kind.VENDOR),
+        write_only=True,
+        required=False,
+        help_text="Which of your vendor organisations publishes it (default: your first).",
+    )
+    title = serializers.CharField(read_only=True)
+    summary = serializers.CharField(read_only=True)
+    description_html = serializers.CharField(read_only=True)
+    scenarios = serializers.SlugRelatedField(
+        slug_field="code", many=True, queryset=Scenario.objects.all(), required=False
+    )
+    stages = serializers.SlugRelatedField(
+        slug_field="code", many=True, queryset=LifecycleStage.objects.all(), required=False,
+        help_text="Explicit stages; all_stages adds those implied by the scenarios.",
+    )
+    all_stages = serializers.SerializerMethodField()
+    industries = serializers.SlugRelatedField(
+        slug_field="code", many=True, queryset=Industry.objects.all(), required=False
+    )
+    technologies = serializers.SlugRelatedField(
+        slug_field="code", many=True, queryset=Technology.objects.all(), required=False
+    )
+    regions = serializers.SlugRelatedField(
+        slug_field="code", many=True, queryset=Region.objects.all(), required=False
+    )
+    case_studies = CaseStudySerializer(many=True, required=False)
+
+    class Meta:
+        model = Solution
+        fields = [
+            "id", "external_ref", "vendor", "vendor_id", "language",
+            "title", "title_en", "title_zh", "summary", "summary_en", "summary_zh",
+            "description_en", "description_zh", "description_html",
+            "scenarios", "stages", "all_stages", "industries", "technologies", "regions",
+            "maturity_from", "maturity_to", "deployment", "price_min_cny", "price_max_cny",
+            "delivery_weeks", "status", "case_studies",
+            "created_at", "updated_at", "submitted_at", "published_at",
+        ]
+        read_only_fields = ["external_ref", "status", "created_at", "updated_at",
+                            "submitted_at", "published_at"]
+
+    def get_all_stages(self, solution) -> list[str]:
+        # From prefetched rows only: a list of solutions costs no query per item.
+        stages = {scenario.stage for scenario in solution.scenarios.all()}
+        stages |= set(solution.stages.all())
+        return [stage.code for stage in sorted(stages, key=lambda stage: stage.position)]
+
+    def validate(self, attrs):
+        low = attrs.get("maturity_from", getattr(self.instance, "maturity_from", 1))
+        high = attrs.get("maturity_to", getattr(self.instance, "maturity_to", 5))
+        if low > high:
+            raise serializers.ValidationError(
+                {"maturity_to": "Must not be below maturity_from."}
+            )
+        pmin = attrs.get("price_min_cny", getattr(self.instance, "price_min_cny", None))
+        pmax = attrs.get("price_max_cny", getattr(self.instance, "price_max_cny", None))
+        if pmin is not None and pmax is not None and pmin > pmax:
+            raise serializers.ValidationError(
+                {"price_max_cny": "Must not be below price_min_cny."}
+            )
+        return attrs
+
+
+class ReviewEventSerializer(serializers.ModelSerializer):
+    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = ReviewEvent
+        fields = ["id", "actor", "from_status", "to_status", "reason_codes", "comment",
+                  "created_at"]
+
+
+class DecisionSerializer(serializers.Serializer):
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    reason_codes = serializers.ListField(
+        child=serializers.CharField(max_length=50), required=False, default=list
+    )
+
+
+class ProblemSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    field = serializers.CharField()
+    message = serializers.CharField()
+
+
+class ValidationReportSerializer(serializers.Serializer):
+    valid = serializers.BooleanField()
+    problems = ProblemSerializer(many=True)

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class CatalogConfig(AppConfig):
@@ -11,5 +12,9 @@ class CatalogConfig(AppConfig):
 
     def ready(self):
         from . import consumers
+        from .taxonomy import load_taxonomy_if_missing
 
         consumers.register()
+        # The taxonomy is product data: a migrated (or flushed) database always has it.
+        post_migrate.connect(load_taxonomy_if_missing, sender=self,
+                             dispatch_uid="catalog.load_taxonomy")

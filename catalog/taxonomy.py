@@ -95,3 +95,15 @@ def load_taxonomy(path=TAXONOMY_FILE):
         "factory_tiers": len(data["factory_tiers"]),
         "plan_targets": len(data["plan_targets"]),
     }
+
+
+def load_taxonomy_if_missing(using="default", **kwargs):
+    """post_migrate handler: load the shipped taxonomy when its version is not in the database
+    (a new database, or one a test has just flushed). `load_taxonomy` refreshes it on demand."""
+    from django.db import connections
+
+    if TaxonomyRelease._meta.db_table not in connections[using].introspection.table_names():
+        return
+    version = json.loads(TAXONOMY_FILE.read_text(encoding="utf-8"))["version"]
+    if not TaxonomyRelease.objects.using(using).filter(version=version).exists():
+        load_taxonomy()

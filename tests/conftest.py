@@ -12,15 +12,6 @@ from .factories import (
 )
 
 
-@pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
-    """The taxonomy is product data: load it once into the test database."""
-    from catalog.taxonomy import load_taxonomy
-
-    with django_db_blocker.unblock():
-        load_taxonomy()
-
-
 def _member(organization, **kwargs):
     return MembershipFactory(organization=organization, **kwargs).user
 

@@ -1,0 +1,103 @@
+"""The transactional outbox: written with the change, delivered after commit, never lost."""
+
+import pytest
+from django.db import transaction
+
+from accounts.models import Organization
+from events import registry, services
+from events.models import Notification, OutboxEvent
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def received():
+    """A consumer for the test topic that records what it got."""
+    seen = []
+
+    def consumer(event):
+        seen.append(event.pk)
+
+    registry.subscribe("test.happened", consumer)
+    yield seen
+    registry._consumers["test.happened"].remove(consumer)
+
+
+def make_org():
+    return Organization.objects.create(kind="vendor", name="Outbox Test Vendor")
+
+
+def test_event_is_delivered_after_commit(received):
+    with transaction.atomic():
+        event = services.emit("test.happened", make_org())
+        assert received == []  # nothing leaves before the commit
+    assert received == [event.pk]
+    event.refresh_from_db()
+    assert event.dispatched_at is not None and event.attempts == 1
+
+
+def test_event_written_in_a_rolled_back_transaction_is_never_delivered(received):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.emit("test.happened", make_org())
+        raise RuntimeError("the change fails after the event was written")
+    services.dispatch_pending()
+    assert received == []
+    assert not OutboxEvent.objects.exists()
+
+
+def test_failing_consumer_keeps_the_event_pending_and_the_sweep_retries():
+    calls = []
+
+    def flaky(event):
+        calls.append(event.pk)
+        if len(calls) == 1:
+            raise ConnectionError("search cluster unreachable")
+
+    registry.subscribe("test.flaky", flaky)
+    try:
+        with transaction.atomic():
+            event = services.emit("test.flaky", make_org())
+        event.refresh_from_db()
+        assert event.is_pending and event.attempts == 1
+        assert "unreachable" in event.last_error
+
+        assert services.dispatch_pending() == 1
+        event.refresh_from_db()
+        assert not event.is_pending and event.attempts == 2 and event.last_error == ""
+    finally:
+        registry._consumers["test.flaky"].remove(flaky)
+
+
+def test_delivered_event_is_not_delivered_again(received):
+    with transaction.atomic():
+        event = services.emit("test.happened", make_org())
+    assert services.dispatch_event(event.pk) is False
+    assert services.dispatch_pending() == 0
+    assert received == [event.pk]
+
+
+def test_broker_outage_delays_but_does_not_drop(received, monkeypatch):
+    from events import tasks
+
+    def broker_down():
+        raise ConnectionError("broker down")
+
+    monkeypatch.setattr(tasks.dispatch_outbox, "delay", broker_down)
+    with transaction.atomic():
+        event = services.emit("test.happened", make_org())
+    assert received == []
+    assert OutboxEvent.objects.get(pk=event.pk).is_pending
+
+    monkeypatch.undo()
+    services.dispatch_pending()  # what the beat sweep does
+    assert received == [event.pk]
+
+
+def test_notifications_are_written_once_per_event_and_recipient(django_user_model):
+    user = django_user_model.objects.create_user("reader", password="x-pass-word-1")
+    event = OutboxEvent.objects.create(topic="t", aggregate_type="a", aggregate_id="1")
+    services.notify([user], event=event, title="Hello")
+    services.notify([user], event=event, title="Hello")
+    assert Notification.objects.filter(recipient=user).count() == 1
+    assert services.mark_read(user) == 1
+    assert not Notification.objects.filter(recipient=user, read_at=None).exists()

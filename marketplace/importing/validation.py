@@ -17,7 +17,7 @@ from accounts.models import Organization
 from .schema import KEYS, SOLUTION_TEXTS, TYPES, Taxonomy, clean_object
 
 # A reference may point at a vendor or enterprise defined earlier by another import.
-REFERENCES = {"solution": ("vendor", "vendor"), "need": ("enterprise", "enterprise")}
+REFERENCES = {"solution": "vendor", "need": "enterprise"}
 
 
 @dataclass(frozen=True, order=True)
@@ -33,7 +33,7 @@ class CatalogImportError(Exception):
     """The file has problems; nothing was imported. `errors` lists them by line."""
 
     def __init__(self, errors):
-        self.errors = sorted(errors)
+        self.errors = sorted(errors, key=lambda error: error.line)  # keeps key order in a line
         super().__init__(str(self))
 
     def __str__(self):
@@ -81,11 +81,12 @@ def parse_line(raw):
     return json.loads(raw, parse_float=Decimal, parse_constant=_reject_constant)
 
 
-def validate(lines, *, taxonomy=None, progress=False):
-    """Check every line; return the records or raise CatalogImportError with all problems."""
-    lines, errors = read_lines(lines)
+def validate(source, *, taxonomy=None, progress=False):
+    """Check every line; return the clean records or raise CatalogImportError listing every
+    problem of the file by line number."""
+    lines, errors = read_lines(source)
     taxonomy = taxonomy or Taxonomy.load()
-    records, seen = [], {kind: {} for kind in TYPES}
+    records, named, seen = [], [], {kind: {} for kind in TYPES}
     for number, raw in tqdm(lines, desc="Checking", unit="line", disable=not progress,
                             delay=0.5):
         if not raw.strip():
@@ -94,23 +95,22 @@ def validate(lines, *, taxonomy=None, progress=False):
         errors.extend(problems)
         if record is None or not record.ref:
             continue
-        first = seen[record.type].get(record.ref)
-        if first is not None:
+        named.append(record)
+        first = seen[record.type].setdefault(record.ref, number)
+        if first != number:
             errors.append(LineError(number, f"{record.type} {record.ref}: duplicate ref "
                                             f"(already defined on line {first})"))
-            continue
-        seen[record.type][record.ref] = number
-        if not problems:
+        elif not problems:
             records.append(record)
-    errors.extend(_check_references(records, seen))
+    errors.extend(_check_references(named, seen))
     if errors:
         raise CatalogImportError(errors)
     return records
 
 
 def _validate_line(number, raw, taxonomy):
-    """(record or None, [LineError]). The record carries the ref even when the line is bad,
-    so duplicates and references are judged on every line that names itself."""
+    """(record or None, [LineError]). A bad line still yields its record when it names a
+    ref, so duplicates and references are judged on every line."""
     try:
         obj = parse_line(raw)
     except ValueError as exc:
@@ -118,28 +118,29 @@ def _validate_line(number, raw, taxonomy):
     if not isinstance(obj, dict):
         return None, [LineError(number, "expected a JSON object")]
     kind = obj.get("type")
-    if kind not in TYPES:
+    if not isinstance(kind, str) or kind not in TYPES:
         reason = "missing key 'type'" if kind is None else f"unknown type {kind!r}"
         return None, [LineError(number, f"{reason} (expected one of {', '.join(TYPES)})")]
     values, problems = clean_object(obj, KEYS[kind], taxonomy)
+    problems.extend(RULES[kind](values))
     if not problems:
-        problems = FINISH[kind](values, taxonomy)
+        MODEL_VALUES[kind](values, taxonomy)
     ref = values.get("ref", "")
     label = f"{kind} {ref}" if ref else kind
-    errors = [LineError(number, f"{label}: {where}: {message}" if where else f"{label}: {message}")
-              for where, message in problems]
+    errors = [LineError(number, f"{label}: {where}: {why}" if where else f"{label}: {why}")
+              for where, why in problems]
     return Record(kind, ref, number, values), errors
 
 
 def _check_references(records, seen):
-    """Solutions name a vendor and needs an enterprise: in this file or already imported."""
+    """Solutions name a vendor and needs an enterprise: in this file or imported before."""
     wanted = {}
     for record in records:
         if record.type in REFERENCES:
-            key, kind = REFERENCES[record.type]
-            ref = record.values[key]
-            if ref not in seen[kind]:
-                wanted.setdefault(kind, {}).setdefault(ref, []).append(record)
+            key = REFERENCES[record.type]
+            ref = record.values.get(key)
+            if ref is not None and ref not in seen[key]:
+                wanted.setdefault(key, {}).setdefault(ref, []).append(record)
     errors = []
     for kind, refs in wanted.items():
         known = set(
@@ -147,23 +148,49 @@ def _check_references(records, seen):
                 "external_ref", flat=True
             )
         )
-        for ref, referrers in refs.items():
-            if ref in known:
-                continue
-            for record in referrers:
-                errors.append(LineError(
-                    record.line,
-                    f"{record.type} {record.ref}: {kind}: unknown {kind} ref {ref!r} "
-                    f"(not in this file nor imported before)",
-                ))
+        errors.extend(
+            LineError(record.line, f"{record.type} {record.ref}: {kind}: unknown {kind} ref "
+                                   f"{ref!r} (neither in this file nor imported before)")
+            for ref, referrers in refs.items()
+            if ref not in known
+            for record in referrers
+        )
     return errors
 
 
-# Cross-field rules and the mapping to model fields, one per type. Each returns problems
-# and rewrites `values` in place into what the writer needs.
+# Rules across keys, judged on whatever keys were clean: [(key, why)].
 
 
-def _finish_organization(values, taxonomy):
+def _ordered(values, low_key, high_key):
+    low, high = values.get(low_key), values.get(high_key)
+    if low is not None and high is not None and low > high:
+        return [(high_key, f"must not be below {low_key} ({high} < {low})")]
+    return []
+
+
+def _solution_rules(values):
+    problems = _ordered(values, "maturity_from", "maturity_to")
+    problems += _ordered(values, "price_min_cny", "price_max_cny")
+    language = values.get("language")
+    for part in SOLUTION_TEXTS:
+        own = f"{part}_{language}"
+        if values.get(own) and part in values and values[own] != values[part]:
+            problems.append((own, f"differs from {part!r}, which is already in {language}"))
+    return problems
+
+
+RULES = {
+    "vendor": lambda values: [],
+    "enterprise": lambda values: [],
+    "solution": _solution_rules,
+    "need": lambda values: _ordered(values, "current_level", "target_level"),
+}
+
+
+# What the writer needs, added to the values of a clean line.
+
+
+def _organization_values(values, taxonomy):
     values["fields"] = {
         "name": values["name"],
         "name_zh": values.get("name_zh", ""),
@@ -172,46 +199,32 @@ def _finish_organization(values, taxonomy):
         "description": values.get("description", ""),
         "credit_code": values.get("credit_code", ""),
     }
-    return []
 
 
-def _finish_enterprise(values, taxonomy):
-    _finish_organization(values, taxonomy)
+def _enterprise_values(values, taxonomy):
+    _organization_values(values, taxonomy)
     values["profile"] = {
         "industry_id": taxonomy.industries[values["industry"]],
         "size": values.get("size", ""),
         "maturity_level": values.get("maturity_level"),
     }
-    return []
 
 
-def _finish_solution(values, taxonomy):
-    problems = []
-    language = values["language"]
+def _solution_values(values, taxonomy):
     texts = {}
     for part in SOLUTION_TEXTS:
         for lang in ("en", "zh"):
             texts[f"{part}_{lang}"] = values.get(f"{part}_{lang}", "")
-        own = f"{part}_{language}"
         if part in values:
-            if texts[own] and texts[own] != values[part]:
-                problems.append((own, f"differs from {part!r}, which is already in {language}"))
-            texts[own] = values[part]
-    if values["maturity_from"] > values["maturity_to"]:
-        problems.append(("maturity_to", f"must not be below maturity_from "
-                                        f"({values['maturity_to']} < {values['maturity_from']})"))
-    price_min, price_max = values.get("price_min_cny"), values.get("price_max_cny")
-    if price_min is not None and price_max is not None and price_min > price_max:
-        problems.append(("price_max_cny", f"must not be below price_min_cny "
-                                          f"({price_max} < {price_min})"))
+            texts[f"{part}_{values['language']}"] = values[part]
     values["fields"] = {
-        "language": language,
+        "language": values["language"],
         **texts,
         "maturity_from": values["maturity_from"],
         "maturity_to": values["maturity_to"],
         "deployment": values["deployment"],
-        "price_min_cny": price_min,
-        "price_max_cny": price_max,
+        "price_min_cny": values.get("price_min_cny"),
+        "price_max_cny": values.get("price_max_cny"),
         "delivery_weeks": values.get("delivery_weeks"),
     }
     values["relations"] = {
@@ -219,52 +232,39 @@ def _finish_solution(values, taxonomy):
         for name in ("scenarios", "stages", "industries", "technologies", "regions")
     }
     values["case_studies"] = [
-        _case_study_fields(study, taxonomy) for study in values.get("case_studies", [])
+        {
+            "client": study["client"],
+            "industry_id": taxonomy.industries.get(study.get("industry")),
+            "region_id": taxonomy.regions.get(study.get("region")),
+            "year": study.get("year"),
+            "summary": study.get("summary", ""),
+            "outcomes": [
+                {"metric": o["metric"], "unit": o.get("unit", ""), "before": o["before"],
+                 "after": o["after"]}
+                for o in study.get("outcomes", [])
+            ],
+        }
+        for study in values.get("case_studies", [])
     ]
-    return problems
 
 
-def _case_study_fields(study, taxonomy):
-    return {
-        "client": study["client"],
-        "industry_id": taxonomy.industries.get(study.get("industry")),
-        "region_id": taxonomy.regions.get(study.get("region")),
-        "year": study.get("year"),
-        "summary": study.get("summary", ""),
-        "outcomes": [
-            {"metric": o["metric"], "unit": o.get("unit", ""), "before": o["before"],
-             "after": o["after"]}
-            for o in study.get("outcomes", [])
-        ],
-    }
-
-
-def _finish_need(values, taxonomy):
-    problems = []
-    current, target = values.get("current_level"), values.get("target_level")
-    if current is not None and target is not None and current > target:
-        problems.append(("target_level", f"must not be below current_level "
-                                         f"({target} < {current})"))
+def _need_values(values, taxonomy):
     values["fields"] = {
         "language": values["language"],
         "title": values["title"],
         "description": values.get("description", ""),
         "industry_id": taxonomy.industries[values["industry"]],
         "region_id": taxonomy.regions[values["region"]],
-        "current_level": current,
-        "target_level": target,
+        "current_level": values.get("current_level"),
+        "target_level": values.get("target_level"),
         "budget_max_cny": values.get("budget_max_cny"),
     }
-    values["relations"] = {
-        name: values.get(name, frozenset()) for name in ("stages", "scenarios")
-    }
-    return problems
+    values["relations"] = {name: values.get(name, frozenset()) for name in ("stages", "scenarios")}
 
 
-FINISH = {
-    "vendor": _finish_organization,
-    "enterprise": _finish_enterprise,
-    "solution": _finish_solution,
-    "need": _finish_need,
+MODEL_VALUES = {
+    "vendor": _organization_values,
+    "enterprise": _enterprise_values,
+    "solution": _solution_values,
+    "need": _need_values,
 }
-

@@ -22,8 +22,17 @@ def emit(topic, instance, **payload):
         aggregate_id=str(instance.pk),
         payload={"id": instance.pk, **payload},
     )
-    transaction.on_commit(_schedule_dispatch)
+    _schedule_dispatch_once()
     return event
+
+
+def _schedule_dispatch_once():
+    # One dispatch per transaction is enough: it delivers every pending event, so a bulk
+    # import of thousands of events queues one task, not thousands.
+    connection = transaction.get_connection()
+    if any(callback is _schedule_dispatch for _, callback, _ in connection.run_on_commit):
+        return
+    transaction.on_commit(_schedule_dispatch)
 
 
 def _schedule_dispatch():

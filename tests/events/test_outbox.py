@@ -101,3 +101,26 @@ def test_notifications_are_written_once_per_event_and_recipient(django_user_mode
     assert Notification.objects.filter(recipient=user).count() == 1
     assert services.mark_read(user) == 1
     assert not Notification.objects.filter(recipient=user, read_at=None).exists()
+
+
+def test_one_transaction_with_many_events_schedules_one_dispatch(received, monkeypatch):
+    from events import tasks
+
+    scheduled = []
+    monkeypatch.setattr(tasks.dispatch_outbox, "delay", lambda: scheduled.append(1))
+    with transaction.atomic():
+        for _ in range(5):
+            services.emit("test.happened", make_org())
+    assert scheduled == [1]
+
+
+def test_dispatch_is_still_scheduled_after_a_rolled_back_savepoint(received):
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                services.emit("test.happened", make_org())
+                raise RuntimeError("inner part fails")
+        except RuntimeError:
+            pass
+        kept = services.emit("test.happened", make_org())
+    assert received == [kept.pk]

@@ -35,6 +35,8 @@ TRANSITIONS = {
 }
 
 EDITABLE_STATUSES = {S.DRAFT, S.CHANGES_REQUESTED}
+# The statuses a reviewer's decision leads to: their comments are feedback for the vendor.
+DECISION_STATUSES = (S.CHANGES_REQUESTED, S.REJECTED, S.APPROVED)
 
 
 @dataclass

@@ -25,4 +25,5 @@ urlpatterns = [
     path("", include("catalog.urls")),
     path("", include("search.urls")),
     path("", include("marketplace.urls")),
+    path("", include("events.urls")),
 ] + static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

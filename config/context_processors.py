@@ -1,0 +1,16 @@
+"""What the site header shows on every page about the signed-in person."""
+
+from accounts import selectors as people
+from events.models import Notification
+
+
+def header(request):
+    """The organisation they act for, whether they review, and their unread inbox count."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {
+        "header_organization": people.primary_organization(user),
+        "header_is_reviewer": people.is_reviewer(user) or people.is_operator(user),
+        "header_unread_count": Notification.objects.filter(recipient=user, read_at=None).count(),
+    }

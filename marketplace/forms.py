@@ -1,0 +1,162 @@
+"""Forms of the marketplace's web pages. They validate input; marketplace.services writes."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.forms import ServiceErrorsMixin
+from accounts.models import Organization
+from catalog.forms import maturity_choices, scenario_choices
+from catalog.models import LifecycleStage, Solution
+
+from .models import Need
+
+QUOTE_LINE_ITEM_ROWS = 5
+QUOTE_VALIDITY_DAYS = 30
+
+
+class NeedForm(ServiceErrorsMixin, forms.ModelForm):
+    """An enterprise's need in its own words, tagged with the taxonomy so it can be matched."""
+
+    current_level = forms.TypedChoiceField(
+        label=_("Current maturity level"), coerce=int, empty_value=None, required=False
+    )
+    target_level = forms.TypedChoiceField(
+        label=_("Target maturity level"), coerce=int, empty_value=None, required=False
+    )
+
+    class Meta:
+        model = Need
+        fields = ["title", "description", "language", "industry", "region", "scenarios",
+                  "stages", "current_level", "target_level", "budget_max_cny"]
+        labels = {
+            "language": _("Written in"),
+            "industry": _("Industry"),
+            "region": _("Region"),
+            "scenarios": _("Scenarios"),
+            "stages": _("Lifecycle stages"),
+            "budget_max_cny": _("Budget up to (CNY)"),
+        }
+        help_texts = {
+            "description": _("What hurts today, what you want to reach, constraints."),
+            "scenarios": _("Pick the scenarios of the guide closest to your need; matching "
+                           "ranks solutions that serve them first."),
+        }
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 6}),
+            "scenarios": forms.CheckboxSelectMultiple,
+            "stages": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        levels = maturity_choices()
+        self.fields["current_level"].choices = [
+            ("", "—"), (0, _("L0 · Not yet planned")), *levels
+        ]
+        self.fields["target_level"].choices = [("", "—"), *levels]
+        self.fields["scenarios"].choices = scenario_choices()
+        self.fields["stages"].queryset = LifecycleStage.objects.all()
+        self.fields["budget_max_cny"].widget.attrs.update({"min": 0, "inputmode": "numeric"})
+
+    def clean(self):
+        cleaned = super().clean()
+        current, target = cleaned.get("current_level"), cleaned.get("target_level")
+        if current is not None and target is not None and current > target:
+            self.add_error("target_level", _("Must not be below the current level."))
+        return cleaned
+
+    def service_data(self):
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+
+class QuoteRequestForm(ServiceErrorsMixin, forms.Form):
+    """Ask one or several vendors for a quote. `candidates`: (vendor, solution, match) triples
+    the enterprise may choose from; solution and match may be None."""
+
+    vendors = forms.ModelMultipleChoiceField(
+        label=_("Vendors to ask"), queryset=None, widget=forms.CheckboxSelectMultiple
+    )
+    title = forms.CharField(label=_("Title"), max_length=200)
+    requirements = forms.CharField(
+        label=_("Requirements"), required=False, widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Scope, site, timeline and anything each quote should cover."),
+    )
+
+    def __init__(self, *args, candidates=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        vendors = {vendor.pk: vendor for vendor, _solution, _match in candidates}
+        self.fields["vendors"].queryset = Organization.objects.filter(
+            pk__in=list(vendors), kind=Organization.Kind.VENDOR
+        )
+        self.fields["vendors"].choices = [
+            (vendor.pk, f"{vendor.display_name} — {solution.title}" if solution
+             else vendor.display_name)
+            for vendor, solution, _match in candidates
+        ]
+
+
+class QuoteForm(ServiceErrorsMixin, forms.Form):
+    """The head of a vendor's quote; the line items are a formset beside it."""
+
+    solution = forms.ModelChoiceField(
+        label=_("Solution offered"), queryset=Solution.objects.none(), required=False
+    )
+    delivery_weeks = forms.IntegerField(label=_("Delivery (weeks)"), min_value=1, max_value=520)
+    valid_until = forms.DateField(
+        label=_("Valid until"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    terms = forms.CharField(
+        label=_("Terms"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Payment, warranty, what is excluded."),
+    )
+
+    def __init__(self, *args, vendor_solutions=None, **kwargs):
+        kwargs.setdefault("initial", {}).setdefault(
+            "valid_until", timezone.localdate() + timedelta(days=QUOTE_VALIDITY_DAYS)
+        )
+        super().__init__(*args, **kwargs)
+        if vendor_solutions is not None:
+            self.fields["solution"].queryset = vendor_solutions
+
+    def clean_valid_until(self):
+        valid_until = self.cleaned_data["valid_until"]
+        if valid_until < timezone.localdate():
+            raise forms.ValidationError(_("A quote cannot expire in the past."))
+        return valid_until
+
+
+class QuoteLineItemForm(forms.Form):
+    # Blank rows are allowed (they are skipped), so browsers must not demand every row.
+    use_required_attribute = False
+
+    description = forms.CharField(label=_("Item"), max_length=300)
+    unit = forms.CharField(label=_("Unit"), max_length=30, required=False)
+    quantity = forms.DecimalField(label=_("Quantity"), min_value=Decimal("0.01"), max_digits=12,
+                                  decimal_places=2)
+    unit_price_cny = forms.DecimalField(label=_("Unit price (CNY)"), min_value=Decimal("0"),
+                                        max_digits=14,
+                                        decimal_places=2)
+
+
+QuoteLineItemFormSet = forms.formset_factory(
+    QuoteLineItemForm,
+    extra=QUOTE_LINE_ITEM_ROWS - 1,
+    min_num=1,
+    validate_min=True,
+    max_num=QUOTE_LINE_ITEM_ROWS,
+    validate_max=True,
+)
+
+
+def line_items_of(formset):
+    """The filled rows, in order, as the dicts marketplace.services.submit_quote expects."""
+    return [
+        {name: form.cleaned_data[name] for name in ("description", "unit", "quantity",
+                                                     "unit_price_cny")}
+        for form in formset.forms
+        if form.cleaned_data
+    ]

@@ -1,5 +1,13 @@
-from rest_framework.routers import DefaultRouter
+from django.urls import path
 
-router = DefaultRouter()
+from .views import SearchView, SimilarSolutionsView
 
-urlpatterns = router.urls
+# Plain paths: search is a query over solutions, not a resource with its own rows.
+urlpatterns = [
+    path("search/", SearchView.as_view(), name="api-search"),
+    path(
+        "search/similar/<int:solution_id>/",
+        SimilarSolutionsView.as_view(),
+        name="api-search-similar",
+    ),
+]

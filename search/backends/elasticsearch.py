@@ -1,0 +1,390 @@
+"""The Elasticsearch backend, through the `elasticsearch.dsl` module of the official client.
+
+The mapping follows search.index: `*_en` fields use the `english` analyzer (stemming), `*_zh`
+fields the built-in `cjk` analyzer (overlapping bigrams), fields in either language get both as
+sub-fields, facets are keywords. Readers and writers use an alias; the concrete index name
+carries a hash of the mapping, so a rebuild builds a new index aside and swaps the alias.
+
+The request bodies and bulk actions are built by plain functions so they can be tested as data.
+Any failure to reach the cluster is raised as BackendUnavailable.
+"""
+
+import functools
+import hashlib
+import json
+from datetime import UTC, datetime
+
+from django.conf import settings
+from elastic_transport import TransportError
+from elasticsearch import ApiError, BadRequestError, Elasticsearch, NotFoundError, helpers
+from elasticsearch.dsl import (
+    Date,
+    Double,
+    Index,
+    Integer,
+    Keyword,
+    Long,
+    Mapping,
+    Q,
+    Search,
+    Text,
+    analyzer,
+    token_filter,
+)
+
+from search.index import FACET_NAMES, HIGHLIGHT_FIELDS, TEXT_FIELDS
+
+from .base import BackendUnavailable, SearchBackend, SearchHit, SearchResults
+
+FACET_SIZE = 100  # more than the largest taxonomy (40 scenarios)
+SUMMARY_FRAGMENT_CHARS = 200
+
+# The built-in `english` analyzer rebuilt (as Elasticsearch documents it) with one addition:
+# stem overrides for words the catalog's readers expect to match and Porter keeps apart
+# (maintain / maintenance). The database backends do the same in search.analysis.stem.
+ENGLISH = analyzer(
+    "zhizao_english",
+    tokenizer="standard",
+    filter=[
+        token_filter("zhizao_english_possessive", type="stemmer", language="possessive_english"),
+        "lowercase",
+        token_filter("zhizao_english_stop", type="stop", stopwords="_english_"),
+        token_filter(
+            "zhizao_english_overrides",
+            type="stemmer_override",
+            rules=["maintenance, maintenances => maintain"],
+        ),
+        token_filter("zhizao_english_stemmer", type="stemmer", language="english"),
+    ],
+)
+ANALYZERS = {"_en": ENGLISH, "_zh": "cjk"}
+
+
+def _text_field(source):
+    for suffix, language_analyzer in ANALYZERS.items():
+        if source.endswith(suffix):
+            return Text(analyzer=language_analyzer)
+    return Text(
+        analyzer="standard",
+        fields={"en": Text(analyzer=ENGLISH), "zh": Text(analyzer="cjk")},
+    )
+
+
+def _searched_names(source):
+    if source.endswith(tuple(ANALYZERS)):
+        return [source]
+    return [source, f"{source}.en", f"{source}.zh"]
+
+
+def build_mapping():
+    mapping = Mapping()
+    mapping.meta("dynamic", "strict")
+    mapping.field("id", Long())
+    mapping.field("version", Keyword())
+    mapping.field("published_at", Date())
+    mapping.field("vendor_id", Long())
+    for field in TEXT_FIELDS:
+        for source in field.sources:
+            mapping.field(source, _text_field(source))
+    for facet in FACET_NAMES:
+        mapping.field(facet, Keyword())
+    mapping.field("maturity_from", Integer())
+    mapping.field("maturity_to", Integer())
+    mapping.field("price_min_cny", Double())
+    mapping.field("price_max_cny", Double())
+    return mapping
+
+
+def index_body():
+    """Settings and mappings of a solutions index."""
+    index = Index("solutions")
+    index.settings(number_of_shards=1)
+    index.mapping(build_mapping())
+    return index.to_dict()
+
+
+@functools.cache
+def schema_version():
+    """A short hash of the index body: a changed mapping means a new index."""
+    body = json.dumps(index_body(), sort_keys=True).encode()
+    return hashlib.sha256(body).hexdigest()[:10]
+
+
+def query_fields():
+    """Every searched field with its weight, as Elasticsearch's `field^boost` strings."""
+    return [
+        f"{name}^{field.weight}"
+        for field in TEXT_FIELDS
+        for source in field.sources
+        for name in _searched_names(source)
+    ]
+
+
+def facet_filter(facet, values):
+    return Q("terms", **{facet: list(values)})
+
+
+def build_search(index, query):
+    """The Search for a SearchQuery: text in `query` (so it narrows the aggregations), facet
+    selections in `post_filter` (so they narrow only the hits) and, per facet, an aggregation
+    filtered by the other facets' selections: each facet's counts ignore its own selection."""
+    search = Search(index=index).extra(track_total_hits=True)
+    if query.text:
+        search = search.query(
+            Q(
+                "multi_match",
+                query=query.text,
+                fields=query_fields(),
+                type="best_fields",
+                operator=query.operator,
+                tie_breaker=0.3,
+            )
+        )
+        search = search.highlight_options(
+            encoder="html", pre_tags=["<mark>"], post_tags=["</mark>"]
+        )
+        for name in HIGHLIGHT_FIELDS:
+            if name.startswith("summary"):
+                search = search.highlight(
+                    name, fragment_size=SUMMARY_FRAGMENT_CHARS, number_of_fragments=1
+                )
+            else:
+                search = search.highlight(name, number_of_fragments=0)
+    if query.exclude_ids:
+        search = search.exclude("ids", values=[str(pk) for pk in query.exclude_ids])
+    if query.filters:
+        search = search.post_filter(
+            Q("bool", filter=[facet_filter(n, v) for n, v in query.filters.items()])
+        )
+    for facet in FACET_NAMES if query.with_facets else ():
+        others = [facet_filter(n, v) for n, v in query.filters.items() if n != facet]
+        search.aggs.bucket(facet, "filter", filter=Q("bool", filter=others)).bucket(
+            "values", "terms", field=facet, size=FACET_SIZE
+        )
+    newest = {"published_at": {"order": "desc", "missing": "_last"}}
+    if query.sort == "relevance" and query.text:
+        search = search.sort("_score", newest, {"id": "desc"})
+    else:
+        search = search.sort(newest, {"id": "desc"})
+    return search[query.offset : query.offset + query.page_size]
+
+
+def build_more_like_this(index, solution_id, limit):
+    sources = [source for field in TEXT_FIELDS for source in field.sources]
+    like = Q(
+        "more_like_this",
+        fields=sources,
+        like=[{"_index": index, "_id": str(solution_id)}],
+        min_term_freq=1,
+        min_doc_freq=1,
+        max_query_terms=40,
+    )
+    return Search(index=index).query(like).exclude("ids", values=[str(solution_id)])[:limit]
+
+
+def index_actions(index, docs):
+    """Bulk actions that add or replace documents."""
+    return [
+        {"_op_type": "index", "_index": index, "_id": str(doc["id"]), "_source": doc}
+        for doc in docs
+    ]
+
+
+def delete_actions(index, ids):
+    return [{"_op_type": "delete", "_index": index, "_id": str(pk)} for pk in ids]
+
+
+def parse_response(response, query):
+    hits = [
+        SearchHit(
+            id=int(hit["_id"]),
+            score=float(hit.get("_score") or 0.0),
+            highlight={name: " … ".join(parts) for name, parts in hit.get("highlight", {}).items()},
+        )
+        for hit in response["hits"]["hits"]
+    ]
+    aggregations = response.get("aggregations", {})
+    facets = {
+        facet: {
+            str(bucket["key"]): bucket["doc_count"]
+            for bucket in aggregations.get(facet, {}).get("values", {}).get("buckets", [])
+        }
+        for facet in FACET_NAMES
+    }
+    return SearchResults(
+        hits=hits,
+        total=response["hits"]["total"]["value"],
+        facets=facets,
+        query=query,
+        backend=ElasticsearchBackend.name,
+    )
+
+
+def _unavailable(exc):
+    """Errors that mean "the cluster cannot serve this now" rather than "this request is
+    wrong": transport failures, overload, server errors and a missing index."""
+    if isinstance(exc, TransportError | helpers.BulkIndexError):
+        return True
+    if isinstance(exc, ApiError):
+        return exc.status_code in (404, 408, 429) or exc.status_code >= 500
+    return False
+
+
+def _translating_errors(method):
+    @functools.wraps(method)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except (TransportError, ApiError, helpers.BulkIndexError) as exc:
+            if _unavailable(exc):
+                raise BackendUnavailable(f"Elasticsearch: {exc}") from exc
+            raise
+
+    return wrapper
+
+
+class ElasticsearchBackend(SearchBackend):
+    name = "elasticsearch"
+
+    def __init__(self, client, prefix="zhizao", *, refresh=False):
+        self.client = client
+        self.alias = f"{prefix}-solutions"
+        # True makes writes visible to the next search at once (tests); production relies on
+        # the cluster's periodic refresh.
+        self.refresh = refresh
+        self._index_ready = False
+
+    @classmethod
+    def from_settings(cls):
+        client = Elasticsearch(
+            settings.ELASTICSEARCH_URL,
+            request_timeout=settings.ELASTICSEARCH_TIMEOUT,
+            max_retries=1,
+            retry_on_timeout=False,
+        )
+        return cls(client, settings.ELASTICSEARCH_INDEX_PREFIX)
+
+    def _new_index_name(self, stamp=True):
+        name = f"{self.alias}-{schema_version()}"
+        if stamp:
+            name += "-" + datetime.now(UTC).strftime("%Y%m%d%H%M%S%f")
+        return name
+
+    def _create_index(self, name, aliases=None):
+        body = index_body()
+        self.client.indices.create(
+            index=name, settings=body["settings"], mappings=body["mappings"], aliases=aliases
+        )
+
+    def ensure_index(self):
+        """Create the first index behind the alias when there is none. Its name is fixed per
+        schema, so two processes racing to create it make one index, not two."""
+        if self._index_ready:
+            return
+        if not self.client.indices.exists_alias(name=self.alias):
+            try:
+                self._create_index(self._new_index_name(stamp=False), {self.alias: {}})
+            except BadRequestError as exc:
+                if exc.error != "resource_already_exists_exception":
+                    raise
+        self._index_ready = True
+
+    def _indices(self):
+        try:
+            return sorted(self.client.indices.get_alias(name=self.alias))
+        except NotFoundError:
+            return []
+
+    @_translating_errors
+    def index(self, docs):
+        docs = list(docs)
+        if docs:
+            self.ensure_index()
+            helpers.bulk(self.client, index_actions(self.alias, docs), refresh=self.refresh)
+
+    @_translating_errors
+    def delete(self, ids):
+        ids = list(ids)
+        if ids:
+            self.ensure_index()
+            helpers.bulk(
+                self.client, delete_actions(self.alias, ids), refresh=self.refresh,
+                ignore_status=(404,),
+            )
+
+    @_translating_errors
+    def search(self, query):
+        body = build_search(self.alias, query).to_dict()
+        return parse_response(self.client.search(index=self.alias, body=body), query)
+
+    @_translating_errors
+    def more_like_this(self, solution_id, limit=5):
+        body = build_more_like_this(self.alias, solution_id, limit).to_dict()
+        response = self.client.search(index=self.alias, body=body)
+        return [
+            SearchHit(id=int(hit["_id"]), score=float(hit.get("_score") or 0.0))
+            for hit in response["hits"]["hits"]
+        ]
+
+    def ping(self):
+        return bool(self.client.ping())
+
+    @_translating_errors
+    def clear(self):
+        for name in self._indices():
+            self.client.indices.delete(index=name)
+        self._index_ready = False
+        self.ensure_index()
+
+    @_translating_errors
+    def indexed_versions(self):
+        if not self._indices():
+            return {}
+        return {
+            int(hit["_id"]): hit["_source"].get("version", "")
+            for hit in helpers.scan(
+                self.client, index=self.alias, query={"_source": ["version"]}
+            )
+        }
+
+    @_translating_errors
+    def count(self):
+        if not self._indices():
+            return 0
+        return self.client.count(index=self.alias)["count"]
+
+    @_translating_errors
+    def rebuild(self, batches):
+        """Build a new index aside, then point the alias at it in one atomic alias update:
+        readers never see a half-built index."""
+        new = self._new_index_name()
+        self._create_index(new)
+        try:
+            total = 0
+            for docs in batches:
+                helpers.bulk(self.client, index_actions(new, docs))
+                total += len(docs)
+            self.client.indices.refresh(index=new)
+            old = self._indices()
+            self.client.indices.update_aliases(
+                actions=[{"remove": {"index": name, "alias": self.alias}} for name in old]
+                + [{"add": {"index": new, "alias": self.alias}}]
+            )
+        except Exception:
+            self.client.indices.delete(index=new, ignore_unavailable=True)
+            raise
+        for name in old:
+            self.client.indices.delete(index=name, ignore_unavailable=True)
+        self._index_ready = True
+        return total
+
+    @_translating_errors
+    def describe(self):
+        """What `search_index status` shows about the cluster side."""
+        indices = self._indices()
+        return {
+            "alias": self.alias,
+            "indices": indices,
+            "schema_version": schema_version(),
+            "schema_current": any(schema_version() in name for name in indices),
+        }

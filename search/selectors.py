@@ -1,0 +1,122 @@
+"""Reads for search pages and the search API: running a query, the solutions behind the hits,
+and facet options with their labels in the reader's language."""
+
+from dataclasses import dataclass, replace
+
+from catalog.models import (
+    Industry,
+    LifecycleStage,
+    MaturityLevel,
+    Region,
+    Scenario,
+    ScenarioLink,
+    Solution,
+    Technology,
+)
+from catalog.selectors import published_solutions
+
+from .analysis import parse_query
+from .backends import get_backend
+from .index import FACETS, PRICE_BANDS
+
+# Facets whose values are taxonomy rows: model and the field holding the value.
+TAXONOMY_FACETS = {
+    "stage": (LifecycleStage, "code"),
+    "link": (ScenarioLink, "code"),
+    "scenario": (Scenario, "code"),
+    "industry": (Industry, "code"),
+    "technology": (Technology, "code"),
+    "region": (Region, "code"),
+    "maturity": (MaturityLevel, "level"),
+}
+
+
+@dataclass
+class SearchPage:
+    results: object  # SearchResults
+    solutions: dict  # id → Solution, for the hits of this page
+    facets: dict  # facet → [{value, label, count, selected}]
+    relaxed: bool  # no result had every word, so any word counted
+
+
+def run_search(query, *, relax=True):
+    """(SearchResults, relaxed). When no solution has every word of a multi-word query, the
+    query is run again with any word counting, rather than show an empty page."""
+    backend = get_backend()
+    results = backend.search(query)
+    if (
+        relax
+        and results.total == 0
+        and query.operator == "and"
+        and len(parse_query(query.text)) > 1
+    ):
+        return backend.search(replace(query, operator="or")), True
+    return results, False
+
+
+def solutions_by_id(ids):
+    """Published solutions for these ids with their list relations, in constant queries.
+    Ids no longer published (an index a moment behind) are left out."""
+    if not ids:
+        return {}
+    return published_solutions().in_bulk(list(ids))
+
+
+def _label(facet, obj):
+    if facet == "scenario":
+        return f"{obj.code} {obj.name}"
+    if facet == "maturity":
+        return str(obj)
+    return obj.name
+
+
+def facet_options(results):
+    """Every facet's values with a label, a count and whether it is selected. Selected values
+    are listed even at zero so they can be unselected. One query per taxonomy facet."""
+    selection = results.query.filters
+    options = {}
+    for facet in FACETS:
+        counts = results.facets.get(facet.name, {})
+        chosen = set(selection.get(facet.name, ()))
+        values = set(counts) | chosen
+        if facet.name in TAXONOMY_FACETS:
+            model, key = TAXONOMY_FACETS[facet.name]
+            keys = [int(v) for v in values if v.isdigit()] if key == "level" else list(values)
+            # Model order is the natural order (stages and links by position).
+            rows = model.objects.filter(**{f"{key}__in": keys}) if keys else []
+            labelled = [(str(getattr(obj, key)), _label(facet.name, obj)) for obj in rows]
+        elif facet.name == "price_band":
+            labelled = [(band.code, str(band.label)) for band in PRICE_BANDS
+                        if band.code in values]
+        else:
+            names = dict(Solution.Deployment.choices)
+            labelled = [(value, str(names.get(value, value))) for value in sorted(values)]
+        known = {value for value, _ in labelled}
+        labelled += [(value, value) for value in sorted(values - known)]
+        items = [
+            {"value": value, "label": label, "count": counts.get(value, 0),
+             "selected": value in chosen}
+            for value, label in labelled
+        ]
+        if not facet.natural_order:
+            items.sort(key=lambda item: (-item["count"], item["label"]))
+        options[facet.name] = items
+    return options
+
+
+def search_page(query):
+    """Everything a search page or the search API shows for one query."""
+    results, relaxed = run_search(query)
+    return SearchPage(
+        results=results,
+        solutions=solutions_by_id(results.ids),
+        facets=facet_options(results),
+        relaxed=relaxed,
+    )
+
+
+def similar_solutions(solution_id, limit=5):
+    """[(Solution, SearchHit)] of the published solutions most like this one."""
+    hits = get_backend().more_like_this(solution_id, limit=limit)
+    solutions = solutions_by_id([hit.id for hit in hits])
+    return [(solutions[hit.id], hit) for hit in hits if hit.id in solutions]

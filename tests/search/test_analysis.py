@@ -1,0 +1,108 @@
+"""The language handling shared by index and query (no database needed)."""
+
+import pytest
+
+from search.analysis import Clause, highlight, parse_query, stem, terms, tokenize
+
+
+def test_cjk_runs_become_overlapping_bigrams():
+    assert terms("预测性维护") == "预测 测性 性维 维护"
+
+
+def test_mixed_latin_and_cjk_split_at_the_script_boundary():
+    assert terms("MES系统") == "mes 系统"
+
+
+def test_full_width_letters_and_digits_are_folded():
+    assert terms("ＭＥＳ ５Ｇ专网") == "mes 5g 专网"
+
+
+def test_a_lone_cjk_character_is_kept():
+    assert terms("泵") == "泵"
+
+
+def test_diacritics_are_removed_outside_cjk():
+    assert terms("Café") == "cafe"
+
+
+def test_stop_words_are_dropped_but_it_stays():
+    assert terms("the IT architecture for a plant") == "it architectur plant"
+
+
+def test_token_offsets_point_into_the_original_text():
+    text = "MES系统"
+    assert [(t.term, text[t.start:t.end]) for t in tokenize(text)] == [
+        ("mes", "MES"), ("系统", "系统")
+    ]
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        ("schedule", "scheduling", "scheduled", "schedules"),
+        ("plan", "planning", "planned", "plans"),
+        ("optimise", "optimisation", "optimization", "optimize", "optimizing"),
+        ("predict", "prediction", "predictive", "predicted"),
+        ("maintain", "maintenance", "maintained"),
+        ("machine", "machines", "machining"),
+        ("inspect", "inspection", "inspections"),
+        ("process", "processes", "processing"),
+    ],
+)
+def test_inflections_and_derivations_share_a_stem(words):
+    assert len({stem(word) for word in words}) == 1, {word: stem(word) for word in words}
+
+
+@pytest.mark.parametrize("a,b", [("schedule", "school"), ("plan", "plant"), ("cast", "castle")])
+def test_different_words_keep_different_stems(a, b):
+    assert stem(a) != stem(b)
+
+
+def test_query_cjk_run_is_a_phrase_of_its_bigrams():
+    assert parse_query("预测性维护") == [Clause(("预测", "测性", "性维", "维护"))]
+
+
+def test_query_with_any_word_splits_cjk_runs_into_bigrams():
+    assert parse_query("预测性维护", any_word=True) == [
+        Clause(("预测",)), Clause(("测性",)), Clause(("性维",)), Clause(("维护",))
+    ]
+
+
+def test_query_lone_cjk_character_is_a_prefix():
+    assert parse_query("泵") == [Clause(("泵",), prefix=True)]
+
+
+def test_query_quoted_words_are_a_phrase_and_the_rest_single_words():
+    assert parse_query('"predictive maintenance" CNC系统') == [
+        Clause(("predict", "maintain")), Clause(("cnc",)), Clause(("系统",))
+    ]
+
+
+def test_query_of_only_stop_words_has_no_clauses():
+    assert parse_query("the of and") == []
+
+
+def test_highlight_marks_matches_and_escapes_the_rest():
+    marked = highlight("<b>MES</b>系统 for scheduling", parse_query("系统 schedule"))
+    assert marked == "&lt;b&gt;MES&lt;/b&gt;<mark>系统</mark> for <mark>scheduling</mark>"
+
+
+def test_highlight_merges_overlapping_bigrams_into_one_mark():
+    assert highlight("设备预测性维护", parse_query("预测性维护")) == "设备<mark>预测性维护</mark>"
+
+
+def test_highlight_without_a_match_is_empty():
+    assert highlight("数字孪生", parse_query("维护")) == ""
+
+
+def test_highlight_fragment_is_a_window_around_the_first_match():
+    text = "x " * 200 + "gearbox " + "y " * 200
+    marked = highlight(text, parse_query("gearbox"), fragment_chars=100)
+    assert "<mark>gearbox</mark>" in marked
+    assert marked.startswith("…") and marked.endswith("…")
+    assert len(marked) < 150
+
+
+def test_query_keeps_a_bounded_number_of_clauses():
+    text = " ".join(f"word{i}" for i in range(500))
+    assert len(parse_query(text, any_word=True)) == 100

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from .models import (
+    Attachment,
     CaseStudy,
     CaseStudyOutcome,
     CheckResult,
@@ -11,9 +12,11 @@ from .models import (
     PlanTarget,
     Region,
     ReviewEvent,
+    ReviewReason,
     Scenario,
     ScenarioLink,
     Solution,
+    SolutionRevision,
     TaxonomyRelease,
     Technology,
 )
@@ -115,3 +118,28 @@ class ReviewEventAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ReviewReason)
+class ReviewReasonAdmin(admin.ModelAdmin):
+    list_display = ["code", "label_en", "label_zh", "applies_to", "is_active", "position"]
+    list_editable = ["is_active", "position"]
+    list_filter = ["applies_to", "is_active"]
+
+
+@admin.register(SolutionRevision)
+class SolutionRevisionAdmin(admin.ModelAdmin):
+    list_display = ["solution", "number", "status", "reviewer", "submitted_at", "applied_at"]
+    list_filter = ["status"]
+    search_fields = ["solution__title_en", "solution__title_zh"]
+    autocomplete_fields = ["reviewer"]
+    # Status and content change through the workflow and the vendor's edits only.
+    readonly_fields = ["solution", "number", "status", "base", "data", "created_by",
+                       "submitted_at", "decided_at", "applied_at", "first_approved_by"]
+
+
+@admin.register(Attachment)
+class AttachmentAdmin(admin.ModelAdmin):
+    list_display = ["original_name", "solution", "content_type", "size", "created_at"]
+    search_fields = ["original_name", "solution__title_en", "solution__title_zh"]
+    readonly_fields = ["content_type", "size", "uploaded_by", "created_at"]

@@ -12,9 +12,9 @@ class CatalogConfig(AppConfig):
 
     def ready(self):
         from . import consumers
-        from .taxonomy import load_taxonomy_if_missing
+        from .taxonomy import load_reference_data
 
         consumers.register()
-        # The taxonomy is product data: a migrated (or flushed) database always has it.
-        post_migrate.connect(load_taxonomy_if_missing, sender=self,
+        # The taxonomy and review reasons are product data: a migrated database has them.
+        post_migrate.connect(load_reference_data, sender=self,
                              dispatch_uid="catalog.load_taxonomy")

@@ -10,6 +10,7 @@ from .models import (
     LifecycleStage,
     MaturityLevel,
     Region,
+    ReviewReason,
     Scenario,
     Solution,
     Technology,
@@ -112,6 +113,14 @@ class ReviewDecisionForm(forms.Form):
             (REJECT, _("Reject")),
         ]
     )
+    reason_codes = forms.ModelMultipleChoiceField(
+        label=_("Reasons"),
+        queryset=ReviewReason.objects.filter(is_active=True),
+        to_field_name="code",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Required when you request changes or reject."),
+    )
     comment = forms.CharField(
         label=_("Comment to the vendor"),
         required=False,
@@ -121,8 +130,16 @@ class ReviewDecisionForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("decision") in {self.REQUEST_CHANGES, self.REJECT} and not (
-            cleaned.get("comment") or ""
-        ).strip():
-            self.add_error("comment", _("Tell the vendor why."))
+        if cleaned.get("decision") in {self.REQUEST_CHANGES, self.REJECT}:
+            if not (cleaned.get("comment") or "").strip():
+                self.add_error("comment", _("Tell the vendor why."))
+            if not cleaned.get("reason_codes"):
+                self.add_error("reason_codes", _("Choose at least one reason."))
         return cleaned
+
+    def decision_kwargs(self):
+        """What the decision service takes: the comment, and reasons unless approving."""
+        kwargs = {"comment": self.cleaned_data["comment"]}
+        if self.cleaned_data["decision"] != self.APPROVE:
+            kwargs["reason_codes"] = [r.code for r in self.cleaned_data["reason_codes"]]
+        return kwargs

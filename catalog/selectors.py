@@ -1,15 +1,22 @@
 """Reads of the catalog, each with the joins its callers need."""
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
+from django.utils import timezone
 
-from .models import CaseStudy, Solution, SolutionStatus
+from accounts import selectors as people
+
+from . import sla
+from .models import CaseStudy, CheckResult, Solution, SolutionRevision, SolutionStatus
 
 LIST_RELATIONS = ("scenarios__stage", "scenarios__link", "stages", "industries", "technologies",
                   "regions")
+REVIEW_STATUSES = (SolutionStatus.SUBMITTED, SolutionStatus.IN_REVIEW)
 
 
 def with_relations(queryset):
-    return queryset.select_related("vendor").prefetch_related(*LIST_RELATIONS)
+    return queryset.select_related("vendor", "reviewer", "first_approved_by").prefetch_related(
+        *LIST_RELATIONS
+    )
 
 
 def with_details(queryset):
@@ -31,10 +38,6 @@ def published_solutions():
 
 def solutions_visible_to(user):
     """Published ones for everyone; a vendor's members also see its drafts; operators see all."""
-    from django.db.models import Q
-
-    from accounts import selectors as people
-
     qs = Solution.objects.all()
     if people.is_operator(user):
         return with_relations(qs)
@@ -44,10 +47,62 @@ def solutions_visible_to(user):
     return with_relations(qs.filter(visible).distinct())
 
 
+def revisions_visible_to(user):
+    """A vendor's members see its revisions; operator staff see all."""
+    qs = SolutionRevision.objects.select_related(
+        "solution__vendor", "reviewer", "first_approved_by"
+    )
+    if people.is_operator(user):
+        return qs
+    if not user.is_authenticated:
+        return qs.none()
+    return qs.filter(solution__vendor__memberships__user=user).distinct()
+
+
+def revisions_of(solution):
+    return solution.revisions.select_related("reviewer", "first_approved_by").order_by("-number")
+
+
+def check_results_of(subject):
+    """The check results of a listing's own submissions, or of one revision's."""
+    if isinstance(subject, SolutionRevision):
+        qs = CheckResult.objects.filter(revision=subject)
+    else:
+        qs = CheckResult.objects.filter(solution=subject, revision=None)
+    return qs.order_by("-submission", "code")
+
+
 def review_queue(reviewer=None):
-    qs = Solution.objects.filter(
-        status__in=[SolutionStatus.SUBMITTED, SolutionStatus.IN_REVIEW]
-    ).order_by("submitted_at", "pk")
+    qs = Solution.objects.filter(status__in=REVIEW_STATUSES).order_by("submitted_at", "pk")
     if reviewer is not None:
         qs = qs.filter(reviewer=reviewer)
-    return with_relations(qs.select_related("reviewer"))
+    return with_relations(qs)
+
+
+def review_items(*, status=None, scenario=None, sla_status=None, reviewer=None, now=None):
+    """Everything awaiting review, listings and revisions together, earliest deadline first.
+
+    Two queries (plus prefetches) whatever the length; the SLA status depends on business
+    days, so it is computed and filtered here rather than in SQL."""
+    now = now or timezone.now()
+    statuses = [status] if status else list(REVIEW_STATUSES)
+    solution_filter = Q(status__in=statuses)
+    revision_filter = Q(status__in=statuses)
+    if scenario:
+        solution_filter &= Q(scenarios__code=scenario)
+        revision_filter &= Q(solution__scenarios__code=scenario)
+    if reviewer is not None:
+        solution_filter &= Q(reviewer=reviewer)
+        revision_filter &= Q(reviewer=reviewer)
+    solutions = with_relations(Solution.objects.filter(solution_filter).distinct())
+    changes = SolutionRevision.objects.filter(revision_filter).distinct().select_related(
+        "solution__vendor", "reviewer", "first_approved_by"
+    ).prefetch_related(*(f"solution__{name}" for name in LIST_RELATIONS))
+    items = [*solutions, *changes]
+    for item in items:
+        item.sla_status = sla.sla_status(item.review_due_at, now)
+    if sla_status:
+        items = [item for item in items if item.sla_status == sla_status]
+    far_future = now.replace(year=now.year + 100)
+    return sorted(items, key=lambda item: (item.review_due_at or far_future,
+                                           item.submitted_at or far_future))

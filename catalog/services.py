@@ -1,18 +1,30 @@
-"""Writes and business rules for solutions: editing, submission, checks, review decisions."""
+"""Writes and business rules for solutions: editing, submission, checks, review decisions.
+
+Review subjects are a new listing (Solution) or a change to a live one (SolutionRevision);
+both go through the same decisions here and the same transitions in catalog.workflow."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import selectors as people
 from accounts.models import Organization
 
-from . import workflow
-from .models import CaseStudy, CaseStudyOutcome, CheckResult, Solution, SolutionStatus
+from . import revisions, sla, workflow
+from .models import (
+    CaseStudy,
+    CaseStudyOutcome,
+    RevisionStatus,
+    Solution,
+    SolutionRevision,
+    SolutionStatus,
+)
+from .reasons import active_reasons_for
 
 S = SolutionStatus
-M2M_FIELDS = ("scenarios", "stages", "industries", "technologies", "regions")
+M2M_FIELDS = tuple(revisions.RELATIONS)
 
 
 def _require_vendor_member(actor, vendor):
@@ -24,20 +36,29 @@ def _require_vendor_member(actor, vendor):
 
 def _validate_solution_fields(solution):
     try:
-        solution.full_clean(exclude=["vendor", "created_by", "reviewer"])
+        solution.full_clean(exclude=["vendor", "created_by", "reviewer", "first_approved_by"])
     except ValidationError as exc:
         raise ValidationError(exc.message_dict) from exc
-    if (
-        solution.price_min_cny is not None
-        and solution.price_max_cny is not None
-        and solution.price_min_cny > solution.price_max_cny
-    ):
-        raise ValidationError({"price_max_cny": [_("Must not be below the minimum price.")]})
-    if solution.maturity_from > solution.maturity_to:
-        raise ValidationError({"maturity_to": [_("Must not be below the starting level.")]})
+    validate_content({name: getattr(solution, name) for name in
+                      ("price_min_cny", "price_max_cny", "maturity_from", "maturity_to")})
 
 
-def _apply(solution, data):
+def validate_content(content):
+    """Invariants of solution content, whether in a solution or a proposed revision."""
+    errors = {}
+    low, high = content.get("maturity_from"), content.get("maturity_to")
+    if low is not None and high is not None and low > high:
+        errors["maturity_to"] = [_("Must not be below the starting level.")]
+    pmin, pmax = content.get("price_min_cny"), content.get("price_max_cny")
+    if pmin is not None and pmax is not None and float(pmin) > float(pmax):
+        errors["price_max_cny"] = [_("Must not be below the minimum price.")]
+    if errors:
+        raise ValidationError(errors)
+
+
+def write_content(solution, data):
+    """Write validated content (model fields, taxonomy objects, case studies) to `solution`."""
+    data = dict(data)
     relations = {name: data.pop(name) for name in M2M_FIELDS if name in data}
     case_studies = data.pop("case_studies", None)
     for field, value in data.items():
@@ -49,23 +70,6 @@ def _apply(solution, data):
     if case_studies is not None:
         replace_case_studies(solution, case_studies)
     return solution
-
-
-@transaction.atomic
-def create_solution(*, actor, vendor, data):
-    """A new draft for `vendor`. `data` holds model fields, taxonomy objects for the
-    relations and optionally `case_studies` (dicts with `outcomes`)."""
-    _require_vendor_member(actor, vendor)
-    solution = Solution(vendor=vendor, created_by=actor, status=S.DRAFT)
-    return _apply(solution, dict(data))
-
-
-@transaction.atomic
-def update_solution(*, actor, solution, data):
-    _require_vendor_member(actor, solution.vendor)
-    if solution.status not in workflow.EDITABLE_STATUSES:
-        raise workflow.TransitionNotAllowed(solution, S.DRAFT)
-    return _apply(solution, dict(data))
 
 
 def replace_case_studies(solution, case_studies):
@@ -80,129 +84,222 @@ def replace_case_studies(solution, case_studies):
         )
 
 
-def submission_problems(solution):
+@transaction.atomic
+def create_solution(*, actor, vendor, data):
+    """A new draft for `vendor`. `data` holds model fields, taxonomy objects for the
+    relations and optionally `case_studies` (dicts with `outcomes`)."""
+    _require_vendor_member(actor, vendor)
+    solution = Solution(vendor=vendor, created_by=actor, status=S.DRAFT)
+    return write_content(solution, data)
+
+
+@transaction.atomic
+def update_solution(*, actor, solution, data):
+    """Edit a draft in place. A live listing is changed through a revision instead
+    (`propose_change`), so the published version stays as it is during review."""
+    _require_vendor_member(actor, solution.vendor)
+    if solution.status not in workflow.EDITABLE_STATUSES:
+        raise workflow.TransitionNotAllowed(solution, S.DRAFT)
+    return write_content(solution, data)
+
+
+def propose_change(*, actor, solution, data):
+    _require_vendor_member(actor, solution.vendor)
+    if solution.status != S.PUBLISHED:
+        raise workflow.TransitionNotAllowed(solution, S.PUBLISHED)
+    return revisions.propose_change(actor=actor, solution=solution, data=data)
+
+
+def content_of(subject):
+    """The content a check or a reviewer looks at: a revision's proposal, or the listing."""
+    if isinstance(subject, SolutionRevision):
+        return subject.data
+    return revisions.snapshot(subject)
+
+
+def submission_problems(content):
     """Everything that stops a submission, as machine-readable codes with messages."""
     problems = []
 
     def problem(code, field, message):
         problems.append({"code": code, "field": field, "message": message})
 
-    if not (solution.title_en or solution.title_zh):
+    if not (content.get("title_en") or content.get("title_zh")):
         problem("missing_title", "title", _("Give the solution a title."))
-    if not (solution.summary_en or solution.summary_zh):
+    if not (content.get("summary_en") or content.get("summary_zh")):
         problem("missing_summary", "summary", _("Add a short summary."))
-    if not (solution.description_en or solution.description_zh):
+    if not (content.get("description_en") or content.get("description_zh")):
         problem("missing_description", "description", _("Describe the solution."))
-    if not solution.scenarios.exists():
+    if not content.get("scenarios"):
         problem("missing_scenario", "scenarios", _("Tag at least one scenario of the guide."))
-    if not solution.industries.exists():
+    if not content.get("industries"):
         problem("missing_industry", "industries", _("Name at least one industry served."))
+    for i, study in enumerate(content.get("case_studies") or []):
+        for j, outcome in enumerate(study.get("outcomes") or []):
+            if outcome.get("before") == outcome.get("after"):
+                problem("outcome_unchanged", f"case_studies[{i}].outcomes[{j}]",
+                        _("An outcome's figure after must differ from before."))
     return problems
 
 
-def completeness(solution):
-    """Score in [0, 1] over what a reviewer hopes to see, and the items that are missing."""
-    items = {
-        "title_en": bool(solution.title_en),
-        "title_zh": bool(solution.title_zh),
-        "summary": bool(solution.summary_en or solution.summary_zh),
-        "description": bool(solution.description_en or solution.description_zh),
-        "scenarios": solution.scenarios.exists(),
-        "industries": solution.industries.exists(),
-        "technologies": solution.technologies.exists(),
-        "regions": solution.regions.exists(),
-        "price_range": solution.price_min_cny is not None and solution.price_max_cny is not None,
-        "delivery_weeks": solution.delivery_weeks is not None,
-        "case_study": solution.case_studies.exists(),
-        "case_study_outcomes": CaseStudyOutcome.objects.filter(
-            case_study__solution=solution
-        ).exists(),
-    }
-    missing = [name for name, present in items.items() if not present]
-    return 1 - len(missing) / len(items), missing
+def validate_submission(subject):
+    return submission_problems(content_of(subject))
+
+
+def _submit(actor, subject):
+    _require_vendor_member(actor, subject.vendor)
+    problems = validate_submission(subject)
+    if problems:
+        errors = {}
+        for p in problems:
+            errors.setdefault(p["field"], []).append(p["message"])
+        raise ValidationError(errors, code="incomplete")
+    workflow.transition(subject, S.SUBMITTED, actor)
+    transaction.on_commit(lambda: _schedule_prechecks(subject))
+    return subject
 
 
 @transaction.atomic
 def submit_solution(*, actor, solution):
-    """Send a draft (or a changed solution) to review; the pre-checks run after commit."""
-    _require_vendor_member(actor, solution.vendor)
-    problems = submission_problems(solution)
-    if problems:
-        raise ValidationError({p["field"]: [p["message"]] for p in problems}, code="incomplete")
-    workflow.transition(solution, S.SUBMITTED, actor)
-    transaction.on_commit(lambda: _schedule_prechecks(solution.pk))
-    return solution
+    """Send a draft (or a changed draft) to review; the pre-checks run after commit."""
+    return _submit(actor, solution)
 
 
-def _schedule_prechecks(solution_id):
+@transaction.atomic
+def submit_revision(*, actor, revision):
+    return _submit(actor, revision)
+
+
+@transaction.atomic
+def withdraw_revision(*, actor, revision):
+    return workflow.transition(revision, RevisionStatus.WITHDRAWN, actor)
+
+
+def _schedule_prechecks(subject):
     from .tasks import run_prechecks
 
-    run_prechecks.delay(solution_id)
+    kind = "revision" if isinstance(subject, SolutionRevision) else "solution"
+    run_prechecks.delay(kind, subject.pk)
 
 
 def submission_number(solution):
+    """Submissions are numbered per solution, across the listing and its revisions."""
     return solution.review_events.filter(to_status=S.SUBMITTED).count()
 
 
-def run_prechecks(solution_id):
+def load_subject(kind, pk):
+    model = SolutionRevision if kind == "revision" else Solution
+    return model.objects.filter(pk=pk).first()
+
+
+def run_prechecks(kind, subject_id):
     """The automated checks on a submission, then assignment and the move into review.
 
-    Idempotent: a re-delivered task finds the solution no longer submitted and does nothing,
+    Idempotent: a re-delivered task finds the subject no longer submitted and does nothing,
     and results are stored once per submission."""
+    from .checks import run_checks
+
     with transaction.atomic():
-        solution = Solution.objects.select_for_update().filter(pk=solution_id).first()
-        if solution is None or solution.status != S.SUBMITTED:
+        model = SolutionRevision if kind == "revision" else Solution
+        subject = model.objects.select_for_update().filter(pk=subject_id).first()
+        if subject is None or subject.status != S.SUBMITTED:
             return None
-        number = submission_number(solution)
-        score, missing = completeness(solution)
-        CheckResult.objects.update_or_create(
-            solution=solution,
-            submission=number,
-            code="completeness",
-            defaults={"passed": score >= 0.5, "score": round(score, 3),
-                      "details": {"missing": missing}},
-        )
-        reviewer = least_loaded_reviewer(solution)
-        if reviewer is not None:
-            solution.reviewer = reviewer
-            solution.save(update_fields=["reviewer"])
-        workflow.transition(solution, S.IN_REVIEW, None)
-    return solution
+        results = run_checks(subject)
+        subject.needs_second_approval = any(r.flags_for_second_approval for r in results)
+        reviewer = least_loaded_reviewer(subject.vendor)
+        now = timezone.now()
+        subject.reviewer = reviewer
+        subject.review_due_at = sla.review_due_at(now)
+        subject.save(update_fields=["needs_second_approval", "reviewer", "review_due_at"])
+        workflow.transition(subject, S.IN_REVIEW, None)
+    return subject
 
 
-def least_loaded_reviewer(solution):
+def least_loaded_reviewer(vendor, exclude=()):
     """The eligible reviewer with the fewest open reviews; never one from the vendor."""
+    open_states = [S.SUBMITTED, S.IN_REVIEW]
     return (
         people.reviewers()
-        .exclude(memberships__organization=solution.vendor)
+        .exclude(memberships__organization=vendor)
+        .exclude(pk__in=[user.pk for user in exclude])
         .annotate(
-            open_reviews=Count(
-                "assigned_reviews",
-                filter=Q(assigned_reviews__status__in=[S.SUBMITTED, S.IN_REVIEW]),
-            )
+            open_solutions=Count("assigned_solutions", distinct=True,
+                                 filter=Q(assigned_solutions__status__in=open_states)),
+            open_revisions=Count("assigned_solutionrevisions", distinct=True,
+                                 filter=Q(assigned_solutionrevisions__status__in=open_states)),
         )
-        .order_by("open_reviews", "pk")
+        .order_by("open_solutions", "open_revisions", "pk")
         .first()
     )
 
 
 @transaction.atomic
+def reassign_reviewer(*, actor, subject, reviewer):
+    """An operator hands a review to another eligible reviewer."""
+    if not people.is_operator(actor) or people.is_member(actor, subject.vendor):
+        raise PermissionDenied(_("Only operator staff outside the vendor reassign reviews."))
+    if subject.status not in workflow.REVIEW_STATUSES:
+        raise workflow.TransitionNotAllowed(subject, subject.status)
+    if not people.is_reviewer(reviewer) or people.is_member(reviewer, subject.vendor):
+        raise ValidationError({"reviewer": [_("Choose a reviewer from outside the vendor.")]})
+    subject.reviewer = reviewer
+    subject.reminded_at = None
+    subject.save(update_fields=["reviewer", "reminded_at"])
+    return subject
+
+
+def _validate_reasons(subject, to_status, reason_codes, comment):
+    if to_status not in workflow.allowed_transitions(subject):
+        raise workflow.TransitionNotAllowed(subject, to_status)  # a 409 before any 400
+    errors = {}
+    allowed = set(active_reasons_for(to_status).values_list("code", flat=True))
+    unknown = sorted(set(reason_codes) - allowed)
+    if unknown:
+        errors["reason_codes"] = [_("Unknown or inapplicable reasons: %(codes)s")
+                                  % {"codes": ", ".join(unknown)}]
+    elif not reason_codes:
+        errors["reason_codes"] = [_("Choose at least one reason.")]
+    if not comment.strip():
+        errors["comment"] = [_("Tell the vendor why.")]
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def approve(*, actor, subject, comment=""):
+    """Approve a submission. A flagged one needs two different reviewers; the second
+    approval publishes a new listing, or applies a revision to the live listing."""
+    if subject.needs_second_approval and subject.first_approved_by_id is None:
+        return workflow.record_first_approval(subject, actor, comment=comment)
+    if subject.first_approved_by_id == getattr(actor, "pk", None):
+        raise PermissionDenied(_("A second, different reviewer must approve this."))
+    workflow.transition(subject, S.APPROVED, actor, comment=comment)
+    if isinstance(subject, Solution):
+        workflow.transition(subject, S.PUBLISHED, actor)
+    return subject
+
+
 def approve_solution(*, actor, solution, comment=""):
-    """Approve and publish: the solution enters the catalog and the search index."""
-    workflow.transition(solution, S.APPROVED, actor, comment=comment)
-    return workflow.transition(solution, S.PUBLISHED, actor)
+    return approve(actor=actor, subject=solution, comment=comment)
 
 
-def request_changes(*, actor, solution, comment, reason_codes=()):
-    return workflow.transition(
-        solution, S.CHANGES_REQUESTED, actor, comment=comment, reason_codes=reason_codes
-    )
+@transaction.atomic
+def request_changes(*, actor, subject=None, solution=None, comment, reason_codes=()):
+    subject = subject or solution
+    _validate_reasons(subject, S.CHANGES_REQUESTED, reason_codes, comment)
+    return workflow.transition(subject, S.CHANGES_REQUESTED, actor, comment=comment,
+                               reason_codes=reason_codes)
 
 
-def reject_solution(*, actor, solution, comment, reason_codes=()):
-    return workflow.transition(
-        solution, S.REJECTED, actor, comment=comment, reason_codes=reason_codes
-    )
+@transaction.atomic
+def reject(*, actor, subject=None, solution=None, comment, reason_codes=()):
+    subject = subject or solution
+    _validate_reasons(subject, S.REJECTED, reason_codes, comment)
+    return workflow.transition(subject, S.REJECTED, actor, comment=comment,
+                               reason_codes=reason_codes)
+
+
+reject_solution = reject
 
 
 def archive_solution(*, actor, solution, comment=""):

@@ -97,13 +97,18 @@ def load_taxonomy(path=TAXONOMY_FILE):
     }
 
 
-def load_taxonomy_if_missing(using="default", **kwargs):
-    """post_migrate handler: load the shipped taxonomy when its version is not in the database
-    (a new database, or one a test has just flushed). `load_taxonomy` refreshes it on demand."""
+def load_reference_data(using="default", **kwargs):
+    """post_migrate handler: a migrated (or test-flushed) database always has the shipped
+    taxonomy and the starting review reasons. `load_taxonomy` refreshes the taxonomy on demand."""
     from django.db import connections
 
-    if TaxonomyRelease._meta.db_table not in connections[using].introspection.table_names():
-        return
-    version = json.loads(TAXONOMY_FILE.read_text(encoding="utf-8"))["version"]
-    if not TaxonomyRelease.objects.using(using).filter(version=version).exists():
-        load_taxonomy()
+    from .models import ReviewReason
+    from .reasons import ensure_review_reasons
+
+    tables = connections[using].introspection.table_names()
+    if TaxonomyRelease._meta.db_table in tables:
+        version = json.loads(TAXONOMY_FILE.read_text(encoding="utf-8"))["version"]
+        if not TaxonomyRelease.objects.using(using).filter(version=version).exists():
+            load_taxonomy()
+    if ReviewReason._meta.db_table in tables:
+        ensure_review_reasons()

@@ -164,7 +164,7 @@ def solution_edit(request, pk):
 def solution_check(request, pk):
     """Dry run of the submission: what would stop it, without changing anything."""
     solution = _own_solution(request, pk)
-    context = {"solution": solution, "problems": services.submission_problems(solution),
+    context = {"solution": solution, "problems": services.validate_submission(solution),
                "checked": True}
     if request.headers.get("HX-Request") == "true":
         return render(request, "catalog/partials/submission_check.html", context)
@@ -239,7 +239,9 @@ def review_decision(request, pk):
         decision = form.cleaned_data["decision"]
         decide, done_message = DECISIONS[decision]
         try:
-            decide(actor=request.user, solution=solution, comment=form.cleaned_data["comment"])
+            decide(actor=request.user, solution=solution, **form.decision_kwargs())
+        except ValidationError as exc:
+            problem, status = " ".join(exc.messages), 400
         except PermissionDenied as exc:
             problem, status = str(exc) or _("You may not decide on this solution."), 403
         except workflow.TransitionNotAllowed:

@@ -1,7 +1,9 @@
-"""The review workflow: the only place a Solution's status changes.
+"""The review workflow: the only place the status of a Solution or a SolutionRevision changes.
 
-draft → submitted → in_review → approved → published → archived (→ published again),
-in_review → changes_requested → submitted, in_review → rejected.
+A new listing: draft → submitted → in_review → approved → published → archived (→ published
+again), in_review → changes_requested → submitted, in_review → rejected.
+A change to a live listing (a revision) goes through the same review; its approval applies the
+change to the live solution in the same transaction.
 """
 
 from dataclasses import dataclass
@@ -14,9 +16,10 @@ from django.utils.translation import gettext as _
 from accounts import selectors as people
 from events.services import emit
 
-from .models import ReviewEvent, Solution, SolutionStatus
+from .models import ReviewEvent, RevisionStatus, Solution, SolutionRevision, SolutionStatus
 
 S = SolutionStatus
+R = RevisionStatus
 
 # Who may make a transition: the vendor's own members, a reviewer from outside the vendor,
 # an operator, or the system (automated checks, with no actor).
@@ -34,37 +37,58 @@ TRANSITIONS = {
     (S.ARCHIVED, S.PUBLISHED): {OPERATOR},
 }
 
+REVISION_TRANSITIONS = {
+    (R.DRAFT, R.SUBMITTED): {VENDOR},
+    (R.CHANGES_REQUESTED, R.SUBMITTED): {VENDOR},
+    (R.SUBMITTED, R.IN_REVIEW): {SYSTEM, OPERATOR},
+    (R.IN_REVIEW, R.APPROVED): {REVIEWER},
+    (R.IN_REVIEW, R.CHANGES_REQUESTED): {REVIEWER},
+    (R.IN_REVIEW, R.REJECTED): {REVIEWER},
+    (R.DRAFT, R.WITHDRAWN): {VENDOR},
+    (R.CHANGES_REQUESTED, R.WITHDRAWN): {VENDOR},
+}
+
 EDITABLE_STATUSES = {S.DRAFT, S.CHANGES_REQUESTED}
+REVIEW_STATUSES = (S.SUBMITTED, S.IN_REVIEW)
 # The statuses a reviewer's decision leads to: their comments are feedback for the vendor.
 DECISION_STATUSES = (S.CHANGES_REQUESTED, S.REJECTED, S.APPROVED)
+FIRST_APPROVAL = "first-approval"
 
 
 @dataclass
 class TransitionNotAllowed(Exception):
-    solution: Solution
+    subject: object
     to_status: str
 
     @property
+    def solution(self):
+        return self.subject
+
+    @property
     def allowed(self):
-        return allowed_transitions(self.solution.status)
+        return allowed_transitions(self.subject)
 
     def __str__(self):
-        return _("A solution in state “%(current)s” cannot move to “%(target)s”.") % {
-            "current": self.solution.status,
+        return _("Cannot move from “%(current)s” to “%(target)s”.") % {
+            "current": self.subject.status,
             "target": self.to_status,
         }
 
 
-def allowed_transitions(status):
-    return [to for (frm, to) in TRANSITIONS if frm == status]
+def _table(subject):
+    return REVISION_TRANSITIONS if isinstance(subject, SolutionRevision) else TRANSITIONS
 
 
-def roles_of(actor, solution):
-    """The workflow roles `actor` holds for `solution` (None is the system)."""
+def allowed_transitions(subject):
+    return [to for (frm, to) in _table(subject) if frm == subject.status]
+
+
+def roles_of(actor, subject):
+    """The workflow roles `actor` holds for a solution or revision (None is the system)."""
     if actor is None:
         return {SYSTEM}
     roles = set()
-    in_vendor = people.is_member(actor, solution.vendor)
+    in_vendor = people.is_member(actor, subject.vendor)
     if in_vendor:
         roles.add(VENDOR)
     if people.is_reviewer(actor) and not in_vendor:  # never review your own organisation's work
@@ -74,53 +98,98 @@ def roles_of(actor, solution):
     return roles
 
 
-def can_transition(actor, solution, to_status):
-    allowed_roles = TRANSITIONS.get((solution.status, to_status))
-    return bool(allowed_roles and allowed_roles & roles_of(actor, solution))
+def can_transition(actor, subject, to_status):
+    allowed_roles = _table(subject).get((subject.status, to_status))
+    return bool(allowed_roles and allowed_roles & roles_of(actor, subject))
 
 
-def transition(solution, to_status, actor, *, comment="", reason_codes=()):
-    """Move `solution` to `to_status` as `actor`, atomically, with its audit record and event.
+def _lock(subject):
+    if isinstance(subject, SolutionRevision):
+        return SolutionRevision.objects.select_for_update().select_related(
+            "solution__vendor"
+        ).get(pk=subject.pk)
+    return Solution.objects.select_for_update().select_related("vendor").get(pk=subject.pk)
+
+
+def _check(locked, to_status, actor):
+    allowed_roles = _table(locked).get((locked.status, to_status))
+    if allowed_roles is None:
+        raise TransitionNotAllowed(locked, to_status)
+    if not allowed_roles & roles_of(actor, locked):
+        raise PermissionDenied(
+            _("You may not move this from “%(current)s” to “%(target)s”.")
+            % {"current": locked.status, "target": to_status}
+        )
+
+
+def _record(locked, actor, from_status, to_status, comment="", reason_codes=()):
+    is_revision = isinstance(locked, SolutionRevision)
+    solution = locked.solution if is_revision else locked
+    ReviewEvent.objects.create(
+        solution=solution,
+        revision=locked if is_revision else None,
+        actor=actor,
+        from_status=from_status,
+        to_status=to_status,
+        reason_codes=list(reason_codes),
+        comment=comment,
+    )
+    payload = {
+        "vendor_id": solution.vendor_id,
+        "from_status": from_status,
+        "actor_id": getattr(actor, "pk", None),
+        "reviewer_id": locked.reviewer_id,
+        "reason_codes": list(reason_codes),
+    }
+    if is_revision:
+        emit(f"revision.{to_status}", locked, solution_id=solution.pk, number=locked.number,
+             **payload)
+    else:
+        emit(f"solution.{to_status}", locked, **payload)
+
+
+def transition(subject, to_status, actor, *, comment="", reason_codes=()):
+    """Move a solution or revision to `to_status` as `actor`, atomically, with its audit
+    record and outbox event. Approving a revision applies it to the live solution.
 
     Raises TransitionNotAllowed for an illegal move and PermissionDenied for a wrong actor."""
+    from .revisions import apply_revision
+
     with transaction.atomic():
-        locked = Solution.objects.select_for_update().get(pk=solution.pk)
-        allowed_roles = TRANSITIONS.get((locked.status, to_status))
-        if allowed_roles is None:
-            raise TransitionNotAllowed(locked, to_status)
-        if not allowed_roles & roles_of(actor, locked):
-            raise PermissionDenied(
-                _("You may not move this solution from “%(current)s” to “%(target)s”.")
-                % {"current": locked.status, "target": to_status}
-            )
+        locked = _lock(subject)
+        _check(locked, to_status, actor)
         from_status = locked.status
         now = timezone.now()
         locked.status = to_status
-        fields = ["status", "updated_at"]
         if to_status == S.SUBMITTED:
             locked.submitted_at = now
-            fields.append("submitted_at")
+            locked.decided_at = None
+            locked.first_approved_by = None
+            locked.reminded_at = locked.escalated_at = locked.review_due_at = None
+        if to_status in DECISION_STATUSES:
+            locked.decided_at = now
         if to_status == S.PUBLISHED and locked.published_at is None:
             locked.published_at = now
-            fields.append("published_at")
-        locked.save(update_fields=fields)
-        ReviewEvent.objects.create(
-            solution=locked,
-            actor=actor,
-            from_status=from_status,
-            to_status=to_status,
-            reason_codes=list(reason_codes),
-            comment=comment,
-        )
-        emit(
-            f"solution.{to_status}",
-            locked,
-            vendor_id=locked.vendor_id,
-            from_status=from_status,
-            actor_id=getattr(actor, "pk", None),
-        )
-    solution.refresh_from_db()
-    return solution
+        locked.save()
+        _record(locked, actor, from_status, to_status, comment, reason_codes)
+        if isinstance(locked, SolutionRevision) and to_status == R.APPROVED:
+            apply_revision(locked, actor)
+    subject.refresh_from_db()
+    return subject
+
+
+def record_first_approval(subject, actor, *, comment=""):
+    """One of two approvals a flagged submission needs: recorded, status unchanged."""
+    with transaction.atomic():
+        locked = _lock(subject)
+        _check(locked, S.APPROVED, actor)
+        if locked.first_approved_by_id == actor.pk:
+            raise PermissionDenied(_("A second, different reviewer must approve this."))
+        locked.first_approved_by = actor
+        locked.save(update_fields=["first_approved_by"])
+        _record(locked, actor, locked.status, locked.status, comment, [FIRST_APPROVAL])
+    subject.refresh_from_db()
+    return subject
 
 
 def record_import(solution, actor, *, to_status=S.PUBLISHED):
@@ -133,14 +202,6 @@ def record_import(solution, actor, *, to_status=S.PUBLISHED):
         if to_status == S.PUBLISHED and solution.published_at is None:
             solution.published_at = timezone.now()
         solution.save(update_fields=["status", "published_at", "updated_at"])
-        ReviewEvent.objects.create(
-            solution=solution,
-            actor=actor,
-            from_status=from_status,
-            to_status=to_status,
-            reason_codes=["imported"],
-            comment="Imported from a catalog file.",
-        )
-        emit(f"solution.{to_status}", solution, vendor_id=solution.vendor_id,
-             from_status=from_status, actor_id=getattr(actor, "pk", None))
+        _record(solution, actor, from_status, to_status, "Imported from a catalog file.",
+                ["imported"])
     return solution

@@ -205,6 +205,11 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
 }
 
+# Review rules: time limits in business days, the check thresholds, attachments.
+REVIEW_SLA_BUSINESS_DAYS = int(os.environ.get("REVIEW_SLA_BUSINESS_DAYS", "5"))
+REVIEW_REMINDER_BUSINESS_DAYS_BEFORE = int(os.environ.get("REVIEW_REMINDER_BUSINESS_DAYS_BEFORE",
+                                                          "1"))
+
 # Marketplace rules.
 QUOTE_REQUEST_MAX_VENDORS = int(os.environ.get("QUOTE_REQUEST_MAX_VENDORS", "8"))
 

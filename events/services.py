@@ -28,11 +28,20 @@ def emit(topic, instance, **payload):
 
 def _schedule_dispatch_once():
     # One dispatch per transaction is enough: it delivers every pending event, so a bulk
-    # import of thousands of events queues one task, not thousands.
+    # import of thousands of events queues one task, not thousands. The callback forgets
+    # itself when it runs, and one dropped with a rolled-back savepoint is no longer pending.
     connection = transaction.get_connection()
-    if any(callback is _schedule_dispatch for _, callback, _ in connection.run_on_commit):
+    pending = getattr(connection, "outbox_dispatch_callback", None)
+    if pending is not None and any(cb is pending for _, cb, _ in connection.run_on_commit):
         return
-    transaction.on_commit(_schedule_dispatch)
+
+    def dispatch_after_commit():
+        if getattr(connection, "outbox_dispatch_callback", None) is dispatch_after_commit:
+            connection.outbox_dispatch_callback = None
+        _schedule_dispatch()
+
+    connection.outbox_dispatch_callback = dispatch_after_commit
+    transaction.on_commit(dispatch_after_commit)
 
 
 def _schedule_dispatch():

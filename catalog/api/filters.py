@@ -1,4 +1,5 @@
 import django_filters
+from rest_framework import serializers
 
 from catalog.models import Solution, SolutionStatus
 
@@ -15,3 +16,13 @@ class SolutionFilter(django_filters.FilterSet):
     class Meta:
         model = Solution
         fields = ["status", "vendor", "scenario", "stage", "industry", "region", "deployment"]
+
+
+class ReviewQueueParams(serializers.Serializer):
+    """The review queue's filters, validated like any input (a bad value is a 400)."""
+
+    status = serializers.ChoiceField(choices=["submitted", "in_review"], required=False)
+    scenario = serializers.CharField(required=False)
+    sla_status = serializers.ChoiceField(choices=["on_track", "due_soon", "overdue"],
+                                         required=False, source="sla")
+    assignee = serializers.CharField(required=False)

@@ -1,9 +1,12 @@
+from django.utils import timezone
 from rest_framework import serializers
 
-from accounts.models import Organization
+from accounts.models import Organization, User
+from catalog import revisions, sla
 from catalog.models import (
     CaseStudy,
     CaseStudyOutcome,
+    CheckResult,
     FactoryTier,
     Industry,
     LifecycleStage,
@@ -11,11 +14,14 @@ from catalog.models import (
     PlanTarget,
     Region,
     ReviewEvent,
+    ReviewReason,
     Scenario,
     ScenarioLink,
     Solution,
+    SolutionRevision,
     Technology,
 )
+from catalog.workflow import REVIEW_STATUSES
 
 
 class CodeNameSerializer(serializers.Serializer):
@@ -107,6 +113,28 @@ class VendorRefSerializer(serializers.ModelSerializer):
         fields = ["id", "name", "name_zh", "region", "external_ref"]
 
 
+class ReviewStateSerializer(serializers.Serializer):
+    """Where a submission stands in review: who, by when, and how much time is left."""
+
+    reviewer = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    submitted_at = serializers.DateTimeField(read_only=True)
+    review_due_at = serializers.DateTimeField(read_only=True)
+    sla_status = serializers.SerializerMethodField()
+    seconds_left = serializers.SerializerMethodField()
+    needs_second_approval = serializers.BooleanField(read_only=True)
+    first_approved_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    def get_sla_status(self, subject) -> str | None:
+        if subject.status not in REVIEW_STATUSES:
+            return None
+        return sla.sla_status(subject.review_due_at)
+
+    def get_seconds_left(self, subject) -> int | None:
+        if subject.review_due_at is None or subject.status not in REVIEW_STATUSES:
+            return None
+        return int((subject.review_due_at - timezone.now()).total_seconds())
+
+
 class SolutionSerializer(serializers.ModelSerializer):
     """The shape partners and pages read. Taxonomy is given by code."""
 
@@ -139,6 +167,7 @@ class SolutionSerializer(serializers.ModelSerializer):
         slug_field="code", many=True, queryset=Region.objects.all(), required=False
     )
     case_studies = CaseStudySerializer(many=True, required=False)
+    review = ReviewStateSerializer(source="*", read_only=True)
 
     class Meta:
         model = Solution
@@ -148,7 +177,7 @@ class SolutionSerializer(serializers.ModelSerializer):
             "description_en", "description_zh", "description_html",
             "scenarios", "stages", "all_stages", "industries", "technologies", "regions",
             "maturity_from", "maturity_to", "deployment", "price_min_cny", "price_max_cny",
-            "delivery_weeks", "status", "case_studies",
+            "delivery_weeks", "status", "review", "case_studies",
             "created_at", "updated_at", "submitted_at", "published_at",
         ]
         read_only_fields = ["external_ref", "status", "created_at", "updated_at",
@@ -178,18 +207,57 @@ class SolutionSerializer(serializers.ModelSerializer):
 
 class ReviewEventSerializer(serializers.ModelSerializer):
     actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    revision = serializers.SlugRelatedField(slug_field="number", read_only=True)
 
     class Meta:
         model = ReviewEvent
-        fields = ["id", "actor", "from_status", "to_status", "reason_codes", "comment",
-                  "created_at"]
+        fields = ["id", "revision", "actor", "from_status", "to_status", "reason_codes",
+                  "comment", "created_at"]
+
+
+class CheckResultSerializer(serializers.ModelSerializer):
+    revision = serializers.SlugRelatedField(slug_field="number", read_only=True)
+
+    class Meta:
+        model = CheckResult
+        fields = ["submission", "revision", "code", "passed", "severity", "score", "message",
+                  "details", "created_at"]
+
+
+class RevisionSerializer(serializers.ModelSerializer):
+    solution = serializers.PrimaryKeyRelatedField(read_only=True)
+    review = ReviewStateSerializer(source="*", read_only=True)
+    diff = serializers.SerializerMethodField()
+
+    class Meta:
+        model = SolutionRevision
+        fields = ["id", "solution", "number", "status", "review", "diff", "data", "base",
+                  "created_at", "updated_at", "applied_at"]
+
+    def get_diff(self, revision) -> list[dict]:
+        return revisions.diff(revision.base, revision.data)
 
 
 class DecisionSerializer(serializers.Serializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
     reason_codes = serializers.ListField(
-        child=serializers.CharField(max_length=50), required=False, default=list
+        child=serializers.CharField(max_length=50), required=False, default=list,
+        help_text="Codes from /api/v1/review-reasons/; required when requesting changes or "
+                  "rejecting.",
     )
+
+
+class ReassignSerializer(serializers.Serializer):
+    reviewer = serializers.SlugRelatedField(slug_field="username",
+                                            queryset=User.objects.filter(is_active=True))
+
+
+class ReviewReasonSerializer(serializers.ModelSerializer):
+    label = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = ReviewReason
+        fields = ["code", "label", "label_en", "label_zh", "applies_to"]
 
 
 class ProblemSerializer(serializers.Serializer):
@@ -201,3 +269,30 @@ class ProblemSerializer(serializers.Serializer):
 class ValidationReportSerializer(serializers.Serializer):
     valid = serializers.BooleanField()
     problems = ProblemSerializer(many=True)
+
+
+class ReviewItemSerializer(serializers.Serializer):
+    """One entry of the review queue: a new listing, or a revision of a live one."""
+
+    kind = serializers.SerializerMethodField()
+    id = serializers.IntegerField()
+    status = serializers.CharField()
+    solution = serializers.SerializerMethodField()
+    revision_number = serializers.SerializerMethodField()
+    review = ReviewStateSerializer(source="*")
+    sla_status = serializers.CharField(allow_null=True)
+
+    def get_kind(self, item) -> str:
+        return "revision" if isinstance(item, SolutionRevision) else "solution"
+
+    def get_revision_number(self, item) -> int | None:
+        return item.number if isinstance(item, SolutionRevision) else None
+
+    def get_solution(self, item) -> dict:
+        solution = item.solution if isinstance(item, SolutionRevision) else item
+        return {
+            "id": solution.pk,
+            "title": solution.title,
+            "vendor": {"id": solution.vendor_id, "name": str(solution.vendor)},
+            "scenarios": [scenario.code for scenario in solution.scenarios.all()],
+        }

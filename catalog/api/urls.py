@@ -1,11 +1,22 @@
+from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from .views import TAXONOMY_VIEWSETS, ReviewQueueViewSet, SolutionViewSet
+from .views import (
+    TAXONOMY_VIEWSETS,
+    ReviewQueueView,
+    ReviewReasonViewSet,
+    RevisionViewSet,
+    SolutionViewSet,
+)
 
 router = DefaultRouter()
 for name, viewset in TAXONOMY_VIEWSETS.items():
     router.register(f"taxonomy/{name}", viewset, basename=f"taxonomy-{name}")
 router.register("solutions", SolutionViewSet, basename="solution")
-router.register("review-queue", ReviewQueueViewSet, basename="review-queue")
+router.register("revisions", RevisionViewSet, basename="revision")
+router.register("review-reasons", ReviewReasonViewSet, basename="review-reason")
 
-urlpatterns = router.urls
+urlpatterns = [
+    path("review-queue/", ReviewQueueView.as_view(), name="review-queue-api"),
+    *router.urls,
+]

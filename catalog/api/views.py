@@ -1,21 +1,32 @@
-from django.core.exceptions import ValidationError
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
+from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from accounts import selectors as people
 from accounts.api.permissions import HasAPIKeyScope
-from accounts.models import Organization
+from accounts.models import Organization, User
 from catalog import selectors, services
-from catalog.api.filters import SolutionFilter
+from catalog.api.filters import ReviewQueueParams, SolutionFilter
 from catalog.api.serializers import (
     TAXONOMY,
+    CheckResultSerializer,
     DecisionSerializer,
+    ReassignSerializer,
     ReviewEventSerializer,
+    ReviewItemSerializer,
+    ReviewReasonSerializer,
+    RevisionSerializer,
     SolutionSerializer,
     ValidationReportSerializer,
+)
+from catalog.models import ReviewReason
+
+VALIDATE_ONLY = OpenApiParameter(
+    "validate_only", bool,
+    description="Dry run: report every problem at once, without changing state.",
 )
 
 
@@ -41,7 +52,72 @@ def taxonomy_viewset(model, serializer_class):
 TAXONOMY_VIEWSETS = {name: taxonomy_viewset(*pair) for name, pair in TAXONOMY.items()}
 
 
+class ReviewActionsMixin:
+    """Submit (or dry-run), and the reviewer's decisions, for solutions and revisions alike."""
+
+    def _respond(self, subject):
+        subject = self.get_queryset().get(pk=subject.pk)
+        return Response(self.get_serializer(subject).data)
+
+    def _decision(self, request):
+        serializer = DecisionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    @extend_schema(request=None, parameters=[VALIDATE_ONLY],
+                   responses={200: ValidationReportSerializer, 400: ValidationReportSerializer})
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        subject = self.get_object()
+        if request.query_params.get("validate_only", "").lower() in {"1", "true", "yes"}:
+            if not people.is_member(request.user, subject.vendor):
+                raise PermissionDenied("Only the vendor's members can check a submission.")
+            problems = services.validate_submission(subject)
+            return Response({"valid": not problems, "problems": problems})
+        self.submit_subject(request.user, subject)
+        return self._respond(subject)
+
+    @extend_schema(request=DecisionSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        decision = self._decision(request)
+        subject = services.approve(actor=request.user, subject=self.get_object(),
+                                   comment=decision["comment"])
+        return self._respond(subject)
+
+    @extend_schema(request=DecisionSerializer)
+    @action(detail=True, methods=["post"], url_path="request-changes")
+    def request_changes(self, request, pk=None):
+        subject = services.request_changes(actor=request.user, subject=self.get_object(),
+                                           **self._decision(request))
+        return self._respond(subject)
+
+    @extend_schema(request=DecisionSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        subject = services.reject(actor=request.user, subject=self.get_object(),
+                                  **self._decision(request))
+        return self._respond(subject)
+
+    @extend_schema(request=ReassignSerializer)
+    @action(detail=True, methods=["post"])
+    def reassign(self, request, pk=None):
+        serializer = ReassignSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        subject = services.reassign_reviewer(actor=request.user, subject=self.get_object(),
+                                             reviewer=serializer.validated_data["reviewer"])
+        return self._respond(subject)
+
+    @extend_schema(responses={200: CheckResultSerializer(many=True)})
+    @action(detail=True, methods=["get"])
+    def checks(self, request, pk=None):
+        subject = self.get_object()
+        return Response(CheckResultSerializer(selectors.check_results_of(subject),
+                                              many=True).data)
+
+
 class SolutionViewSet(
+    ReviewActionsMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -51,7 +127,8 @@ class SolutionViewSet(
     """Solutions: published ones for everyone, drafts for their vendor, all for operators.
 
     Status changes go through the actions (submit, approve, request-changes, reject, archive),
-    each a transition of the review workflow."""
+    each a transition of the review workflow. Editing a published solution answers 202 with
+    the revision that now holds the change: the live version stays until that is approved."""
 
     serializer_class = SolutionSerializer
     permission_classes = [permissions.IsAuthenticatedOrReadOnly, HasAPIKeyScope]
@@ -74,6 +151,19 @@ class SolutionViewSet(
             actor=self.request.user, vendor=vendor, data=data
         )
 
+    @extend_schema(responses={200: SolutionSerializer, 202: RevisionSerializer})
+    def update(self, request, *args, **kwargs):
+        solution = self.get_object()
+        if solution.status != "published":
+            return super().update(request, *args, **kwargs)
+        serializer = self.get_serializer(solution, data=request.data,
+                                         partial=kwargs.get("partial", False))
+        serializer.is_valid(raise_exception=True)
+        data = dict(serializer.validated_data)
+        data.pop("vendor", None)
+        revision = services.propose_change(actor=request.user, solution=solution, data=data)
+        return Response(RevisionSerializer(revision).data, status=status.HTTP_202_ACCEPTED)
+
     def perform_update(self, serializer):
         data = dict(serializer.validated_data)
         data.pop("vendor", None)
@@ -81,85 +171,97 @@ class SolutionViewSet(
             actor=self.request.user, solution=serializer.instance, data=data
         )
 
-    def _respond(self, solution, code=status.HTTP_200_OK):
-        solution = self.get_queryset().get(pk=solution.pk)
-        return Response(self.get_serializer(solution).data, status=code)
+    def submit_subject(self, user, solution):
+        services.submit_solution(actor=user, solution=solution)
 
-    @extend_schema(
-        request=None,
-        parameters=[OpenApiParameter("validate_only", bool, description="Dry run: report "
-                                     "every problem without changing state.")],
-        responses={200: SolutionSerializer, 400: ValidationReportSerializer},
-    )
-    @action(detail=True, methods=["post"])
-    def submit(self, request, pk=None):
-        solution = self.get_object()
-        if request.query_params.get("validate_only", "").lower() in {"1", "true", "yes"}:
-            if not people.is_member(request.user, solution.vendor):
-                raise PermissionDenied("Only the vendor's members can check a submission.")
-            problems = services.submission_problems(solution)
-            return Response({"valid": not problems, "problems": problems})
-        services.submit_solution(actor=request.user, solution=solution)
-        return self._respond(solution)
-
-    @extend_schema(request=DecisionSerializer, responses={200: SolutionSerializer})
-    @action(detail=True, methods=["post"])
-    def approve(self, request, pk=None):
-        decision = self._decision(request)
-        services.approve_solution(actor=request.user, solution=self.get_object(),
-                                  comment=decision["comment"])
-        return self._respond(self.get_object())
-
-    @extend_schema(request=DecisionSerializer, responses={200: SolutionSerializer})
-    @action(detail=True, methods=["post"], url_path="request-changes")
-    def request_changes(self, request, pk=None):
-        decision = self._decision(request, comment_required=True)
-        solution = services.request_changes(actor=request.user, solution=self.get_object(),
-                                            **decision)
-        return self._respond(solution)
-
-    @extend_schema(request=DecisionSerializer, responses={200: SolutionSerializer})
-    @action(detail=True, methods=["post"])
-    def reject(self, request, pk=None):
-        decision = self._decision(request, comment_required=True)
-        solution = services.reject_solution(actor=request.user, solution=self.get_object(),
-                                            **decision)
-        return self._respond(solution)
-
-    @extend_schema(request=DecisionSerializer, responses={200: SolutionSerializer})
+    @extend_schema(request=DecisionSerializer)
     @action(detail=True, methods=["post"])
     def archive(self, request, pk=None):
-        decision = self._decision(request)
         solution = services.archive_solution(actor=request.user, solution=self.get_object(),
-                                             comment=decision["comment"])
+                                             comment=self._decision(request)["comment"])
         return self._respond(solution)
 
     @extend_schema(responses={200: ReviewEventSerializer(many=True)})
     @action(detail=True, methods=["get"])
     def history(self, request, pk=None):
         solution = self.get_object()
-        return Response(ReviewEventSerializer(solution.review_events.all(), many=True).data)
+        events = solution.review_events.select_related("actor", "revision")
+        return Response(ReviewEventSerializer(events, many=True).data)
 
-    def _decision(self, request, comment_required=False):
-        serializer = DecisionSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        if comment_required and not serializer.validated_data["comment"].strip():
-            raise ValidationError({"comment": ["Tell the vendor why."]})
-        return serializer.validated_data
+    @extend_schema(responses={200: RevisionSerializer(many=True)})
+    @action(detail=True, methods=["get"])
+    def revisions(self, request, pk=None):
+        solution = self.get_object()
+        if not (people.is_member(request.user, solution.vendor)
+                or people.is_operator(request.user)):
+            raise PermissionDenied("Revisions are seen by the vendor and operator staff.")
+        revisions = selectors.revisions_of(solution)
+        return Response(RevisionSerializer(revisions, many=True).data)
 
 
-class ReviewQueueViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
-    """Solutions waiting for review, oldest first. Reviewers and operators only."""
+class RevisionViewSet(ReviewActionsMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Changes to live solutions, with their field-by-field diff; same review as listings."""
 
-    serializer_class = SolutionSerializer
-    required_scopes = {"read": "reviews:write"}
-    filterset_class = SolutionFilter
+    serializer_class = RevisionSerializer
+    permission_classes = [permissions.IsAuthenticated, HasAPIKeyScope]
+    required_scopes = {"read": "catalog:read", "write": "solutions:write"}
 
     def get_queryset(self):
-        if not people.is_operator(self.request.user):
+        return selectors.revisions_visible_to(self.request.user)
+
+    def submit_subject(self, user, revision):
+        services.submit_revision(actor=user, revision=revision)
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        revision = services.withdraw_revision(actor=request.user, revision=self.get_object())
+        return self._respond(revision)
+
+
+class ReviewQueueView(GenericAPIView):
+    """Everything awaiting review, new listings and changes to live ones (revisions), earliest
+    deadline first, with time left. Operator staff only.
+
+    Filters: `status` (submitted | in_review), `scenario` (code), `sla` (on_track | due_soon |
+    overdue), `assignee` (a username, or `me`)."""
+
+    serializer_class = ReviewItemSerializer
+    required_scopes = {"read": "reviews:write"}
+    filter_backends = []
+
+    @extend_schema(parameters=[
+        OpenApiParameter("status", str, enum=["submitted", "in_review"]),
+        OpenApiParameter("scenario", str),
+        OpenApiParameter("sla", str, enum=["on_track", "due_soon", "overdue"]),
+        OpenApiParameter("assignee", str, description="A reviewer's username, or `me`."),
+    ], responses=ReviewItemSerializer(many=True))
+    def get(self, request):
+        if not people.is_operator(request.user):
             raise PermissionDenied("The review queue is for operator staff.")
-        queryset = selectors.review_queue()
-        if self.request.query_params.get("mine"):
-            queryset = queryset.filter(reviewer=self.request.user)
-        return selectors.with_details(queryset)
+        params = ReviewQueueParams(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        options = dict(params.validated_data)
+        assignee = options.pop("assignee", None)
+        if assignee == "me":
+            options["reviewer"] = request.user
+        elif assignee:
+            options["reviewer"] = User.objects.filter(username=assignee).first() or User()
+        items = selectors.review_items(**options)
+        page = self.paginate_queryset(items)
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+class ReviewReasonViewSet(viewsets.ReadOnlyModelViewSet):
+    """The maintained list of reasons for requesting changes or rejecting."""
+
+    serializer_class = ReviewReasonSerializer
+    permission_classes = [permissions.AllowAny]
+    pagination_class = None
+    lookup_field = "code"
+    filterset_fields = ["applies_to"]
+
+    def get_queryset(self):
+        return ReviewReason.objects.filter(is_active=True)
+
 

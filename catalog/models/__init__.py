@@ -1,5 +1,6 @@
-from .review import CheckResult, ReviewEvent
-from .solution import CaseStudy, CaseStudyOutcome, Solution, SolutionStatus
+from .review import Attachment, CheckResult, ReviewEvent, ReviewReason
+from .revision import OPEN_REVISION_STATUSES, RevisionStatus, SolutionRevision
+from .solution import CaseStudy, CaseStudyOutcome, ReviewTracking, Solution, SolutionStatus
 from .taxonomy import (
     FactoryTier,
     Industry,
@@ -15,6 +16,12 @@ from .taxonomy import (
 )
 
 __all__ = [
+    "OPEN_REVISION_STATUSES",
+    "Attachment",
+    "ReviewReason",
+    "ReviewTracking",
+    "RevisionStatus",
+    "SolutionRevision",
     "CaseStudy",
     "CaseStudyOutcome",
     "CheckResult",

@@ -30,7 +30,38 @@ class SolutionStatus(models.TextChoices):
     ARCHIVED = "archived", _("Archived")
 
 
-class Solution(models.Model):
+class ReviewTracking(models.Model):
+    """Where something under review stands: who reviews it, by when, what was sent about it.
+
+    Shared by a new listing (Solution) and a change to a live one (SolutionRevision)."""
+
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_%(class)ss",
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    review_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    # Flagged by the pre-checks: a second, different reviewer must approve too.
+    needs_second_approval = models.BooleanField(default=False)
+    first_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+
+class Solution(ReviewTracking):
     """A vendor's scenario-based solution. Its status changes only through catalog.workflow."""
 
     class Language(models.TextChoices):
@@ -90,15 +121,7 @@ class Solution(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-    submitted_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
-    reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="assigned_reviews",
-    )
 
     class Meta:
         ordering = ["-updated_at", "-id"]
@@ -134,7 +157,6 @@ class Solution(models.Model):
     @property
     def is_published(self):
         return self.status == SolutionStatus.PUBLISHED
-
     def all_stages(self):
         """Stages implied by the scenarios plus those chosen explicitly."""
         return LifecycleStage.objects.filter(

@@ -45,7 +45,7 @@ def test_prechecks_are_idempotent_under_redelivery(draft, vendor_user, reviewer,
     solution = submitted_and_checked(draft, vendor_user, on_commit)
     events_before = ReviewEvent.objects.count()
 
-    services.run_prechecks(solution.pk)  # the same task delivered again
+    services.run_prechecks("solution", solution.pk)  # the same task delivered again
 
     assert CheckResult.objects.filter(solution=solution).count() == 1
     assert ReviewEvent.objects.count() == events_before
@@ -131,7 +131,7 @@ def test_illegal_transition_names_the_allowed_ones(draft, reviewer):
 def test_changes_requested_then_resubmitted(draft, vendor_user, reviewer, on_commit):
     solution = submitted_and_checked(draft, vendor_user, on_commit)
     services.request_changes(actor=reviewer, solution=solution, comment="Add outcome figures.",
-                             reason_codes=["incomplete_evidence"])
+                             reason_codes=["incomplete-evidence"])
     solution.refresh_from_db()
     assert solution.status == S.CHANGES_REQUESTED
     services.update_solution(actor=vendor_user, solution=solution, data={"delivery_weeks": 10})

@@ -124,3 +124,15 @@ def test_dispatch_is_still_scheduled_after_a_rolled_back_savepoint(received):
             pass
         kept = services.emit("test.happened", make_org())
     assert received == [kept.pk]
+
+
+@pytest.mark.django_db
+def test_each_commit_of_a_test_transaction_dispatches_again(django_capture_on_commit_callbacks,
+                                                            received):
+    # Captured callbacks stay in the test transaction's list after they ran; a later emit
+    # must still schedule its own dispatch.
+    with django_capture_on_commit_callbacks(execute=True):
+        first = services.emit("test.happened", make_org())
+    with django_capture_on_commit_callbacks(execute=True):
+        second = services.emit("test.happened", make_org())
+    assert received == [first.pk, second.pk]

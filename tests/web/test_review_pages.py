@@ -63,7 +63,8 @@ def test_request_changes_needs_a_comment(as_user, reviewer, in_review):
 def test_request_changes_reaches_the_vendor_dashboard(as_user, reviewer, vendor_user,
                                                        in_review):
     as_user(reviewer).post(reverse("review-decision", args=[in_review.pk]),
-                           {"decision": "request_changes", "comment": "Add a case study."})
+                           {"decision": "request_changes", "comment": "Add a case study.",
+                            "reason_codes": ["incomplete-evidence"]})
     in_review.refresh_from_db()
     assert in_review.status == S.CHANGES_REQUESTED
     response = as_user(vendor_user).get(reverse("dashboard"))
@@ -87,8 +88,18 @@ def test_deciding_outside_review_is_refused_with_a_message(as_user, reviewer, ve
 
     published = SolutionFactory(vendor=vendor, status=S.PUBLISHED)
     response = as_user(reviewer).post(reverse("review-decision", args=[published.pk]),
-                                      {"decision": "reject", "comment": "Too late."})
+                                      {"decision": "reject", "comment": "Too late.",
+                                       "reason_codes": ["duplicate"]})
     assert response.status_code == 409
     assert "only while in review" in response.content.decode()
     published.refresh_from_db()
     assert published.status == S.PUBLISHED
+
+
+def test_request_changes_needs_a_reason(as_user, reviewer, in_review):
+    response = as_user(reviewer).post(reverse("review-decision", args=[in_review.pk]),
+                                      {"decision": "request_changes", "comment": "Add one."})
+    assert response.status_code == 200
+    assert "reason_codes" in response.context["form"].errors
+    in_review.refresh_from_db()
+    assert in_review.status == SolutionStatus.IN_REVIEW

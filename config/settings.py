@@ -157,6 +157,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5}
 CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "events.tasks.dispatch_outbox", "schedule": timedelta(seconds=60)},
+    "review-reminders": {"task": "catalog.tasks.send_review_reminders",
+                         "schedule": timedelta(minutes=15)},
+    "review-escalations": {"task": "catalog.tasks.escalate_overdue_reviews",
+                           "schedule": timedelta(minutes=15)},
 }
 
 # Search: the database backend by default, Elasticsearch when asked for.
@@ -209,6 +213,16 @@ SPECTACULAR_SETTINGS = {
 REVIEW_SLA_BUSINESS_DAYS = int(os.environ.get("REVIEW_SLA_BUSINESS_DAYS", "5"))
 REVIEW_REMINDER_BUSINESS_DAYS_BEFORE = int(os.environ.get("REVIEW_REMINDER_BUSINESS_DAYS_BEFORE",
                                                           "1"))
+# A submission this similar (0-1) to a listed solution is flagged for a second approval.
+DUPLICATE_SIMILARITY_FLAG = float(os.environ.get("DUPLICATE_SIMILARITY_FLAG", "0.8"))
+ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024)))
+ATTACHMENT_ALLOWED_TYPES = ["application/pdf", "image/png", "image/jpeg",
+                            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+                            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                            "application/vnd.openxmlformats-officedocument.presentationml.presentation"]
+# Link checks: a class with check(urls) -> {url: result}; tests point it at a local server.
+LINK_CHECKER = os.environ.get("LINK_CHECKER", "catalog.checks.links.HttpLinkChecker")
+LINK_CHECK_TIMEOUT = float(os.environ.get("LINK_CHECK_TIMEOUT", "5"))
 
 # Marketplace rules.
 QUOTE_REQUEST_MAX_VENDORS = int(os.environ.get("QUOTE_REQUEST_MAX_VENDORS", "8"))

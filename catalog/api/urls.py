@@ -1,6 +1,8 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
+from .attachments import AttachmentViewSet
+from .progress import ReviewProgressView
 from .views import (
     TAXONOMY_VIEWSETS,
     ReviewQueueView,
@@ -15,8 +17,10 @@ for name, viewset in TAXONOMY_VIEWSETS.items():
 router.register("solutions", SolutionViewSet, basename="solution")
 router.register("revisions", RevisionViewSet, basename="revision")
 router.register("review-reasons", ReviewReasonViewSet, basename="review-reason")
+router.register("attachments", AttachmentViewSet, basename="attachment")
 
 urlpatterns = [
     path("review-queue/", ReviewQueueView.as_view(), name="review-queue-api"),
+    path("review-progress/", ReviewProgressView.as_view(), name="review-progress-api"),
     *router.urls,
 ]

@@ -36,13 +36,13 @@ class StageSerializer(CodeNameSerializer):
 
 
 class LinkSerializer(CodeNameSerializer):
-    stage = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    stage = serializers.CharField(source="stage.code", read_only=True)
 
 
 class ScenarioSerializer(CodeNameSerializer):
     edition = serializers.CharField()
-    link = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    stage = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    link = serializers.CharField(source="link.code", read_only=True)
+    stage = serializers.CharField(source="stage.code", read_only=True)
     description_en = serializers.CharField()
     description_zh = serializers.CharField()
     keywords_en = serializers.ListField(child=serializers.CharField())
@@ -116,13 +116,14 @@ class VendorRefSerializer(serializers.ModelSerializer):
 class ReviewStateSerializer(serializers.Serializer):
     """Where a submission stands in review: who, by when, and how much time is left."""
 
-    reviewer = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    reviewer = serializers.CharField(source="reviewer.username", read_only=True, allow_null=True)
     submitted_at = serializers.DateTimeField(read_only=True)
     review_due_at = serializers.DateTimeField(read_only=True)
     sla_status = serializers.SerializerMethodField()
     seconds_left = serializers.SerializerMethodField()
     needs_second_approval = serializers.BooleanField(read_only=True)
-    first_approved_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    first_approved_by = serializers.CharField(source="first_approved_by.username", read_only=True,
+                                              allow_null=True)
 
     def get_sla_status(self, subject) -> str | None:
         if subject.status not in REVIEW_STATUSES:

@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from accounts.models import Organization
@@ -45,6 +46,7 @@ class MatchSerializer(serializers.ModelSerializer):
         fields = ["rank", "score", "reasons", "solution"]
 
 
+@extend_schema_serializer(component_name="RequestForQuotes")
 class QuoteRequestSerializer(serializers.ModelSerializer):
     enterprise = VendorRefSerializer(read_only=True)
     vendors = serializers.PrimaryKeyRelatedField(

@@ -42,7 +42,8 @@ def test_key_is_shown_once_and_stored_hashed(api_as, vendor, vendor_user):
 
 def test_key_acts_for_its_organisation(vendor_key, vendor):
     response = key_client(vendor_key).post("/api/v1/solutions/", {
-        "title_en": "Via the partner API", "scenarios": ["2025-28"], "industries": ["machine-tools"],
+        "title_en": "Via the partner API", "scenarios": ["2025-28"],
+        "industries": ["machine-tools"],
     }, format="json")
     assert response.status_code == 201, response.content
     assert Solution.objects.get().vendor == vendor

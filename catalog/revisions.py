@@ -43,7 +43,8 @@ def _money(value):
 
 
 def _number(value):
-    return None if value is None else str(Decimal(value).normalize())
+    # Fixed-point without trailing zeros: 100.0000 → "100", 0.50 → "0.5" (never "1E+2").
+    return None if value is None else format(Decimal(str(value)).normalize(), "f")
 
 
 def _code(obj):

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "catalog",
     "search",
     "marketplace",
+    "maturity",
 ]
 
 MIDDLEWARE = [

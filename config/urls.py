@@ -11,6 +11,7 @@ api_v1 = [
     path("", include("catalog.api.urls")),
     path("", include("search.api.urls")),
     path("", include("marketplace.api.urls")),
+    path("", include("maturity.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
@@ -26,4 +27,5 @@ urlpatterns = [
     path("", include("search.urls")),
     path("", include("marketplace.urls")),
     path("", include("events.urls")),
+    path("", include("maturity.urls")),
 ] + static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -50,3 +50,16 @@ def reviewers():
         memberships__organization__kind=Organization.Kind.OPERATOR,
         memberships__is_reviewer=True,
     ).distinct()
+
+
+def is_operator_admin(user):
+    """Operator owners and admins (and superusers): they hand reviews around and get
+    escalations; reviewers themselves do not."""
+    return user.is_authenticated and (
+        user.is_superuser
+        or Membership.objects.filter(
+            user=user,
+            organization__kind=Organization.Kind.OPERATOR,
+            role__in=[Membership.Role.OWNER, Membership.Role.ADMIN],
+        ).exists()
+    )

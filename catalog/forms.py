@@ -1,10 +1,13 @@
 """Forms of the catalog's web pages. They validate input; catalog.services does the writing."""
 
 from django import forms
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts import selectors as people
 from accounts.forms import ServiceErrorsMixin
 
+from . import revisions
 from .models import (
     Industry,
     LifecycleStage,
@@ -13,8 +16,10 @@ from .models import (
     ReviewReason,
     Scenario,
     Solution,
+    SolutionStatus,
     Technology,
 )
+from .reasons import active_reasons_for
 
 RELATION_FIELDS = ("scenarios", "stages", "industries", "technologies", "regions")
 
@@ -100,8 +105,25 @@ class SolutionForm(ServiceErrorsMixin, forms.ModelForm):
         """The cleaned values in the shape catalog.services expects."""
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
+    @classmethod
+    def initial_from_snapshot(cls, content):
+        """Initial values from a snapshot (a revision's proposal): taxonomy codes become the
+        primary keys the checkboxes use, money strings become Decimals."""
+        data = revisions.input_from_snapshot(content)
+        initial = {}
+        for name in cls.Meta.fields:
+            if name not in data:
+                continue
+            value = data[name]
+            initial[name] = [obj.pk for obj in value] if name in RELATION_FIELDS else value
+        return initial
 
-class ReviewDecisionForm(forms.Form):
+
+def person_name(user):
+    return user.get_full_name() or user.username
+
+
+class ReviewDecisionForm(ServiceErrorsMixin, forms.Form):
     """A reviewer's decision; the vendor must be told why when it is not an approval."""
 
     APPROVE, REQUEST_CHANGES, REJECT = "approve", "request_changes", "reject"
@@ -119,7 +141,8 @@ class ReviewDecisionForm(forms.Form):
         to_field_name="code",
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("Required when you request changes or reject."),
+        help_text=_("Required when you request changes or reject. Some reasons apply to only "
+                    "one of the two."),
     )
     comment = forms.CharField(
         label=_("Comment to the vendor"),
@@ -128,13 +151,43 @@ class ReviewDecisionForm(forms.Form):
         help_text=_("Required when you request changes or reject."),
     )
 
+    # decision → the status it leads to, which decides the reasons that apply
+    TARGET_STATUS = {
+        REQUEST_CHANGES: SolutionStatus.CHANGES_REQUESTED,
+        REJECT: SolutionStatus.REJECTED,
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["reason_codes"]
+        field.queryset = ReviewReason.objects.filter(is_active=True)
+        field.label_from_instance = self._reason_label
+
+    @staticmethod
+    def _reason_label(reason):
+        if reason.applies_to == ReviewReason.AppliesTo.CHANGES:
+            return _("%(reason)s (request changes only)") % {"reason": reason.label}
+        if reason.applies_to == ReviewReason.AppliesTo.REJECT:
+            return _("%(reason)s (reject only)") % {"reason": reason.label}
+        return reason.label
+
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("decision") in {self.REQUEST_CHANGES, self.REJECT}:
+        decision = cleaned.get("decision")
+        if decision in self.TARGET_STATUS:
             if not (cleaned.get("comment") or "").strip():
                 self.add_error("comment", _("Tell the vendor why."))
-            if not cleaned.get("reason_codes"):
+            reasons = cleaned.get("reason_codes")
+            if not reasons:
                 self.add_error("reason_codes", _("Choose at least one reason."))
+            else:
+                applicable = set(active_reasons_for(self.TARGET_STATUS[decision])
+                                 .values_list("code", flat=True))
+                for reason in reasons:
+                    if reason.code not in applicable:
+                        self.add_error("reason_codes", _(
+                            "“%(reason)s” does not apply to this decision."
+                        ) % {"reason": reason.label})
         return cleaned
 
     def decision_kwargs(self):
@@ -143,3 +196,86 @@ class ReviewDecisionForm(forms.Form):
         if self.cleaned_data["decision"] != self.APPROVE:
             kwargs["reason_codes"] = [r.code for r in self.cleaned_data["reason_codes"]]
         return kwargs
+
+
+class ReassignForm(forms.Form):
+    """Hand a review to another reviewer: only reviewers from outside the vendor qualify."""
+
+    reviewer = forms.ModelChoiceField(label=_("Reviewer"), queryset=None,
+                                      empty_label=_("Choose a reviewer"))
+
+    def __init__(self, *args, subject, **kwargs):
+        super().__init__(*args, **kwargs)
+        open_states = [SolutionStatus.SUBMITTED, SolutionStatus.IN_REVIEW]
+        field = self.fields["reviewer"]
+        field.queryset = (
+            people.reviewers()
+            .exclude(memberships__organization=subject.vendor)
+            .annotate(
+                open_reviews=Count("assigned_solutions", distinct=True,
+                                   filter=Q(assigned_solutions__status__in=open_states))
+                + Count("assigned_solutionrevisions", distinct=True,
+                        filter=Q(assigned_solutionrevisions__status__in=open_states)),
+            )
+            .order_by("open_reviews", "username")
+        )
+        field.label_from_instance = lambda user: _("%(name)s · %(count)s open") % {
+            "name": person_name(user), "count": user.open_reviews,
+        }
+        if subject.reviewer_id and not self.is_bound:
+            self.initial["reviewer"] = subject.reviewer_id
+
+
+class ReviewQueueFilterForm(forms.Form):
+    """The review queue's filters, read from the query string; unknown values are ignored."""
+
+    ME, ANYONE = "me", "anyone"
+
+    status = forms.ChoiceField(label=_("Status"), required=False, choices=[
+        ("", _("Submitted or in review")),
+        (SolutionStatus.SUBMITTED, _("Submitted (checks running)")),
+        (SolutionStatus.IN_REVIEW, _("In review")),
+    ])
+    scenario = forms.ChoiceField(label=_("Scenario"), required=False)
+    sla = forms.ChoiceField(label=_("Deadline"), required=False, choices=[
+        ("", _("Any")),
+        ("overdue", _("Overdue")),
+        ("due_soon", _("Due soon")),
+        ("on_track", _("On track")),
+    ])
+    assignee = forms.ChoiceField(label=_("Assigned to"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        groups = {}
+        for scenario in Scenario.objects.select_related("link").order_by("link__position",
+                                                                         "code"):
+            groups.setdefault(scenario.link, []).append(
+                (scenario.code, f"{scenario.code} · {scenario.name}")
+            )
+        self.fields["scenario"].choices = [("", _("All scenarios")),
+                                           *((link.name, opts) for link, opts in groups.items())]
+        self.fields["assignee"].choices = [
+            (self.ME, _("Me")),
+            (self.ANYONE, _("Anyone")),
+            (_("Reviewers"), [(str(user.pk), person_name(user))
+                              for user in people.reviewers().order_by("username")]),
+        ]
+
+    def filters(self, user, default_assignee):
+        """The keyword arguments of selectors.review_items for these filters."""
+        self.is_valid()  # keeps the valid fields in cleaned_data even when one is not
+        values = getattr(self, "cleaned_data", {})
+        assignee = values.get("assignee") or default_assignee
+        if assignee == self.ME:
+            reviewer = user
+        elif assignee == self.ANYONE:
+            reviewer = None
+        else:
+            reviewer = people.reviewers().filter(pk=assignee).first()
+        return {
+            "status": values.get("status") or None,
+            "scenario": values.get("scenario") or None,
+            "sla_status": values.get("sla") or None,
+            "reviewer": reviewer,
+        }

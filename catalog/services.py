@@ -235,9 +235,9 @@ def least_loaded_reviewer(vendor, exclude=()):
 
 @transaction.atomic
 def reassign_reviewer(*, actor, subject, reviewer):
-    """An operator hands a review to another eligible reviewer."""
-    if not people.is_operator(actor) or people.is_member(actor, subject.vendor):
-        raise PermissionDenied(_("Only operator staff outside the vendor reassign reviews."))
+    """An operator admin hands a review to another eligible reviewer."""
+    if not people.is_operator_admin(actor) or people.is_member(actor, subject.vendor):
+        raise PermissionDenied(_("Only operator admins outside the vendor reassign reviews."))
     if subject.status not in workflow.REVIEW_STATUSES:
         raise workflow.TransitionNotAllowed(subject, subject.status)
     if not people.is_reviewer(reviewer) or people.is_member(reviewer, subject.vendor):

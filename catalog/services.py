@@ -195,21 +195,23 @@ def load_subject(kind, pk):
 def run_prechecks(kind, subject_id):
     """The automated checks on a submission, then assignment and the move into review.
 
-    Idempotent: a re-delivered task finds the subject no longer submitted and does nothing,
-    and results are stored once per submission."""
+    The checks (some reach the network: links, the search cluster) run before the row is
+    locked; their results are upserted once per submission. Idempotent: a re-delivered task
+    finds the subject no longer submitted and does nothing."""
     from .checks import run_checks
 
+    model = SolutionRevision if kind == "revision" else Solution
+    subject = model.objects.filter(pk=subject_id, status=S.SUBMITTED).first()
+    if subject is None:
+        return None
+    results = run_checks(subject)
     with transaction.atomic():
-        model = SolutionRevision if kind == "revision" else Solution
         subject = model.objects.select_for_update().filter(pk=subject_id).first()
         if subject is None or subject.status != S.SUBMITTED:
             return None
-        results = run_checks(subject)
         subject.needs_second_approval = any(r.flags_for_second_approval for r in results)
-        reviewer = least_loaded_reviewer(subject.vendor)
-        now = timezone.now()
-        subject.reviewer = reviewer
-        subject.review_due_at = sla.review_due_at(now)
+        subject.reviewer = least_loaded_reviewer(subject.vendor)
+        subject.review_due_at = sla.review_due_at(timezone.now())
         subject.save(update_fields=["needs_second_approval", "reviewer", "review_due_at"])
         workflow.transition(subject, S.IN_REVIEW, None)
     return subject

@@ -224,6 +224,8 @@ ATTACHMENT_ALLOWED_TYPES = ["application/pdf", "image/png", "image/jpeg",
 # Link checks: a class with check(urls) -> {url: result}; tests point it at a local server.
 LINK_CHECKER = os.environ.get("LINK_CHECKER", "catalog.checks.links.HttpLinkChecker")
 LINK_CHECK_TIMEOUT = float(os.environ.get("LINK_CHECK_TIMEOUT", "5"))
+# Vendors' links must not probe internal addresses; only tests reach a local server.
+LINK_CHECK_ALLOW_PRIVATE = env_bool("LINK_CHECK_ALLOW_PRIVATE", default=False)
 
 # Marketplace rules.
 QUOTE_REQUEST_MAX_VENDORS = int(os.environ.get("QUOTE_REQUEST_MAX_VENDORS", "8"))

@@ -11,12 +11,13 @@ from catalog.models import (
     Scenario,
     ScenarioLink,
     Solution,
+    SolutionStatus,
     Technology,
 )
 from catalog.selectors import published_solutions
 
 from .analysis import parse_query
-from .backends import get_backend
+from .backends import SearchQuery, get_backend
 from .index import FACETS, PRICE_BANDS
 
 # Facets whose values are taxonomy rows: model and the field holding the value.
@@ -119,4 +120,19 @@ def similar_solutions(solution_id, limit=5):
     """[(Solution, SearchHit)] of the published solutions most like this one."""
     hits = get_backend().more_like_this(solution_id, limit=limit)
     solutions = solutions_by_id([hit.id for hit in hits])
+    return [(solutions[hit.id], hit) for hit in hits if hit.id in solutions]
+
+
+def solutions_sharing_words(text, *, exclude_ids=(), limit=10):
+    """[(Solution, SearchHit)] of the published solutions sharing the most words with `text`,
+    best first, with their vendor: candidates for comparing content that is not in the index
+    (a draft, a proposed revision). Raises BackendUnavailable when search cannot answer."""
+    query = SearchQuery(text=text, operator="or", page_size=limit, exclude_ids=exclude_ids,
+                        with_facets=False)
+    hits = get_backend().search(query).hits if query.text else []
+    solutions = (
+        Solution.objects.filter(status=SolutionStatus.PUBLISHED)
+        .select_related("vendor")
+        .in_bulk([hit.id for hit in hits])
+    ) if hits else {}
     return [(solutions[hit.id], hit) for hit in hits if hit.id in solutions]

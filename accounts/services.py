@@ -2,9 +2,11 @@
 
 import secrets
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+
+from events.services import emit
 
 from .models import APIKey, Membership, Organization, User
 
@@ -14,6 +16,7 @@ API_KEY_SCOPES = {
     "needs:write": "Post and edit the organisation's needs",
     "quotes:write": "Send quote requests and answer them",
     "reviews:write": "Decide reviews (operator organisations only)",
+    "maturity:write": "Write the organisation's maturity assessments and factory registrations",
 }
 
 
@@ -34,10 +37,35 @@ def add_member(*, organization, user, role=Membership.Role.MEMBER, is_reviewer=F
     return membership
 
 
-def _require_org_admin(actor, organization):
+def _require_org_admin(actor, organization, what="manage its API keys"):
     membership = Membership.objects.filter(user=actor, organization=organization).first()
     if not (actor.is_superuser or (membership and membership.is_admin)):
-        raise PermissionDenied("Only an organisation owner or admin may manage its API keys.")
+        raise PermissionDenied(f"Only an organisation owner or admin may {what}.")
+
+
+@transaction.atomic
+def update_organization(*, actor, organization, **fields):
+    """An owner or admin edits the organisation's profile. Emits `organization.updated` with
+    the changed field names when anything changed (search reindexes a renamed vendor's
+    solutions; partners hear of it through webhooks); saving the same values emits nothing."""
+    _require_org_admin(actor, organization, "edit its profile")
+    unknown = sorted(set(fields) - set(ORGANIZATION_EDITABLE_FIELDS))
+    if unknown:
+        raise ValueError(f"Not editable: {', '.join(unknown)}")
+    organization = Organization.objects.select_for_update().get(pk=organization.pk)
+    changed = sorted(name for name, value in fields.items()
+                     if getattr(organization, name) != value)
+    if not changed:
+        return organization
+    for name in changed:
+        setattr(organization, name, fields[name])
+    try:
+        organization.full_clean(validate_unique=False)
+    except ValidationError as exc:
+        raise ValidationError(exc.message_dict) from exc
+    organization.save(update_fields=[*changed, "updated_at"])
+    emit("organization.updated", organization, kind=organization.kind, changed=changed)
+    return organization
 
 
 @transaction.atomic

@@ -162,6 +162,9 @@ CELERY_BEAT_SCHEDULE = {
                          "schedule": timedelta(minutes=15)},
     "review-escalations": {"task": "catalog.tasks.escalate_overdue_reviews",
                            "schedule": timedelta(minutes=15)},
+    # One snapshot a month; running every six hours makes sure the month is never missed.
+    "maturity-monthly-snapshot": {"task": "maturity.tasks.take_monthly_snapshot",
+                                  "schedule": timedelta(hours=6)},
 }
 
 # Search: the database backend by default, Elasticsearch when asked for.

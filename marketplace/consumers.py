@@ -34,3 +34,16 @@ def register():
     subscribe("rfq.received", notify_rfq_received)
     subscribe("quote.submitted", notify_quote_submitted)
     subscribe("quote.accepted", notify_quote_accepted)
+    subscribe("assessment.completed", record_assessed_level)
+
+
+def record_assessed_level(event):
+    """A completed maturity assessment becomes the enterprise's profile level, which matching
+    and the marketplace read."""
+    from .models import EnterpriseProfile
+
+    EnterpriseProfile.objects.update_or_create(
+        organization_id=event.payload["enterprise_id"],
+        defaults={"maturity_level": event.payload["level"]},
+    )
+

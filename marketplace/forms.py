@@ -51,6 +51,13 @@ class NeedForm(ServiceErrorsMixin, forms.ModelForm):
             "stages": forms.CheckboxSelectMultiple,
         }
 
+    @classmethod
+    def initial_from_query(cls, query):
+        """Prefill from a link (e.g. the maturity results page's "post a need")."""
+        many = {"scenarios", "stages"}
+        return {name: query.getlist(name) if name in many else query.get(name)
+                for name in cls.Meta.fields if name in query}
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         levels = maturity_choices()

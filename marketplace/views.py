@@ -110,7 +110,7 @@ def _acting_enterprise(user):
 @login_required
 def need_create(request):
     enterprise = _acting_enterprise(request.user)
-    form = NeedForm(request.POST or None)
+    form = NeedForm(request.POST or None, initial=NeedForm.initial_from_query(request.GET))
     if request.method == "POST" and form.is_valid():
         try:
             need = services.post_need(actor=request.user, enterprise=enterprise,

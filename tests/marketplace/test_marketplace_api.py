@@ -196,3 +196,25 @@ def test_vendor_cannot_accept_its_own_quote(api_as, rfq, vendor_user):
                                         format="json").json()["id"]
     assert api_as(vendor_user).post(f"/api/v1/quotes/{quote_id}/accept/").status_code == 403
     assert Quote.objects.get().status == "submitted"
+
+
+def test_completed_assessment_sets_the_enterprise_profile_level(enterprise, on_commit):
+    from events.services import emit
+    from marketplace.models import EnterpriseProfile
+
+    with on_commit():
+        emit("assessment.completed", enterprise, enterprise_id=enterprise.pk, level=2)
+    assert EnterpriseProfile.objects.get(organization=enterprise).maturity_level == 2
+
+
+def test_need_form_is_prefilled_from_a_link(client, enterprise_user):
+    from catalog.models import Scenario
+
+    scenario = Scenario.objects.get(code="2025-28")
+    client.force_login(enterprise_user)
+    response = client.get(f"/needs/new/?title=Raise+data+to+level+3&scenarios={scenario.pk}"
+                          "&target_level=3")
+    form = response.context["form"]
+    assert form.initial["title"] == "Raise data to level 3"
+    assert form.initial["scenarios"] == [str(scenario.pk)]
+    assert 'value="Raise data to level 3"' in response.content.decode()

@@ -1,4 +1,5 @@
-"""Review time limits in business days (weekends and mainland public holidays excluded)."""
+"""Review time limits in business days: mainland China's working calendar (weekends and public
+holidays off, make-up working weekend days on)."""
 
 from datetime import datetime, timedelta
 
@@ -16,7 +17,9 @@ def _holidays(year):
 
 
 def is_business_day(day):
-    return day.weekday() < 5 and day not in _holidays(day.year)
+    # The official calendar, not just Monday to Friday: public holidays are off, and the
+    # weekend days worked in exchange for a longer holiday (调休) are working days.
+    return _holidays(day.year).is_working_day(day)
 
 
 def add_business_days(moment, days):
@@ -47,6 +50,13 @@ def reminder_at(due):
     return timezone.make_aware(datetime.combine(day, local.time()), local.tzinfo)
 
 
+def reminder_window_end(now):
+    """A bound for queries: no deadline at or after this has reached its reminder time by
+    `now`. Business days do not map to SQL, so callers filter by this bound, then check
+    reminder_at exactly."""
+    return add_business_days(now, settings.REVIEW_REMINDER_BUSINESS_DAYS_BEFORE + 1)
+
+
 def sla_status(due, now=None):
     """on_track, due_soon (reminder time passed) or overdue; None when there is no deadline."""
     if due is None:
@@ -57,6 +67,3 @@ def sla_status(due, now=None):
     if now >= reminder_at(due):
         return "due_soon"
     return "on_track"
-
-
-

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from . import services
+from . import deadlines, services
 
 
 @shared_task(ignore_result=True, autoretry_for=(ConnectionError,), retry_backoff=True,
@@ -8,3 +8,16 @@ from . import services
 def run_prechecks(kind, subject_id):
     """Automated pre-checks for a submitted solution or revision, then into review."""
     services.run_prechecks(kind, subject_id)
+
+
+# Beat runs these every few minutes: a failed run needs no retry, the next one catches up.
+@shared_task(ignore_result=True)
+def send_review_reminders():
+    """Remind reviewers of reviews coming due (see catalog.deadlines)."""
+    return deadlines.send_review_reminders()
+
+
+@shared_task(ignore_result=True)
+def escalate_overdue_reviews():
+    """Escalate overdue reviews to the operator's admins (see catalog.deadlines)."""
+    return deadlines.escalate_overdue_reviews()

@@ -1,9 +1,12 @@
 """Writing events into the outbox and delivering them to their consumers."""
 
 import logging
+from functools import partial
 
+from django.conf import settings
+from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from .models import Notification, OutboxEvent
 from .registry import consumers_for
@@ -94,14 +97,43 @@ def dispatch_event(event_id):
         return True
 
 
-def notify(recipients, *, event, title, body="", link=""):
-    """Put a notification in each recipient's inbox, once per event."""
+def notify(recipients, *, event, title, body="", link="", email=False):
+    """Put a notification in each recipient's inbox, once per event.
+
+    `title` is untranslated (gettext_noop): the inbox translates it when shown. With `email`,
+    recipients with an address are also emailed, in their preferred language, but only when
+    their notification is new and only once the transaction commits: a re-dispatched event, or
+    one whose delivery rolled back, never emails anyone twice."""
     for user in recipients:
-        Notification.objects.get_or_create(
+        _, created = Notification.objects.get_or_create(
             event=event,
             recipient=user,
             defaults={"topic": event.topic, "title": title[:255], "body": body, "link": link},
         )
+        if email and created and user.email:
+            transaction.on_commit(partial(_send_email, user, title, body, link))
+
+
+def language_of(user):
+    """The supported language `user` reads in (their preference, else the site default)."""
+    try:
+        return translation.get_supported_language_variant(
+            user.preferred_language or settings.LANGUAGE_CODE
+        )
+    except LookupError:
+        return settings.LANGUAGE_CODE
+
+
+def _send_email(user, title, body, link):
+    with translation.override(language_of(user)):
+        subject = translation.gettext(title)
+    # Links are site paths; SITE_URL (when a deployment sets it) makes them absolute.
+    url = f"{getattr(settings, 'SITE_URL', '').rstrip('/')}{link}" if link else ""
+    message = "\n\n".join(part for part in (subject, body, url) if part)
+    try:
+        send_mail(subject, message, None, [user.email])
+    except Exception:  # the inbox already has it; a mail outage must not fail the dispatch
+        logger.warning("notification email to user %s failed", user.pk, exc_info=True)
 
 
 def mark_read(user, notification_ids=None):

@@ -1,0 +1,465 @@
+"""Throughput of the review pipeline on a real Celery worker, against no-op tasks on the same
+worker: how much of the worker's capacity each submission costs.
+
+    DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test REDIS_URL=redis://127.0.0.1:6379/0 \\
+        .venv/bin/python bench/review_pipeline.py --n 1000
+
+It drops and creates a throwaway database (`zhizao_bench`, on the server of DATABASE_URL) and
+migrates it, so real data is never touched; seeds N complete solutions of one vendor and one
+reviewer; starts a worker on a private queue (tests/worker.py); then measures
+  (a) N no-op tasks: the worker's bare task rate,
+  (b) N submissions through catalog.services.submit_solution, until all are in review (the
+      pre-checks, the assignment and the outbox deliveries all run on the worker),
+  (c) the queries of services.run_prechecks for one fresh submission with 10 and with 100
+      solutions already published (they should not grow with the catalog),
+and where the worker's time went, from its log. The last line holds the key figures.
+
+The worker imports this file (`--include bench.review_pipeline`) for the no-op task, so
+nothing below the task definitions runs on import.
+"""
+
+import argparse
+import logging
+import os
+import re
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from decimal import Decimal
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("SECRET_KEY", "bench-only-secret-key")
+
+from celery import shared_task  # noqa: E402 - after the settings module is chosen
+
+BENCH_DATABASE = "zhizao_bench"
+DONE_KEY = "zhizao-bench:noop-done"
+
+
+# Named explicitly: the bench runs as __main__ while the worker imports it as a module.
+@shared_task(name="bench.noop", ignore_result=True)
+def bench_noop():
+    """Does nothing: what a task costs the worker by itself."""
+
+
+@shared_task(name="bench.mark_done", ignore_result=True)
+def bench_mark_done(key):
+    """Queued after the no-ops: one worker takes its queue in order, so this runs last."""
+    import redis
+
+    redis.Redis.from_url(os.environ["REDIS_URL"]).set(key, time.time(), ex=3600)
+
+
+def require_services():
+    database_url = os.environ.get("DATABASE_URL", "")
+    if not database_url.startswith(("postgres://", "postgresql://")) or not os.environ.get(
+        "REDIS_URL"
+    ):
+        sys.exit("bench/review_pipeline.py needs DATABASE_URL (PostgreSQL) and REDIS_URL, e.g.\n"
+                 "  DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test "
+                 "REDIS_URL=redis://127.0.0.1:6379/0 .venv/bin/python bench/review_pipeline.py")
+    return database_url
+
+
+def recreate_database(server_url, name):
+    """Drop and create `name` on the server of `server_url`; return its URL."""
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(server_url)
+    if parts.path.lstrip("/") == name:
+        sys.exit(f"DATABASE_URL already names {name}; give the URL of another database on "
+                 "the same server")
+    with psycopg.connect(server_url, autocommit=True) as admin:
+        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+            sql.Identifier(name)))
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    return urlunsplit(parts._replace(path=f"/{name}"))
+
+
+def drop_database(server_url, name):
+    import psycopg
+    from django.db import connections
+    from psycopg import sql
+
+    connections.close_all()
+    with psycopg.connect(server_url, autocommit=True) as admin:
+        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+            sql.Identifier(name)))
+
+
+def setup_django(bench_url):
+    os.environ["DATABASE_URL"] = bench_url
+    os.environ.setdefault("SEARCH_BACKEND", "database")
+    import django
+
+    django.setup()
+    # Quiet here; the worker keeps logging at INFO: its "succeeded in" lines are measured.
+    logging.disable(logging.INFO)
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def seed_people():
+    from accounts.models import Membership, Organization, User
+
+    vendor = Organization.objects.create(kind=Organization.Kind.VENDOR, name="Bench vendor")
+    operator = Organization.objects.create(kind=Organization.Kind.OPERATOR, name="Bench operator")
+    vendor_user = User.objects.create_user("bench-vendor", "vendor@bench.invalid", "x")
+    reviewer = User.objects.create_user("bench-reviewer", "reviewer@bench.invalid", "x")
+    Membership.objects.create(user=vendor_user, organization=vendor, role=Membership.Role.OWNER)
+    Membership.objects.create(user=reviewer, organization=operator,
+                              role=Membership.Role.MEMBER, is_reviewer=True)
+    return vendor, vendor_user
+
+
+def seed_solutions(vendor, count, status="draft", start=0):
+    """`count` complete solutions (they pass the submission rules and the completeness check),
+    in bulk: a handful of queries whatever the count."""
+    from django.utils import timezone
+
+    from catalog.models import (
+        CaseStudy,
+        CaseStudyOutcome,
+        Industry,
+        Region,
+        Scenario,
+        Solution,
+        Technology,
+    )
+
+    scenarios = list(Scenario.objects.order_by("code"))
+    industry = Industry.objects.get(code="machine-tools")
+    technology = Technology.objects.get(code="iiot")
+    regions = list(Region.objects.filter(code__in=["CN-JS", "CN-ZJ"]))
+    published_at = timezone.now() if status == "published" else None
+    solutions = Solution.objects.bulk_create(
+        Solution(
+            vendor=vendor, status=status, published_at=published_at, language="en",
+            title_en=f"{scenarios[i % len(scenarios)].name_en} suite {start + i}",
+            title_zh=f"{scenarios[i % len(scenarios)].name_zh}平台{start + i}",
+            summary_en=f"Bench solution {start + i} for {scenarios[i % len(scenarios)].name_en}.",
+            summary_zh=f"测试方案{start + i}",
+            description_en=scenarios[i % len(scenarios)].description_en or "Bench solution.",
+            description_zh=scenarios[i % len(scenarios)].description_zh or "测试方案。",
+            maturity_from=1, maturity_to=3, price_min_cny=Decimal("300000"),
+            price_max_cny=Decimal("900000"), delivery_weeks=12,
+        )
+        for i in range(count)
+    )
+    through = {name: getattr(Solution, name).through
+               for name in ("scenarios", "industries", "technologies", "regions")}
+    through["scenarios"].objects.bulk_create(
+        through["scenarios"](solution_id=s.pk, scenario_id=scenarios[i % len(scenarios)].pk)
+        for i, s in enumerate(solutions))
+    through["industries"].objects.bulk_create(
+        through["industries"](solution_id=s.pk, industry_id=industry.pk) for s in solutions)
+    through["technologies"].objects.bulk_create(
+        through["technologies"](solution_id=s.pk, technology_id=technology.pk)
+        for s in solutions)
+    through["regions"].objects.bulk_create(
+        through["regions"](solution_id=s.pk, region_id=region.pk)
+        for s in solutions for region in regions)
+    studies = CaseStudy.objects.bulk_create(
+        CaseStudy(solution=s, client=f"Bench client {s.pk}", year=2024, summary="Pilot line.")
+        for s in solutions
+    )
+    CaseStudyOutcome.objects.bulk_create(
+        CaseStudyOutcome(case_study=study, metric="Unplanned downtime", unit="h/month",
+                         before=Decimal("40"), after=Decimal("22"))
+        for study in studies
+    )
+    return solutions
+
+
+def wait_for(predicate, timeout, what, interval=0.05):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(interval)
+    sys.exit(f"timed out after {timeout}s waiting for {what}")
+
+
+def settle(queue):
+    """Let the worker finish what is queued (outbox sweeps) before it stops."""
+    import redis
+
+    from events.models import OutboxEvent
+
+    client = redis.Redis.from_url(os.environ["REDIS_URL"])
+    wait_for(lambda: client.llen(queue) == 0
+             and not OutboxEvent.objects.filter(dispatched_at=None).exists(),
+             timeout=300, what="the worker's queue to empty", interval=0.2)
+
+
+def forget_queue(queue):
+    """The private queue's keys in Redis: nothing is left to deliver on them."""
+    import redis
+
+    client = redis.Redis.from_url(os.environ["REDIS_URL"])
+    client.delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
+
+
+def measure_noop(n):
+    import redis
+
+    client = redis.Redis.from_url(os.environ["REDIS_URL"])
+    key = f"{DONE_KEY}:{os.getpid()}:{time.time()}"
+    start = time.perf_counter()
+    for _ in range(n):
+        bench_noop.delay()
+    bench_mark_done.delay(key)
+    sent = time.perf_counter() - start
+    wait_for(lambda: client.exists(key), timeout=max(120, n / 20), what="the no-op tasks")
+    elapsed = time.perf_counter() - start
+    client.delete(key)
+    return n / elapsed, elapsed, sent
+
+
+def measure_pipeline(solutions, vendor_user):
+    from catalog import services
+    from catalog.models import Solution, SolutionStatus
+    from events.models import OutboxEvent
+
+    ids = [s.pk for s in solutions]
+    in_review = Solution.objects.filter(pk__in=ids, status=SolutionStatus.IN_REVIEW)
+    start = time.perf_counter()
+    for solution in solutions:
+        services.submit_solution(actor=vendor_user, solution=solution)
+    submitted = time.perf_counter() - start
+    wait_for(lambda: in_review.count() == len(ids), timeout=max(300, len(ids)),
+             what="every submission to reach review", interval=0.2)
+    elapsed = time.perf_counter() - start
+    wait_for(lambda: not OutboxEvent.objects.filter(dispatched_at=None).exists(),
+             timeout=max(300, len(ids)), what="the outbox to drain", interval=0.2)
+    drained = time.perf_counter() - start
+    return len(ids) / elapsed, elapsed, submitted, drained
+
+
+def queries_for_a_fresh_submission(vendor, vendor_user, published):
+    """Queries of run_prechecks for one new submission, with `published` listings live."""
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext
+
+    from catalog import services, workflow
+    from catalog.models import Solution, SolutionStatus
+    from search.services import rebuild_index
+
+    live = Solution.objects.filter(status=SolutionStatus.PUBLISHED).count()
+    if live < published:
+        seed_solutions(vendor, published - live, status="published", start=100_000 + live)
+    rebuild_index()  # checks that look for near-duplicates see the live catalog
+    [fresh] = seed_solutions(vendor, 1, start=200_000 + published)
+    with transaction.atomic():  # submitted without queueing the task: it runs here
+        workflow.transition(fresh, SolutionStatus.SUBMITTED, vendor_user)
+    with CaptureQueriesContext(connection) as queries:
+        services.run_prechecks("solution", fresh.pk)
+    fresh.refresh_from_db()
+    assert fresh.status == SolutionStatus.IN_REVIEW, fresh.status
+    control = sum(1 for query in queries if query["sql"] in ("BEGIN", "COMMIT", "ROLLBACK"))
+    return len(queries), control
+
+
+TASK_LINE = re.compile(r"Task (\S+)\[[^\]]+\] succeeded in ([\d.e-]+)s")
+
+
+def worker_time_by_task(log_path, offset):
+    """Seconds the worker spent in each kind of task, from its log after `offset`."""
+    busy, count = defaultdict(float), defaultdict(int)
+    with open(log_path, encoding="utf-8", errors="replace") as log:
+        log.seek(offset)
+        for line in log:
+            match = TASK_LINE.search(line)
+            if match:
+                busy[match.group(1)] += float(match.group(2))
+                count[match.group(1)] += 1
+    return busy, count
+
+
+class Breakdown:
+    """Inclusive time and queries of named functions, patched in place for the profile run."""
+
+    def __init__(self):
+        self.seconds, self.queries, self.calls = (defaultdict(float), defaultdict(int),
+                                                  defaultdict(int))
+        self.executed = 0
+        self.labels = []
+        self._patches = []
+
+    def count_query(self, execute, sql, params, many, context):
+        self.executed += 1
+        return execute(sql, params, many, context)
+
+    def timed(self, label, function):
+        if label not in self.labels:
+            self.labels.append(label)
+
+        def wrapper(*args, **kwargs):
+            queries, start = self.executed, time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                self.seconds[label] += time.perf_counter() - start
+                self.queries[label] += self.executed - queries
+                self.calls[label] += 1
+
+        return wrapper
+
+    def patch(self, owner, name, label):
+        original = getattr(owner, name)
+        self._patches.append((owner, name, original))
+        setattr(owner, name, self.timed(label, original))
+
+    def restore(self):
+        for owner, name, original in reversed(self._patches):
+            setattr(owner, name, original)
+
+
+def profile_in_process(vendor, vendor_user, count):
+    """Submit `count` fresh solutions with the tasks run in this process (eagerly), timing the
+    steps of the pipeline: where a submission's worker time goes."""
+    from django.db import connection, transaction
+
+    from catalog import checks, services, sla, workflow
+    from config.celery import app
+    from events import registry
+    from events import services as outbox
+    from events.tasks import dispatch_outbox
+
+    solutions = seed_solutions(vendor, count, start=300_000)
+    breakdown = Breakdown()
+    breakdown.patch(services, "submit_solution", "submit_solution (the web request)")
+    breakdown.patch(services, "run_prechecks", "run_prechecks (task)")
+    breakdown.patch(checks, "run_checks", "  run_checks (incl. a content snapshot)")
+    plain_checks = checks.registered_checks()
+    for code, check in plain_checks.items():
+        checks.register(code, breakdown.timed(f"    check {code}", check))
+    breakdown.patch(services, "least_loaded_reviewer", "  least_loaded_reviewer")
+    breakdown.patch(sla, "review_due_at", "  review_due_at (business days)")
+    breakdown.patch(services, "content_of", "content_of (snapshot; in submit and checks)")
+    breakdown.patch(workflow, "_record", "workflow._record (audit + outbox; in both)")
+    breakdown.patch(outbox, "dispatch_pending", "dispatch_outbox (task)")
+    breakdown.patch(outbox, "dispatch_event", "  dispatch_event")
+    originals = {topic: list(consumers) for topic, consumers in registry._consumers.items()}
+    for topic, consumers in registry._consumers.items():
+        registry._consumers[topic] = [
+            breakdown.timed(f"    consumer {consumer.__module__}.{consumer.__name__}", consumer)
+            for consumer in consumers
+        ]
+    # Each committed transaction schedules one outbox dispatch, as on the worker; here they
+    # run after the submission and its pre-checks, so each step is timed on its own.
+    scheduled = []
+    schedule_dispatch = outbox._schedule_dispatch
+    outbox._schedule_dispatch = lambda: scheduled.append(True)
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    try:
+        with connection.execute_wrapper(breakdown.count_query):
+            for solution in solutions:
+                # The outer block commits after submit_solution returns, so the pre-check
+                # task it schedules on commit is timed apart from the request.
+                with transaction.atomic():
+                    services.submit_solution(actor=vendor_user, solution=solution)
+                while scheduled:
+                    scheduled.pop()
+                    dispatch_outbox.apply()
+    finally:
+        app.conf.task_always_eager = eager
+        outbox._schedule_dispatch = schedule_dispatch
+        breakdown.restore()
+        for code, check in plain_checks.items():
+            checks.register(code, check)
+        registry._consumers.clear()
+        registry._consumers.update(originals)
+    print(f"    in-process profile of {count} submissions (inclusive; per submission):")
+    for label in breakdown.labels:
+        if not breakdown.calls[label]:
+            continue
+        print(f"      {label:54} {breakdown.seconds[label] / count * 1000:7.2f} ms "
+              f"{breakdown.queries[label] / count:6.1f} queries "
+              f"({breakdown.calls[label] / count:.1f} calls)")
+
+
+def measure_on_worker(args, vendor, vendor_user, solutions):
+    """(a), (b) and (c) with a worker running; its queue's keys are removed afterwards."""
+    from tests.worker import celery_worker
+
+    worker_args = ("--include", "bench.review_pipeline", *args.worker_arg)
+    with celery_worker(extra_args=worker_args) as queue:
+        try:
+            log_path = Path(tempfile.gettempdir()) / f"{queue}.log"  # where tests/worker.py logs
+            noop_rate, noop_s, noop_sent = measure_noop(args.n)
+            print(f"(a) {args.n} no-op tasks: {noop_s:.2f}s ({noop_rate:.0f}/s; sending took "
+                  f"{noop_sent:.2f}s)")
+
+            offset = os.path.getsize(log_path)
+            rate, elapsed, submitted, drained = measure_pipeline(solutions, vendor_user)
+            print(f"(b) {args.n} submissions in review after {elapsed:.2f}s ({rate:.1f}/s); "
+                  f"submitting took {submitted:.2f}s; outbox drained after {drained:.2f}s")
+            busy, count = worker_time_by_task(log_path, offset)
+            for task in sorted(busy, key=busy.get, reverse=True):
+                print(f"    worker: {task:34} {count[task]:6d} tasks {busy[task]:8.2f}s "
+                      f"({busy[task] / count[task] * 1000:.1f} ms each)")
+            print(f"    worker busy {sum(busy.values()):.2f}s in tasks: "
+                  f"{sum(busy.values()) / args.n * 1000:.1f} ms per submission; a bare task "
+                  f"costs {1000 / noop_rate:.2f} ms")
+
+            # The first run in a process also fills per-process caches (taxonomy names for
+            # the search analysis): measured apart, so the comparison is like for like.
+            first, _ = queries_for_a_fresh_submission(vendor, vendor_user, 10)
+            small, control = queries_for_a_fresh_submission(vendor, vendor_user, 10)
+            large, _ = queries_for_a_fresh_submission(vendor, vendor_user, 100)
+            print(f"(c) run_prechecks queries per submission: {small} with 10 published, "
+                  f"{large} with 100 published (as Django logs them: {control} of them are "
+                  f"BEGIN/COMMIT; the first run in this process: {first})")
+            settle(queue)
+        finally:
+            forget_queue(queue)
+    return {"noop_rate": noop_rate, "pipeline_rate": rate, "small": small, "large": large}
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, default=1000, help="solutions and no-op tasks")
+    parser.add_argument("--database", default=BENCH_DATABASE, help="throwaway database name")
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--profile-sample", type=int, default=50,
+                        help="submissions profiled in-process at the end")
+    parser.add_argument("--worker-arg", action="append", default=[],
+                        help="extra `celery worker` option, e.g. --worker-arg=--pool=prefork")
+    args = parser.parse_args()
+
+    server_url = require_services()
+    bench_url = recreate_database(server_url, args.database)
+    try:
+        setup_django(bench_url)
+        from django.db import connection
+
+        vendor, vendor_user = seed_people()
+        solutions = seed_solutions(vendor, args.n)
+        print(f"database {args.database} on {connection.settings_dict['HOST']}: "
+              f"{args.n} draft solutions seeded")
+        figures = measure_on_worker(args, vendor, vendor_user, solutions)
+        if args.profile_sample > 0:
+            profile_in_process(vendor, vendor_user, min(args.n, args.profile_sample))
+    finally:
+        if not args.keep:
+            drop_database(server_url, args.database)
+
+    print(f"n={args.n} noop_rate={figures['noop_rate']:.1f} "
+          f"pipeline_rate={figures['pipeline_rate']:.1f} "
+          f"ratio={figures['pipeline_rate'] / figures['noop_rate']:.3f} "
+          f"queries_per_submission_small={figures['small']} "
+          f"queries_per_submission_large={figures['large']}")
+
+
+if __name__ == "__main__":
+    main()

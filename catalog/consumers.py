@@ -211,6 +211,7 @@ def register():
     for topic in VENDOR_TITLES:
         subscribe(topic, notify_vendor)
     subscribe("solution.in_review", notify_assigned_reviewer)
+    subscribe("review.reassigned", notify_assigned_reviewer)
     subscribe("revision.in_review", notify_assigned_reviewer)
     subscribe(REMINDER_TOPIC, notify_reviewer_of_deadline)
     subscribe(ESCALATION_TOPIC, notify_operator_admins_of_overdue)

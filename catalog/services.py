@@ -3,6 +3,8 @@
 Review subjects are a new listing (Solution) or a change to a live one (SolutionRevision);
 both go through the same decisions here and the same transitions in catalog.workflow."""
 
+from datetime import timedelta
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
@@ -11,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts import selectors as people
 from accounts.models import Organization
+from events.services import emit
 
 from . import revisions, sla, workflow
 from .models import (
@@ -247,7 +250,28 @@ def reassign_reviewer(*, actor, subject, reviewer):
     subject.reviewer = reviewer
     subject.reminded_at = None
     subject.save(update_fields=["reviewer", "reminded_at"])
+    from .deadlines import deadline_payload
+
+    emit("review.reassigned", subject, actor_id=actor.pk, **deadline_payload(subject))
     return subject
+
+
+STALLED_AFTER = timedelta(minutes=10)
+
+
+def requeue_stalled_submissions(now=None):
+    """Submissions whose pre-check task never ran (the broker was down when they were sent)
+    are sent again; run_prechecks is idempotent, so a slow task run twice does no harm."""
+    cutoff = (now or timezone.now()) - STALLED_AFTER
+    stalled = [("solution", pk) for pk in Solution.objects.filter(
+        status=S.SUBMITTED, submitted_at__lt=cutoff).values_list("pk", flat=True)]
+    stalled += [("revision", pk) for pk in SolutionRevision.objects.filter(
+        status=S.SUBMITTED, submitted_at__lt=cutoff).values_list("pk", flat=True)]
+    from .tasks import run_prechecks
+
+    for kind, pk in stalled:
+        run_prechecks.delay(kind, pk)
+    return len(stalled)
 
 
 def _validate_reasons(subject, to_status, reason_codes, comment):

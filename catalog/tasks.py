@@ -21,3 +21,9 @@ def send_review_reminders():
 def escalate_overdue_reviews():
     """Escalate overdue reviews to the operator's admins (see catalog.deadlines)."""
     return deadlines.escalate_overdue_reviews()
+
+
+@shared_task(ignore_result=True)
+def requeue_stalled_submissions():
+    """Beat: resend pre-checks that a broker outage lost."""
+    return services.requeue_stalled_submissions()

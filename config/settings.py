@@ -130,6 +130,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 
+# Where the site lives, for absolute links in emails (paths only when unset).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "")
+
 # Email: console unless an SMTP host is given.
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 EMAIL_BACKEND = os.environ.get(
@@ -162,6 +165,8 @@ CELERY_BEAT_SCHEDULE = {
                          "schedule": timedelta(minutes=15)},
     "review-escalations": {"task": "catalog.tasks.escalate_overdue_reviews",
                            "schedule": timedelta(minutes=15)},
+    "requeue-stalled-submissions": {"task": "catalog.tasks.requeue_stalled_submissions",
+                                    "schedule": timedelta(minutes=5)},
     # One snapshot a month; running every six hours makes sure the month is never missed.
     "maturity-monthly-snapshot": {"task": "maturity.tasks.take_monthly_snapshot",
                                   "schedule": timedelta(hours=6)},

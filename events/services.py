@@ -104,14 +104,22 @@ def notify(recipients, *, event, title, body="", link="", email=False):
     recipients with an address are also emailed, in their preferred language, but only when
     their notification is new and only once the transaction commits: a re-dispatched event, or
     one whose delivery rolled back, never emails anyone twice."""
-    for user in recipients:
-        _, created = Notification.objects.get_or_create(
-            event=event,
-            recipient=user,
-            defaults={"topic": event.topic, "title": title[:255], "body": body, "link": link},
-        )
-        if email and created and user.email:
-            transaction.on_commit(partial(_send_email, user, title, body, link))
+    recipients = list({user.pk: user for user in recipients}.values())
+    if not recipients:
+        return
+    # Two queries whatever the number of recipients; the unique constraint settles a race.
+    already = set(Notification.objects.filter(event=event, recipient__in=recipients)
+                  .values_list("recipient_id", flat=True))
+    new = [user for user in recipients if user.pk not in already]
+    Notification.objects.bulk_create(
+        [Notification(event=event, recipient=user, topic=event.topic, title=title[:255],
+                      body=body, link=link) for user in new],
+        ignore_conflicts=True,
+    )
+    if email:
+        for user in new:
+            if user.email:
+                transaction.on_commit(partial(_send_email, user, title, body, link))
 
 
 def language_of(user):

@@ -208,3 +208,34 @@ def test_reassigning_to_a_reviewer_of_the_vendor_is_refused(draft, vendor, vendo
         services.reassign_reviewer(actor=boss, subject=solution, reviewer=conflicted)
     solution.refresh_from_db()
     assert solution.reviewer == reviewer
+
+
+def test_reassigned_reviewer_is_told(draft, vendor_user, reviewer, operator, on_commit):
+    from accounts.models import Membership
+    from events.models import Notification
+
+    solution = submitted_and_checked(draft, vendor_user, on_commit)
+    colleague = MembershipFactory(organization=operator, is_reviewer=True).user
+    boss = MembershipFactory(organization=operator, role=Membership.Role.ADMIN).user
+    with on_commit():
+        services.reassign_reviewer(actor=boss, subject=solution, reviewer=colleague)
+    assert Notification.objects.filter(recipient=colleague, topic="review.reassigned").exists()
+
+
+def test_stalled_submission_is_sent_to_the_checks_again(draft, vendor_user, reviewer, monkeypatch):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from catalog import tasks
+
+    monkeypatch.setattr(tasks.run_prechecks, "delay", lambda *args: None)  # the broker lost it
+    services.submit_solution(actor=vendor_user, solution=draft)
+    monkeypatch.undo()
+    draft.refresh_from_db()
+    assert draft.status == "submitted"
+    assert services.requeue_stalled_submissions() == 0  # too recent to call stalled
+    later = timezone.now() + timedelta(minutes=11)
+    assert services.requeue_stalled_submissions(now=later) == 1
+    draft.refresh_from_db()
+    assert draft.status == "in_review" and draft.reviewer == reviewer

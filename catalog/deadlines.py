@@ -37,7 +37,8 @@ def deadline_payload(subject):
         identity = {"kind": "solution", "solution_id": subject.pk,
                     "vendor_id": subject.vendor_id}
     return {**identity, "reviewer_id": subject.reviewer_id,
-            "review_due_at": subject.review_due_at.isoformat()}
+            "review_due_at": (subject.review_due_at.isoformat()
+                              if subject.review_due_at else None)}
 
 
 def _mark_and_announce(model, subjects, field, topic, now):

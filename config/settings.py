@@ -167,6 +167,8 @@ CELERY_BEAT_SCHEDULE = {
                            "schedule": timedelta(minutes=15)},
     "requeue-stalled-submissions": {"task": "catalog.tasks.requeue_stalled_submissions",
                                     "schedule": timedelta(minutes=5)},
+    "expire-marketplace-items": {"task": "marketplace.tasks.expire_marketplace_items",
+                                 "schedule": timedelta(hours=1)},
     # One snapshot a month; running every six hours makes sure the month is never missed.
     "maturity-monthly-snapshot": {"task": "maturity.tasks.take_monthly_snapshot",
                                   "schedule": timedelta(hours=6)},

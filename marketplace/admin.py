@@ -1,6 +1,20 @@
 from django.contrib import admin
 
-from .models import EnterpriseProfile, Match, Need, Quote, QuoteLineItem, QuoteRequest
+from . import services
+from .models import (
+    EnterpriseProfile,
+    Match,
+    Message,
+    MessageAccessLog,
+    MessageThread,
+    Need,
+    Proposal,
+    Quote,
+    QuoteLineItem,
+    QuoteRequest,
+    QuoteVersion,
+    Rating,
+)
 
 
 @admin.register(EnterpriseProfile)
@@ -23,11 +37,14 @@ class MatchInline(admin.TabularInline):
 
 @admin.register(Need)
 class NeedAdmin(admin.ModelAdmin):
-    list_display = ["title", "enterprise", "industry", "region", "status", "created_at"]
-    list_filter = ["status", "industry", "region", "stages"]
+    list_display = ["title", "enterprise", "industry", "region", "visibility", "deadline",
+                    "status", "created_at"]
+    list_filter = ["status", "visibility", "industry", "region", "stages"]
+    # Statuses change only through marketplace.workflow.
+    readonly_fields = ["status"]
     search_fields = ["title", "description", "external_ref", "enterprise__name"]
     autocomplete_fields = ["enterprise"]
-    filter_horizontal = ["stages", "scenarios"]
+    filter_horizontal = ["stages", "scenarios", "invited_vendors"]
     inlines = [MatchInline]
 
 
@@ -52,6 +69,7 @@ class QuoteRequestAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     search_fields = ["title", "enterprise__name"]
     autocomplete_fields = ["enterprise", "vendors"]
+    readonly_fields = ["status"]
     inlines = [QuoteInline]
 
 
@@ -67,5 +85,85 @@ class QuoteAdmin(admin.ModelAdmin):
     list_filter = ["status"]
     search_fields = ["request__title", "vendor__name"]
     # The total is computed from the line items by the service, never typed in.
-    readonly_fields = ["total_cny", "created_at", "updated_at"]
+    readonly_fields = ["total_cny", "status", "version", "decline_reason", "created_at",
+                       "updated_at"]
     inlines = [QuoteLineItemInline]
+
+
+class QuoteVersionInline(admin.TabularInline):
+    """Versions are an append-only record of what the vendor sent."""
+
+    model = QuoteVersion
+    extra = 0
+    can_delete = False
+    fields = ["version", "total_cny", "delivery_weeks", "valid_until", "created_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+QuoteAdmin.inlines = [QuoteLineItemInline, QuoteVersionInline]
+
+
+@admin.register(Proposal)
+class ProposalAdmin(admin.ModelAdmin):
+    list_display = ["need", "vendor", "solution", "created_at"]
+    search_fields = ["need__title", "vendor__name"]
+    readonly_fields = ["need", "vendor", "solution", "created_by", "created_at"]
+
+
+@admin.register(MessageThread)
+class MessageThreadAdmin(admin.ModelAdmin):
+    """Lists threads without their messages: reading one is a dispute read, done through the
+    API's dispute-read so the access is logged."""
+
+    list_display = ["request", "vendor", "created_at"]
+    search_fields = ["request__title", "vendor__name"]
+    readonly_fields = ["request", "vendor", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Message)
+class MessageAdmin(admin.ModelAdmin):
+    list_display = ["thread", "author_organization", "created_at"]
+    readonly_fields = ["thread", "author", "author_organization", "created_at"]
+    exclude = ["body"]  # message text is read through the logged dispute read only
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(MessageAccessLog)
+class MessageAccessLogAdmin(admin.ModelAdmin):
+    list_display = ["thread", "operator", "reason", "accessed_at"]
+    readonly_fields = ["thread", "operator", "reason", "accessed_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Rating)
+class RatingAdmin(admin.ModelAdmin):
+    list_display = ["vendor", "solution", "enterprise", "quality", "delivery", "communication",
+                    "value", "is_hidden", "created_at"]
+    list_filter = ["is_hidden"]
+    search_fields = ["vendor__name", "enterprise__name", "text"]
+    readonly_fields = ["quote", "enterprise", "vendor", "solution", "quality", "delivery",
+                       "communication", "value", "text", "vendor_reply", "replied_at",
+                       "is_hidden", "hidden_reason", "hidden_by", "created_by", "created_at"]
+    actions = ["hide_as_abusive"]
+
+    @admin.action(description="Hide as abusive")
+    def hide_as_abusive(self, request, queryset):
+        for rating in queryset.filter(is_hidden=False):
+            services.hide_rating(actor=request.user, rating=rating,
+                                 reason="Hidden as abusive from the admin.")

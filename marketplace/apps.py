@@ -3,8 +3,10 @@ from django.apps import AppConfig
 
 class MarketplaceConfig(AppConfig):
     """Owns the demand side: enterprise profiles, posted Needs and their ranked Matches,
-    QuoteRequests to vendors and their Quotes; also the catalog import, which brings in
-    vendors, enterprises, solutions and needs together."""
+    vendors' Proposals, QuoteRequests to vendors and their versioned Quotes (states and
+    expiries in workflow.py), the Message threads between the parties, and Ratings of
+    delivered work; also the catalog import, which brings in vendors, enterprises, solutions
+    and needs together."""
 
     name = "marketplace"
     default_auto_field = "django.db.models.BigAutoField"

@@ -31,8 +31,10 @@ class NeedForm(ServiceErrorsMixin, forms.ModelForm):
     class Meta:
         model = Need
         fields = ["title", "description", "language", "industry", "region", "scenarios",
-                  "stages", "current_level", "target_level", "budget_max_cny"]
+                  "stages", "current_level", "target_level", "budget_max_cny", "deadline",
+                  "visibility"]
         labels = {
+            "visibility": _("Who may see it"),
             "language": _("Written in"),
             "industry": _("Industry"),
             "region": _("Region"),
@@ -49,6 +51,7 @@ class NeedForm(ServiceErrorsMixin, forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 6}),
             "scenarios": forms.CheckboxSelectMultiple,
             "stages": forms.CheckboxSelectMultiple,
+            "deadline": forms.DateInput(attrs={"type": "date"}),
         }
 
     @classmethod
@@ -68,6 +71,10 @@ class NeedForm(ServiceErrorsMixin, forms.ModelForm):
         self.fields["scenarios"].choices = scenario_choices()
         self.fields["stages"].queryset = LifecycleStage.objects.all()
         self.fields["budget_max_cny"].widget.attrs.update({"min": 0, "inputmode": "numeric"})
+        self.fields["visibility"].required = False
+
+    def clean_visibility(self):
+        return self.cleaned_data.get("visibility") or Need.Visibility.PRIVATE
 
     def clean(self):
         cleaned = super().clean()
@@ -167,3 +174,32 @@ def line_items_of(formset):
         for form in formset.forms
         if form.cleaned_data
     ]
+
+
+class ProposalForm(ServiceErrorsMixin, forms.Form):
+    """A vendor answers a public need with one of its published solutions."""
+
+    solution = forms.ModelChoiceField(label=_("Solution"), queryset=Solution.objects.none())
+    message = forms.CharField(label=_("How it answers the need"),
+                              widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, solutions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["solution"].queryset = solutions
+
+
+SCORE_CHOICES = [(n, str(n)) for n in range(1, 6)]
+
+
+class RatingForm(ServiceErrorsMixin, forms.Form):
+    """The enterprise rates delivered work, 1 to 5 on each criterion."""
+
+    quality = forms.TypedChoiceField(label=_("Quality"), choices=SCORE_CHOICES, coerce=int)
+    delivery = forms.TypedChoiceField(label=_("Delivery on time"), choices=SCORE_CHOICES,
+                                      coerce=int)
+    communication = forms.TypedChoiceField(label=_("Communication"), choices=SCORE_CHOICES,
+                                           coerce=int)
+    value = forms.TypedChoiceField(label=_("Value for money"), choices=SCORE_CHOICES,
+                                   coerce=int)
+    text = forms.CharField(label=_("Review"), required=False,
+                           widget=forms.Textarea(attrs={"rows": 3}))

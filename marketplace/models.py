@@ -47,6 +47,10 @@ class Need(models.Model):
         OPEN = "open", _("Open")
         CLOSED = "closed", _("Closed")
 
+    class Visibility(models.TextChoices):
+        PUBLIC = "public", _("Public: every vendor may see it and propose")
+        PRIVATE = "private", _("Private: only invited vendors")
+
     enterprise = models.ForeignKey(
         Organization,
         on_delete=models.CASCADE,
@@ -72,6 +76,17 @@ class Need(models.Model):
         validators=[MinValueValidator(Decimal("0"))],
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    deadline = models.DateField(
+        _("deadline"), null=True, blank=True,
+        help_text=_("The need closes by itself after this day."),
+    )
+    visibility = models.CharField(
+        max_length=10, choices=Visibility.choices, default=Visibility.PRIVATE
+    )
+    invited_vendors = models.ManyToManyField(
+        Organization, related_name="needs_invited_to", blank=True,
+        limit_choices_to={"kind": Organization.Kind.VENDOR},
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -120,6 +135,7 @@ class QuoteRequest(models.Model):
         OPEN = "open", _("Open")
         ACCEPTED = "accepted", _("Accepted")
         CLOSED = "closed", _("Closed")
+        EXPIRED = "expired", _("Expired")
 
     enterprise = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="quote_requests_sent"
@@ -151,8 +167,10 @@ class Quote(models.Model):
 
     class Status(models.TextChoices):
         SUBMITTED = "submitted", _("Submitted")
+        REVISED = "revised", _("Revised")
         ACCEPTED = "accepted", _("Accepted")
         DECLINED = "declined", _("Declined")
+        EXPIRED = "expired", _("Expired")
 
     request = models.ForeignKey(QuoteRequest, on_delete=models.CASCADE, related_name="quotes")
     vendor = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="quotes")
@@ -166,6 +184,8 @@ class Quote(models.Model):
     status = models.CharField(
         max_length=10, choices=Status.choices, default=Status.SUBMITTED
     )
+    version = models.PositiveSmallIntegerField(default=1)
+    decline_reason = models.TextField(blank=True, default="")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -203,3 +223,160 @@ class QuoteLineItem(models.Model):
     @property
     def amount_cny(self):
         return (self.quantity * self.unit_price_cny).quantize(Decimal("0.01"))
+
+
+class QuoteVersion(models.Model):
+    """A snapshot of a quote as the vendor sent it: the first submission and every revision.
+
+    Append-only, so the enterprise can see what changed and the accepted terms stay provable."""
+
+    quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="versions")
+    version = models.PositiveSmallIntegerField()
+    total_cny = models.DecimalField(max_digits=14, decimal_places=2)
+    delivery_weeks = models.PositiveSmallIntegerField()
+    valid_until = models.DateField()
+    terms = models.TextField(blank=True, default="")
+    solution = models.ForeignKey(
+        Solution, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    line_items = models.JSONField(default=list)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["quote", "version"]
+        constraints = [
+            models.UniqueConstraint(fields=["quote", "version"], name="quote_version_unique"),
+        ]
+
+    def __str__(self):
+        return f"Quote {self.quote_id} v{self.version}"
+
+
+class Proposal(models.Model):
+    """A vendor's answer to a public need, citing one of its published solutions."""
+
+    need = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="proposals")
+    vendor = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="proposals")
+    solution = models.ForeignKey(Solution, on_delete=models.CASCADE, related_name="proposals")
+    message = models.TextField(_("message"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["need", "-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["need", "vendor"], name="proposal_one_per_vendor"),
+        ]
+
+    def __str__(self):
+        return f"{self.vendor} → {self.need}"
+
+
+class MessageThread(models.Model):
+    """The conversation about one request for quotes between the enterprise and one vendor."""
+
+    request = models.ForeignKey(QuoteRequest, on_delete=models.CASCADE, related_name="threads")
+    vendor = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="threads")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "vendor"], name="thread_one_per_vendor"),
+        ]
+
+    def __str__(self):
+        return f"{self.request} ↔ {self.vendor}"
+
+
+class Message(models.Model):
+    thread = models.ForeignKey(MessageThread, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    author_organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="+"
+    )
+    body = models.TextField(_("message"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["thread", "created_at", "id"]
+
+    def __str__(self):
+        return f"{self.author_organization}: {self.body[:40]}"
+
+
+class MessageAccessLog(models.Model):
+    """Every time operator staff read a thread they are not party to (disputes), and why."""
+
+    thread = models.ForeignKey(MessageThread, on_delete=models.CASCADE,
+                               related_name="access_logs")
+    operator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField()
+    accessed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-accessed_at", "-id"]
+
+    def __str__(self):
+        return f"{self.operator} read thread {self.thread_id}"
+
+
+class Rating(models.Model):
+    """An enterprise rates the solution and vendor of a quote it accepted; one rating a quote."""
+
+    CRITERIA = ("quality", "delivery", "communication", "value")
+
+    quote = models.OneToOneField(Quote, on_delete=models.CASCADE, related_name="rating")
+    enterprise = models.ForeignKey(Organization, on_delete=models.CASCADE,
+                                   related_name="ratings_given")
+    vendor = models.ForeignKey(Organization, on_delete=models.CASCADE,
+                               related_name="ratings_received")
+    solution = models.ForeignKey(Solution, on_delete=models.SET_NULL, null=True, blank=True,
+                                 related_name="ratings")
+    quality = models.PositiveSmallIntegerField(_("quality"), validators=LEVEL_VALIDATORS)
+    delivery = models.PositiveSmallIntegerField(_("delivery on time"),
+                                                validators=LEVEL_VALIDATORS)
+    communication = models.PositiveSmallIntegerField(_("communication"),
+                                                     validators=LEVEL_VALIDATORS)
+    value = models.PositiveSmallIntegerField(_("value for money"), validators=LEVEL_VALIDATORS)
+    # The mean of the criteria, stored so search can sort and average by it.
+    score = models.DecimalField(max_digits=3, decimal_places=2)
+    text = models.TextField(_("review"), blank=True, default="")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    vendor_reply = models.TextField(blank=True, default="")
+    replied_at = models.DateTimeField(null=True, blank=True)
+    is_hidden = models.BooleanField(default=False)
+    hidden_reason = models.TextField(blank=True, default="")
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quality__gte=1, quality__lte=5) & Q(delivery__gte=1, delivery__lte=5)
+                & Q(communication__gte=1, communication__lte=5) & Q(value__gte=1, value__lte=5),
+                name="rating_scores_1_to_5",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.enterprise} rated {self.vendor}"
+
+    def compute_score(self):
+        total = sum(Decimal(getattr(self, name)) for name in self.CRITERIA)
+        return (total / len(self.CRITERIA)).quantize(Decimal("0.01"))

@@ -1,4 +1,5 @@
-"""Writes and business rules of the marketplace: needs, requests for quotes, quotes."""
+"""Writes and business rules of the marketplace: needs, proposals, requests for quotes,
+quotes and their versions, messages and ratings. Status changes go through workflow.py."""
 
 from decimal import Decimal
 
@@ -13,9 +14,22 @@ from accounts.models import Organization
 from catalog.models import SolutionStatus
 from events.services import emit
 
-from .models import Need, Quote, QuoteLineItem, QuoteRequest
+from . import workflow
+from .models import (
+    Message,
+    MessageAccessLog,
+    MessageThread,
+    Need,
+    Proposal,
+    Quote,
+    QuoteLineItem,
+    QuoteRequest,
+    QuoteVersion,
+    Rating,
+)
+from .selectors import offered_solution
 
-NEED_RELATIONS = ("stages", "scenarios")
+NEED_RELATIONS = ("stages", "scenarios", "invited_vendors")
 
 
 def _require_member(actor, organization, kind):
@@ -45,6 +59,15 @@ def post_need(*, actor, enterprise, data):
         and need.current_level > need.target_level
     ):
         raise ValidationError({"target_level": [_("Must not be below the current level.")]})
+    if need.deadline is not None and need.deadline < timezone.localdate():
+        raise ValidationError({"deadline": [_("A deadline cannot be in the past.")]})
+    invited = list(relations.get("invited_vendors", []))
+    if any(v.kind != Organization.Kind.VENDOR for v in invited):
+        raise ValidationError({"invited_vendors": [_("Only solution providers can be invited.")]})
+    if invited and need.visibility != Need.Visibility.PRIVATE:
+        raise ValidationError({"invited_vendors": [
+            _("A public need is open to every vendor; invite vendors to private needs only.")
+        ]})
     _full_clean(need, exclude=["enterprise", "created_by"])
     need.save()
     for name, values in relations.items():
@@ -56,11 +79,9 @@ def post_need(*, actor, enterprise, data):
 @transaction.atomic
 def close_need(*, actor, need):
     _require_member(actor, need.enterprise, Organization.Kind.ENTERPRISE)
-    if need.status != Need.Status.CLOSED:
-        need.status = Need.Status.CLOSED
-        need.save(update_fields=["status", "updated_at"])
-        emit("need.closed", need, enterprise_id=need.enterprise_id)
-    return need
+    if need.status == Need.Status.CLOSED:
+        return need
+    return workflow.transition_need(need, Need.Status.CLOSED, actor=actor)
 
 
 @transaction.atomic
@@ -133,35 +154,280 @@ def submit_quote(*, actor, request, vendor, line_items, delivery_weeks, valid_un
         terms=terms,
         created_by=actor,
     )
-    items = [QuoteLineItem(position=i, **item) for i, item in enumerate(line_items)]
-    quote.total_cny = sum((item.amount_cny for item in items), Decimal("0.00"))
+    items = _line_items(line_items)
+    quote.total_cny = _total(items)
     _full_clean(quote, exclude=["request", "vendor", "created_by"])
     quote.save()
-    for item in items:
-        item.quote = quote
-        _full_clean(item, exclude=["quote"])
-    QuoteLineItem.objects.bulk_create(items)
+    _save_line_items(quote, items)
+    _snapshot(quote, items, actor)
     emit("quote.submitted", quote, request_id=request.pk, enterprise_id=request.enterprise_id,
          vendor_id=vendor.pk)
     return quote
 
 
+def _line_items(line_items):
+    return [QuoteLineItem(position=i, **item) for i, item in enumerate(line_items)]
+
+
+def _total(items):
+    # Money is summed here from Decimal amounts, never taken from the client.
+    return sum((item.amount_cny for item in items), Decimal("0.00"))
+
+
+def _save_line_items(quote, items):
+    for item in items:
+        item.quote = quote
+        _full_clean(item, exclude=["quote"])
+    QuoteLineItem.objects.bulk_create(items)
+
+
+def _snapshot(quote, items, actor):
+    return QuoteVersion.objects.create(
+        quote=quote, version=quote.version, total_cny=quote.total_cny,
+        delivery_weeks=quote.delivery_weeks, valid_until=quote.valid_until, terms=quote.terms,
+        solution=quote.solution, created_by=actor,
+        line_items=[{"description": i.description, "unit": i.unit,
+                     "quantity": str(i.quantity), "unit_price_cny": str(i.unit_price_cny),
+                     "amount_cny": str(i.amount_cny)} for i in items],
+    )
+
+
+def _live_quote_for_vendor(actor, quote):
+    quote = Quote.objects.select_for_update(of=("self",)).select_related("request", "vendor").get(
+        pk=quote.pk
+    )
+    _require_member(actor, quote.vendor, Organization.Kind.VENDOR)
+    if quote.status not in workflow.LIVE_QUOTE_STATUSES:
+        raise ValidationError({"quote": [_("This quote is no longer on the table.")]})
+    return quote
+
+
+@transaction.atomic
+def revise_quote(*, actor, quote, line_items, delivery_weeks, valid_until, terms="",
+                 solution=None):
+    """The vendor sends a new version; the earlier versions stay readable."""
+    QuoteRequest.objects.select_for_update().get(pk=quote.request_id)
+    quote = _live_quote_for_vendor(actor, quote)
+    errors = {}
+    if quote.request.status != QuoteRequest.Status.OPEN:
+        errors["request"] = [_("This request is no longer open.")]
+    if not line_items:
+        errors["line_items"] = [_("Add at least one line item.")]
+    if valid_until is not None and valid_until < timezone.localdate():
+        errors["valid_until"] = [_("A quote cannot expire in the past.")]
+    if solution is not None and solution.vendor_id != quote.vendor_id:
+        errors["solution"] = [_("Offer one of your own solutions.")]
+    if errors:
+        raise ValidationError(errors)
+    items = _line_items(line_items)
+    changes = {"delivery_weeks": delivery_weeks, "valid_until": valid_until, "terms": terms,
+               "solution": solution, "total_cny": _total(items), "version": quote.version + 1}
+    for name, value in changes.items():
+        setattr(quote, name, value)
+    _full_clean(quote, exclude=["request", "vendor", "created_by"])
+    quote.line_items.all().delete()
+    _save_line_items(quote, items)
+    _snapshot(quote, items, actor)
+    return workflow.transition_quote(quote, Quote.Status.REVISED, actor=actor, changes=changes,
+                                     version=quote.version)
+
+
+@transaction.atomic
+def decline_quote(*, actor, quote, reason):
+    """The vendor withdraws its quote and says why."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Say why you decline.")]})
+    # Request first, then quote: the same order as accept_quote, so the two never deadlock.
+    QuoteRequest.objects.select_for_update().get(pk=quote.request_id)
+    quote = _live_quote_for_vendor(actor, quote)
+    if quote.request.status != QuoteRequest.Status.OPEN:
+        raise ValidationError({"request": [_("This request is no longer open.")]})
+    return workflow.transition_quote(quote, Quote.Status.DECLINED, actor=actor,
+                                     changes={"decline_reason": reason}, reason=reason)
+
+
 @transaction.atomic
 def accept_quote(*, actor, quote):
-    """Accept one quote: the request is settled and every other quote is declined together."""
+    """Accept one quote: the request is settled and every other live quote is declined together.
+
+    The request row is locked first, so of two acceptances at once exactly one wins; the
+    other finds the request no longer open."""
     request = QuoteRequest.objects.select_for_update().get(pk=quote.request_id)
     _require_member(actor, request.enterprise, Organization.Kind.ENTERPRISE)
     quote = Quote.objects.select_for_update().get(pk=quote.pk)
-    if request.status != QuoteRequest.Status.OPEN or quote.status != Quote.Status.SUBMITTED:
-        raise ValidationError({"quote": [_("Only a submitted quote on an open request.")]})
+    if (request.status != QuoteRequest.Status.OPEN
+            or quote.status not in workflow.LIVE_QUOTE_STATUSES):
+        raise ValidationError({"quote": [_("Only a live quote on an open request.")]})
     if quote.valid_until < timezone.localdate():
         raise ValidationError({"quote": [_("This quote has expired.")]})
-    quote.status = Quote.Status.ACCEPTED
-    quote.save(update_fields=["status", "updated_at"])
-    request.quotes.exclude(pk=quote.pk).update(status=Quote.Status.DECLINED,
-                                               updated_at=timezone.now())
-    request.status = QuoteRequest.Status.ACCEPTED
-    request.save(update_fields=["status"])
-    emit("quote.accepted", quote, request_id=request.pk, enterprise_id=request.enterprise_id,
-         vendor_id=quote.vendor_id)
+    quote = workflow.transition_quote(quote, Quote.Status.ACCEPTED, actor=actor)
+    others = request.quotes.exclude(pk=quote.pk).filter(
+        status__in=workflow.LIVE_QUOTE_STATUSES
+    )
+    for other in others:
+        workflow.transition_quote(other, Quote.Status.DECLINED, actor=actor,
+                                  changes={"decline_reason": _("Another quote was accepted.")})
+    workflow.transition_request(request, QuoteRequest.Status.ACCEPTED, actor=actor)
     return quote
+
+
+def expire_marketplace_items(today=None):
+    """Close needs past their deadline (expiring their open requests) and expire quotes past
+    their validity. Idempotent: only what is still open or live is touched, one row at a time
+    in its own transaction, so a failure leaves the rest for the next run."""
+    today = today or timezone.localdate()
+    counts = {"needs": 0, "requests": 0, "quotes": 0}
+    overdue_needs = Need.objects.filter(status=Need.Status.OPEN, deadline__lt=today)
+    for need in overdue_needs.only("pk"):
+        with transaction.atomic():
+            if not Need.objects.select_for_update().filter(
+                pk=need.pk, status=Need.Status.OPEN
+            ).exists():
+                continue
+            workflow.transition_need(need, Need.Status.CLOSED)
+            counts["needs"] += 1
+            for request in QuoteRequest.objects.filter(need=need,
+                                                       status=QuoteRequest.Status.OPEN):
+                workflow.transition_request(request, QuoteRequest.Status.EXPIRED)
+                counts["requests"] += 1
+    stale_quotes = Quote.objects.filter(status__in=workflow.LIVE_QUOTE_STATUSES,
+                                        valid_until__lt=today)
+    for quote in stale_quotes.only("pk"):
+        with transaction.atomic():
+            if not Quote.objects.select_for_update().filter(
+                pk=quote.pk, status__in=workflow.LIVE_QUOTE_STATUSES
+            ).exists():
+                continue
+            workflow.transition_quote(quote, Quote.Status.EXPIRED)
+            counts["quotes"] += 1
+    return counts
+
+
+@transaction.atomic
+def propose(*, actor, vendor, need, solution, message):
+    """A vendor answers a public need (or a private one it was invited to) with a solution."""
+    _require_member(actor, vendor, Organization.Kind.VENDOR)
+    need = Need.objects.select_for_update().get(pk=need.pk)
+    invited = need.invited_vendors.filter(pk=vendor.pk).exists()
+    if need.visibility != Need.Visibility.PUBLIC and not invited:
+        raise PermissionDenied(_("This need is not open to your organisation."))
+    errors = {}
+    if need.status != Need.Status.OPEN:
+        errors["need"] = [_("This need is closed.")]
+    if solution.vendor_id != vendor.pk:
+        errors["solution"] = [_("Cite one of your own solutions.")]
+    elif solution.status != SolutionStatus.PUBLISHED:
+        errors["solution"] = [_("Only published solutions can be proposed.")]
+    if not (message or "").strip():
+        errors["message"] = [_("Tell the enterprise how your solution answers its need.")]
+    if Proposal.objects.filter(need=need, vendor=vendor).exists():
+        errors["need"] = [_("Your organisation has already proposed on this need.")]
+    if errors:
+        raise ValidationError(errors)
+    proposal = Proposal.objects.create(need=need, vendor=vendor, solution=solution,
+                                       message=message.strip(), created_by=actor)
+    emit("proposal.submitted", proposal, need_id=need.pk, enterprise_id=need.enterprise_id,
+         vendor_id=vendor.pk)
+    return proposal
+
+
+def _party_of(actor, request, vendor):
+    """The organisation `actor` speaks for in the thread between `request` and `vendor`."""
+    if people.is_member(actor, request.enterprise):
+        return request.enterprise
+    if people.is_member(actor, vendor):
+        return vendor
+    raise PermissionDenied(_("Only the enterprise and the vendor of a thread write in it."))
+
+
+@transaction.atomic
+def post_message(*, actor, request, vendor, body):
+    """Write in the thread between the asking enterprise and one invited vendor."""
+    if not request.vendors.filter(pk=vendor.pk).exists():
+        raise PermissionDenied(_("This vendor was not asked for a quote."))
+    author_organization = _party_of(actor, request, vendor)
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError({"body": [_("Write a message.")]})
+    thread, _created = MessageThread.objects.get_or_create(request=request, vendor=vendor)
+    message = Message.objects.create(thread=thread, author=actor,
+                                     author_organization=author_organization, body=body)
+    recipient = vendor if author_organization.pk == request.enterprise_id else request.enterprise
+    emit("message.posted", message, thread_id=thread.pk, request_id=request.pk,
+         recipient_id=recipient.pk)
+    return message
+
+
+@transaction.atomic
+def read_thread_for_dispute(*, actor, thread, reason):
+    """Operator staff read a thread they are not party to; the access and reason are logged."""
+    if not people.is_operator(actor):
+        raise PermissionDenied(_("Only operator staff read threads for disputes."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Say which dispute this reading is for.")]})
+    MessageAccessLog.objects.create(thread=thread, operator=actor, reason=reason)
+    emit("message.thread_read", thread, operator_id=actor.pk, reason=reason)
+    return thread.messages.select_related("author_organization").order_by("created_at", "pk")
+
+
+@transaction.atomic
+def rate(*, actor, quote, scores, text=""):
+    """The enterprise that accepted `quote` rates its solution and vendor, once."""
+    quote = Quote.objects.select_for_update(of=("self",)).select_related("request__enterprise").get(
+        pk=quote.pk
+    )
+    _require_member(actor, quote.request.enterprise, Organization.Kind.ENTERPRISE)
+    if quote.status != Quote.Status.ACCEPTED:
+        raise PermissionDenied(_("Only an enterprise that accepted a quote rates it."))
+    if Rating.objects.filter(quote=quote).exists():
+        raise ValidationError({"quote": [_("You have already rated this quote.")]})
+    missing = [name for name in Rating.CRITERIA if scores.get(name) is None]
+    if missing:
+        raise ValidationError({name: [_("Give a score from 1 to 5.")] for name in missing})
+    rating = Rating(quote=quote, enterprise=quote.request.enterprise, vendor_id=quote.vendor_id,
+                    solution=offered_solution(quote), text=(text or "").strip(),
+                    created_by=actor, **{name: scores[name] for name in Rating.CRITERIA})
+    _full_clean(rating, exclude=["quote", "enterprise", "vendor", "created_by", "solution",
+                                 "score"])
+    rating.score = rating.compute_score()
+    rating.save()
+    emit("rating.created", rating, vendor_id=rating.vendor_id,
+         solution_id=rating.solution_id, enterprise_id=rating.enterprise_id)
+    return rating
+
+
+@transaction.atomic
+def reply_to_rating(*, actor, rating, text):
+    """The rated vendor answers a rating publicly, once."""
+    rating = Rating.objects.select_for_update(of=("self",)).select_related("vendor").get(
+        pk=rating.pk
+    )
+    _require_member(actor, rating.vendor, Organization.Kind.VENDOR)
+    if rating.replied_at is not None:
+        raise ValidationError({"vendor_reply": [_("You have already replied.")]})
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"vendor_reply": [_("Write a reply.")]})
+    rating.vendor_reply, rating.replied_at = text, timezone.now()
+    rating.save(update_fields=["vendor_reply", "replied_at"])
+    emit("rating.replied", rating, vendor_id=rating.vendor_id,
+         enterprise_id=rating.enterprise_id)
+    return rating
+
+
+@transaction.atomic
+def hide_rating(*, actor, rating, reason):
+    """Operator staff hide an abusive rating and say why; it leaves the aggregates."""
+    if not people.is_operator(actor):
+        raise PermissionDenied(_("Only operator staff hide ratings."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Say why the rating is hidden.")]})
+    rating = Rating.objects.select_for_update().get(pk=rating.pk)
+    rating.is_hidden, rating.hidden_reason, rating.hidden_by = True, reason, actor
+    rating.save(update_fields=["is_hidden", "hidden_reason", "hidden_by"])
+    emit("rating.hidden", rating, vendor_id=rating.vendor_id, reason=reason,
+         operator_id=actor.pk)
+    return rating

@@ -23,8 +23,17 @@ from catalog.models import ReviewEvent, SolutionStatus
 from catalog.workflow import DECISION_STATUSES
 
 from . import selectors, services
-from .forms import NeedForm, QuoteForm, QuoteLineItemFormSet, QuoteRequestForm, line_items_of
-from .models import Need, Quote, QuoteRequest
+from .forms import (
+    NeedForm,
+    ProposalForm,
+    QuoteForm,
+    QuoteLineItemFormSet,
+    QuoteRequestForm,
+    RatingForm,
+    line_items_of,
+)
+from .models import Need, QuoteRequest
+from .workflow import LIVE_QUOTE_STATUSES
 
 S = SolutionStatus
 # The order a vendor works through its solutions: what needs them first.
@@ -59,7 +68,8 @@ def _vendor_panel(user, vendor):
     for quote_request in requests:
         quote_request.answered = quote_request.pk in answered
     return {"organization": vendor, "groups": [g for g in groups if g["solutions"]],
-            "quote_requests": requests}
+            "quote_requests": requests,
+            "need_feed": list(selectors.need_feed_for(vendor)[:DASHBOARD_LIMIT])}
 
 
 def _enterprise_panel(user, enterprise):
@@ -140,8 +150,10 @@ def _candidates_from_matches(matches):
 @login_required
 def need_detail(request, pk):
     need = get_object_or_404(selectors.needs_visible_to(request.user), pk=pk)
-    matches = list(selectors.matches_for(need))
     is_owner = people.is_member(request.user, need.enterprise)
+    # Vendors may read a public or invited need, never the competitors ranked for it.
+    can_see_matches = is_owner or people.is_operator(request.user)
+    matches = list(selectors.matches_for(need)) if can_see_matches else []
     composer = None
     if is_owner and need.status == Need.Status.OPEN:
         candidates = _candidates_from_matches(matches)
@@ -150,13 +162,46 @@ def need_detail(request, pk):
                 candidates=candidates,
                 initial={"title": need.title, "requirements": need.description},
             )
+    proposals = list(selectors.proposals_visible_to(request.user, need))
     return render(request, "marketplace/need_detail.html", {
         "need": need,
         "matches": matches,
+        "can_see_matches": can_see_matches,
+        "proposals": proposals,
+        "proposal_form": None if is_owner or proposals else _proposal_form(request.user, need),
         "is_owner": is_owner,
         "composer": composer,
         "quote_requests": selectors.quote_requests_visible_to(request.user).filter(need=need),
     })
+
+
+def _proposal_form(user, need, data=None):
+    vendor = people.primary_organization(user, Organization.Kind.VENDOR)
+    if vendor is None or need.status != Need.Status.OPEN:
+        return None
+    solutions = catalog.solutions_visible_to(user).filter(vendor=vendor, status=S.PUBLISHED)
+    return ProposalForm(data, solutions=solutions)
+
+
+@login_required
+@require_POST
+def need_propose(request, pk):
+    need = get_object_or_404(selectors.needs_visible_to(request.user), pk=pk)
+    form = _proposal_form(request.user, need, request.POST)
+    if form is None:
+        raise PermissionDenied(_("Only vendors propose on open needs."))
+    if form.is_valid():
+        try:
+            solution = form.cleaned_data["solution"]  # offered among the vendor's own only
+            services.propose(actor=request.user, vendor=solution.vendor, need=need,
+                             solution=solution, message=form.cleaned_data["message"])
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Proposal sent."))
+    else:
+        messages.error(request, _("Choose a solution and say how it answers the need."))
+    return redirect("need-detail", need.pk)
 
 
 @login_required
@@ -226,19 +271,26 @@ def quote_request_detail(request, pk):
     is_open = quote_request.status == QuoteRequest.Status.OPEN
     for quote in quotes:
         quote.is_expired = quote.valid_until < today
-        quote.can_accept = (is_open and quote.status == Quote.Status.SUBMITTED
+        quote.can_accept = (is_open and quote.status in LIVE_QUOTE_STATUSES
                             and not quote.is_expired)
     is_asker = people.is_member(request.user, quote_request.enterprise)
+    if is_asker:  # the same comparison the API serves
+        fits = {row["quote"].pk: row for row in selectors.quote_comparison(quote_request)}
+        for quote in quotes:
+            quote.fit = fits.get(quote.pk)
     my_vendor = next((v for v in quote_request.vendors.all()
                       if people.is_member(request.user, v)), None)
     my_quote = next((q for q in quotes if my_vendor and q.vendor_id == my_vendor.pk), None)
-    submitted = [q.total_cny for q in quotes if q.status == Quote.Status.SUBMITTED]
+    submitted = [q.total_cny for q in quotes if q.status in LIVE_QUOTE_STATUSES]
     return render(request, "marketplace/quote_request_detail.html", {
         "quote_request": quote_request,
         "quotes": quotes,
         "is_asker": is_asker,
         "my_vendor": my_vendor,
         "can_quote": bool(my_vendor) and is_open and my_quote is None,
+        "my_quote": my_quote,
+        "rating_form": _rating_form(quotes) if is_asker else None,
+        "live_statuses": LIVE_QUOTE_STATUSES,
         "best_total": min(submitted) if len(submitted) > 1 else None,
     })
 
@@ -275,6 +327,86 @@ def quote_create(request, pk):
     })
 
 
+def _rating_form(quotes):
+    """A form to rate the accepted quote, until it is rated."""
+    accepted = next((q for q in quotes if q.status == "accepted"), None)
+    if accepted is None or selectors.rating_of(accepted).exists():
+        return None
+    form = RatingForm()
+    form.quote = accepted
+    return form
+
+
+def _own_live_quote(user, pk):
+    quote = get_object_or_404(selectors.quotes_visible_to(user), pk=pk)
+    if not people.is_member(user, quote.vendor):
+        raise PermissionDenied(_("Only the quoting vendor changes its quote."))
+    return quote
+
+
+@login_required
+def quote_revise(request, pk):
+    """The vendor sends a new version of its quote; the earlier versions are kept."""
+    quote = _own_live_quote(request.user, pk)
+    initial = {"delivery_weeks": quote.delivery_weeks, "valid_until": quote.valid_until,
+               "terms": quote.terms, "solution": quote.solution_id}
+    rows = [{"description": i.description, "unit": i.unit, "quantity": i.quantity,
+             "unit_price_cny": i.unit_price_cny} for i in quote.line_items.all()]
+    form = QuoteForm(request.POST or None, initial=initial,
+                     vendor_solutions=catalog.published_solutions().filter(vendor=quote.vendor))
+    items = QuoteLineItemFormSet(request.POST or None, prefix="items", initial=rows)
+    if request.method == "POST" and all([form.is_valid(), items.is_valid()]):
+        try:
+            services.revise_quote(
+                actor=request.user, quote=quote, line_items=line_items_of(items),
+                delivery_weeks=form.cleaned_data["delivery_weeks"],
+                valid_until=form.cleaned_data["valid_until"],
+                terms=form.cleaned_data["terms"], solution=form.cleaned_data["solution"],
+            )
+        except ValidationError as exc:
+            form.add_service_error(exc)
+        else:
+            messages.success(request, _("Revised quote sent; the earlier version is kept."))
+            return redirect("quote-request-detail", quote.request_id)
+    return render(request, "marketplace/quote_form.html", {
+        "form": form, "items": items, "quote_request": quote.request, "vendor": quote.vendor,
+        "revising": quote,
+    })
+
+
+@login_required
+@require_POST
+def quote_decline(request, pk):
+    quote = _own_live_quote(request.user, pk)
+    try:
+        services.decline_quote(actor=request.user, quote=quote,
+                               reason=request.POST.get("reason", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Quote declined."))
+    return redirect("quote-request-detail", quote.request_id)
+
+
+@login_required
+@require_POST
+def quote_rate(request, pk):
+    quote = get_object_or_404(selectors.quotes_visible_to(request.user), pk=pk)
+    form = RatingForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give each criterion a score from 1 to 5."))
+    else:
+        data = dict(form.cleaned_data)
+        text = data.pop("text")
+        try:
+            services.rate(actor=request.user, quote=quote, scores=data, text=text)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Thank you for rating."))
+    return redirect("quote-request-detail", quote.request_id)
+
+
 @login_required
 @require_POST
 def quote_accept(request, pk):
@@ -288,3 +420,28 @@ def quote_accept(request, pk):
         messages.success(request, _("Quote accepted. The other quotes on this request are "
                                     "declined."))
     return redirect("quote-request-detail", quote.request_id)
+
+
+@login_required
+def message_thread(request, pk, vendor_pk):
+    """The thread of a request with one vendor: only the two parties read and write here."""
+    quote_request = get_object_or_404(selectors.quote_requests_visible_to(request.user), pk=pk)
+    vendor = get_object_or_404(quote_request.vendors.all(), pk=vendor_pk)
+    if not (people.is_member(request.user, quote_request.enterprise)
+            or people.is_member(request.user, vendor)):
+        raise Http404
+    if request.method == "POST":
+        try:
+            services.post_message(actor=request.user, request=quote_request, vendor=vendor,
+                                  body=request.POST.get("body", ""))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect("message-thread", quote_request.pk, vendor.pk)
+    thread = selectors.threads_visible_to(request.user).filter(
+        request=quote_request, vendor=vendor
+    ).first()
+    return render(request, "marketplace/message_thread.html", {
+        "quote_request": quote_request,
+        "vendor": vendor,
+        "thread_messages": selectors.messages_of(thread) if thread else [],
+    })

@@ -4,7 +4,18 @@ from rest_framework import serializers
 from accounts.models import Organization
 from catalog.api.serializers import SolutionSerializer, VendorRefSerializer
 from catalog.models import Industry, LifecycleStage, Region, Scenario, Solution
-from marketplace.models import Match, Need, Quote, QuoteLineItem, QuoteRequest
+from marketplace.models import (
+    Match,
+    Message,
+    MessageThread,
+    Need,
+    Proposal,
+    Quote,
+    QuoteLineItem,
+    QuoteRequest,
+    QuoteVersion,
+    Rating,
+)
 
 
 class NeedSerializer(serializers.ModelSerializer):
@@ -21,12 +32,17 @@ class NeedSerializer(serializers.ModelSerializer):
     scenarios = serializers.SlugRelatedField(
         slug_field="code", many=True, queryset=Scenario.objects.all(), required=False
     )
+    invited_vendors = serializers.PrimaryKeyRelatedField(
+        many=True, required=False,
+        queryset=Organization.objects.filter(kind=Organization.Kind.VENDOR),
+    )
 
     class Meta:
         model = Need
         fields = ["id", "external_ref", "enterprise", "language", "title", "description",
                   "industry", "region", "stages", "scenarios", "current_level", "target_level",
-                  "budget_max_cny", "status", "created_at", "updated_at"]
+                  "budget_max_cny", "deadline", "visibility", "invited_vendors", "status",
+                  "created_at", "updated_at"]
         read_only_fields = ["external_ref", "status", "created_at", "updated_at"]
 
     def validate(self, attrs):
@@ -85,5 +101,135 @@ class QuoteSerializer(serializers.ModelSerializer):
     class Meta:
         model = Quote
         fields = ["id", "request", "vendor", "solution", "line_items", "total_cny",
-                  "delivery_weeks", "valid_until", "terms", "status", "created_at", "updated_at"]
-        read_only_fields = ["total_cny", "status", "created_at", "updated_at"]
+                  "delivery_weeks", "valid_until", "terms", "status", "version",
+                  "decline_reason", "created_at", "updated_at"]
+        read_only_fields = ["total_cny", "status", "version", "decline_reason", "created_at",
+                            "updated_at"]
+
+
+class QuoteRevisionSerializer(serializers.Serializer):
+    """A new version of a quote: the same terms a quote has, the total computed server-side."""
+
+    solution = serializers.PrimaryKeyRelatedField(
+        queryset=Solution.objects.all(), required=False, allow_null=True
+    )
+    line_items = LineItemSerializer(many=True, allow_empty=False)
+    delivery_weeks = serializers.IntegerField(min_value=0, max_value=32767)
+    valid_until = serializers.DateField()
+    terms = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class QuoteDeclineSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class QuoteVersionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = QuoteVersion
+        fields = ["version", "total_cny", "delivery_weeks", "valid_until", "terms", "solution",
+                  "line_items", "created_at"]
+
+
+class SolutionRefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+
+
+class QuoteComparisonSerializer(serializers.Serializer):
+    """One column of the comparison: a quote and how its offered solution fits the need."""
+
+    quote = serializers.IntegerField(source="quote.pk")
+    vendor = VendorRefSerializer(source="quote.vendor")
+    status = serializers.CharField(source="quote.status")
+    version = serializers.IntegerField(source="quote.version")
+    total_cny = serializers.DecimalField(source="quote.total_cny", max_digits=14,
+                                         decimal_places=2)
+    delivery_weeks = serializers.IntegerField(source="quote.delivery_weeks")
+    valid_until = serializers.DateField(source="quote.valid_until")
+    is_expired = serializers.BooleanField()
+    solution = SolutionRefSerializer(allow_null=True)
+    scenario_fit = serializers.JSONField(allow_null=True)
+    maturity_fit = serializers.JSONField(allow_null=True)
+    industry_fit = serializers.BooleanField(allow_null=True)
+    solution_case_studies = serializers.IntegerField()
+    vendor_case_studies = serializers.IntegerField()
+
+
+class ProposalSerializer(serializers.ModelSerializer):
+    vendor = VendorRefSerializer(read_only=True)
+    solution = serializers.PrimaryKeyRelatedField(queryset=Solution.objects.all())
+
+    class Meta:
+        model = Proposal
+        fields = ["id", "need", "vendor", "solution", "message", "created_at"]
+        read_only_fields = ["need", "created_at"]
+
+
+class MessageSerializer(serializers.ModelSerializer):
+    author_organization = VendorRefSerializer(read_only=True)
+
+    class Meta:
+        model = Message
+        fields = ["id", "author_organization", "body", "created_at"]
+        read_only_fields = ["created_at"]
+
+
+class MessageThreadSerializer(serializers.ModelSerializer):
+    vendor = VendorRefSerializer(read_only=True)
+
+    class Meta:
+        model = MessageThread
+        fields = ["id", "request", "vendor", "created_at"]
+
+
+class NewMessageSerializer(serializers.Serializer):
+    """Start or continue the thread of a request with a vendor (a vendor may omit `vendor`)."""
+
+    request = serializers.PrimaryKeyRelatedField(queryset=QuoteRequest.objects.all())
+    vendor = serializers.PrimaryKeyRelatedField(
+        queryset=Organization.objects.filter(kind=Organization.Kind.VENDOR), required=False
+    )
+    body = serializers.CharField(max_length=10000)
+
+
+class MessageBodySerializer(serializers.Serializer):
+    body = serializers.CharField(max_length=10000)
+
+
+class DisputeReadSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class RatingSerializer(serializers.ModelSerializer):
+    enterprise = VendorRefSerializer(read_only=True)
+    vendor = VendorRefSerializer(read_only=True)
+    quote = serializers.PrimaryKeyRelatedField(queryset=Quote.objects.all())
+    quality = serializers.IntegerField(min_value=1, max_value=5)
+    delivery = serializers.IntegerField(min_value=1, max_value=5)
+    communication = serializers.IntegerField(min_value=1, max_value=5)
+    value = serializers.IntegerField(min_value=1, max_value=5)
+
+    class Meta:
+        model = Rating
+        fields = ["id", "quote", "enterprise", "vendor", "solution", "quality", "delivery",
+                  "communication", "value", "score", "text", "vendor_reply", "replied_at",
+                  "is_hidden", "hidden_reason", "created_at"]
+        read_only_fields = ["solution", "score", "vendor_reply", "replied_at", "is_hidden",
+                            "hidden_reason", "created_at"]
+
+
+class RatingReplySerializer(serializers.Serializer):
+    text = serializers.CharField(max_length=5000)
+
+
+class RatingHideSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class RatingSummarySerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    quality = serializers.FloatField(allow_null=True)
+    delivery = serializers.FloatField(allow_null=True)
+    communication = serializers.FloatField(allow_null=True)
+    value = serializers.FloatField(allow_null=True)
+    score = serializers.FloatField(allow_null=True)

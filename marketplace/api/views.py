@@ -1,17 +1,38 @@
 import django_filters
+from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from accounts import selectors as people
 from accounts.api.permissions import HasAPIKeyScope
 from accounts.models import Organization
+from catalog.models import Solution
 from marketplace import selectors, services
-from marketplace.models import Need
+from marketplace.models import MessageThread, Need
 
-from .serializers import MatchSerializer, NeedSerializer, QuoteRequestSerializer, QuoteSerializer
+from .serializers import (
+    DisputeReadSerializer,
+    MatchSerializer,
+    MessageBodySerializer,
+    MessageSerializer,
+    MessageThreadSerializer,
+    NeedSerializer,
+    NewMessageSerializer,
+    ProposalSerializer,
+    QuoteComparisonSerializer,
+    QuoteDeclineSerializer,
+    QuoteRequestSerializer,
+    QuoteRevisionSerializer,
+    QuoteSerializer,
+    QuoteVersionSerializer,
+    RatingHideSerializer,
+    RatingReplySerializer,
+    RatingSerializer,
+    RatingSummarySerializer,
+)
 
 
 def _acting_org(user, kind, what):
@@ -56,7 +77,34 @@ class NeedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
     @action(detail=True, methods=["get"])
     def matches(self, request, pk=None):
         need = self.get_object()
+        if not selectors.needs_owned_by(request.user).filter(pk=need.pk).exists():
+            raise NotFound()
         return Response(MatchSerializer(selectors.matches_for(need), many=True).data)
+
+    @extend_schema(responses={200: NeedSerializer(many=True)})
+    @action(detail=False, methods=["get"])
+    def feed(self, request):
+        """Open public needs fitting the reader's vendor's published solutions."""
+        vendor = _acting_org(request.user, Organization.Kind.VENDOR, "read the needs feed")
+        page = self.paginate_queryset(selectors.need_feed_for(vendor))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(methods=["get"], responses={200: ProposalSerializer(many=True)})
+    @extend_schema(methods=["post"], request=ProposalSerializer,
+                   responses={201: ProposalSerializer})
+    @action(detail=True, methods=["get", "post"])
+    def proposals(self, request, pk=None):
+        """Vendors' answers to the need: the enterprise sees all, a vendor its own."""
+        need = self.get_object()
+        if request.method == "GET":
+            proposals = selectors.proposals_visible_to(request.user, need)
+            return Response(ProposalSerializer(proposals, many=True).data)
+        vendor = _acting_org(request.user, Organization.Kind.VENDOR, "propose")
+        incoming = ProposalSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        proposal = services.propose(actor=request.user, vendor=vendor, need=need,
+                                    **incoming.validated_data)
+        return Response(ProposalSerializer(proposal).data, status=201)
 
     @extend_schema(request=None, responses={200: NeedSerializer})
     @action(detail=True, methods=["post"])
@@ -90,6 +138,17 @@ class QuoteRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         quote_request = self.get_object()
         quotes = selectors.quotes_visible_to(request.user).filter(request=quote_request)
         return Response(QuoteSerializer(quotes, many=True).data)
+
+    @extend_schema(responses={200: QuoteComparisonSerializer(many=True)})
+    @action(detail=True, methods=["get"])
+    def comparison(self, request, pk=None):
+        """The asking enterprise compares the quotes side by side; vendors never see this."""
+        quote_request = self.get_object()
+        if not (people.is_member(request.user, quote_request.enterprise)
+                or people.is_operator(request.user)):
+            raise PermissionDenied("Only the asking enterprise compares the quotes.")
+        rows = selectors.quote_comparison(quote_request)
+        return Response(QuoteComparisonSerializer(rows, many=True).data)
 
 
 class QuoteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
@@ -125,3 +184,155 @@ class QuoteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
         return Response(self.get_serializer(quote).data)
 
 
+
+    @extend_schema(request=QuoteRevisionSerializer, responses={200: QuoteSerializer})
+    @action(detail=True, methods=["post"])
+    def revise(self, request, pk=None):
+        """The quoting vendor sends a new version; earlier versions stay under versions/."""
+        incoming = QuoteRevisionSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        quote = services.revise_quote(actor=request.user, quote=self.get_object(),
+                                      **incoming.validated_data)
+        return Response(self.get_serializer(selectors.quotes_visible_to(request.user).get(
+            pk=quote.pk)).data)
+
+    @extend_schema(request=QuoteDeclineSerializer, responses={200: QuoteSerializer})
+    @action(detail=True, methods=["post"])
+    def decline(self, request, pk=None):
+        """The quoting vendor withdraws its quote, with a reason."""
+        incoming = QuoteDeclineSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        quote = services.decline_quote(actor=request.user, quote=self.get_object(),
+                                       reason=incoming.validated_data["reason"])
+        return Response(self.get_serializer(quote).data)
+
+    @extend_schema(responses={200: QuoteVersionSerializer(many=True)})
+    @action(detail=True, methods=["get"])
+    def versions(self, request, pk=None):
+        quote = self.get_object()
+        return Response(QuoteVersionSerializer(quote.versions.order_by("version"),
+                                               many=True).data)
+
+
+class MessageThreadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                           viewsets.GenericViewSet):
+    """A thread per request for quotes and vendor, seen only by the two parties. Operators read
+    one for a dispute through dispute-read/, which logs the access."""
+
+    serializer_class = MessageThreadSerializer
+    permission_classes = [permissions.IsAuthenticated, HasAPIKeyScope]
+    filterset_fields = ["request"]
+    required_scopes = {"read": "catalog:read", "write": "quotes:write"}
+
+    def get_queryset(self):
+        return selectors.threads_visible_to(self.request.user)
+
+    @extend_schema(request=NewMessageSerializer, responses={201: MessageSerializer})
+    def create(self, request):
+        incoming = NewMessageSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        quote_request = data["request"]
+        if not selectors.quote_requests_visible_to(request.user).filter(
+            pk=quote_request.pk
+        ).exists():
+            raise NotFound()
+        vendor = data.get("vendor") or quote_request.vendors.filter(
+            memberships__user=request.user).first()
+        if vendor is None:
+            raise PermissionDenied("Name the vendor this message is for.")
+        message = services.post_message(actor=request.user, request=quote_request,
+                                        vendor=vendor, body=data["body"])
+        return Response(MessageSerializer(message).data, status=201)
+
+    @extend_schema(methods=["get"], responses={200: MessageSerializer(many=True)})
+    @extend_schema(methods=["post"], request=MessageBodySerializer,
+                   responses={201: MessageSerializer})
+    @action(detail=True, methods=["get", "post"])
+    def messages(self, request, pk=None):
+        thread = self.get_object()
+        if request.method == "GET":
+            return Response(MessageSerializer(selectors.messages_of(thread), many=True).data)
+        incoming = MessageBodySerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        message = services.post_message(actor=request.user, request=thread.request,
+                                        vendor=thread.vendor,
+                                        body=incoming.validated_data["body"])
+        return Response(MessageSerializer(message).data, status=201)
+
+    @extend_schema(request=DisputeReadSerializer, responses={200: MessageSerializer(many=True)})
+    @action(detail=True, methods=["post"], url_path="dispute-read")
+    def dispute_read(self, request, pk=None):
+        """Operator staff read a thread for a dispute; the access and reason are logged."""
+        if not people.is_operator(request.user):
+            raise NotFound()
+        thread = get_object_or_404(MessageThread, pk=pk)
+        incoming = DisputeReadSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        messages = services.read_thread_for_dispute(
+            actor=request.user, thread=thread, reason=incoming.validated_data["reason"]
+        )
+        return Response(MessageSerializer(messages, many=True).data)
+
+
+class RatingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                    viewsets.GenericViewSet):
+    """Ratings of delivered work: only the enterprise that accepted a quote rates it; the
+    vendor replies once; operator staff hide abusive ones with a reason."""
+
+    serializer_class = RatingSerializer
+    permission_classes = [permissions.IsAuthenticated, HasAPIKeyScope]
+    filterset_fields = ["vendor", "solution"]
+    required_scopes = {"read": "catalog:read", "write": "quotes:write"}
+
+    def get_queryset(self):
+        return selectors.ratings_visible_to(self.request.user)
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        quote = data.pop("quote")
+        if not selectors.quotes_visible_to(self.request.user).filter(pk=quote.pk).exists():
+            raise PermissionDenied("Only an enterprise that accepted this quote rates it.")
+        text = data.pop("text", "")
+        serializer.instance = services.rate(actor=self.request.user, quote=quote, scores=data,
+                                            text=text)
+
+    @extend_schema(request=RatingReplySerializer, responses={200: RatingSerializer})
+    @action(detail=True, methods=["post"])
+    def reply(self, request, pk=None):
+        incoming = RatingReplySerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        rating = services.reply_to_rating(actor=request.user, rating=self.get_object(),
+                                          text=incoming.validated_data["text"])
+        return Response(self.get_serializer(rating).data)
+
+    @extend_schema(request=RatingHideSerializer, responses={200: RatingSerializer})
+    @action(detail=True, methods=["post"])
+    def hide(self, request, pk=None):
+        incoming = RatingHideSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        rating = services.hide_rating(actor=request.user, rating=self.get_object(),
+                                      reason=incoming.validated_data["reason"])
+        return Response(self.get_serializer(rating).data)
+
+    @extend_schema(responses={200: RatingSummarySerializer})
+    @action(detail=False, methods=["get"])
+    def summary(self, request):
+        """Aggregates of the visible ratings: ?vendor=<id> and/or ?solution=<id>."""
+        vendor = solution = None
+        if request.query_params.get("vendor"):
+            vendor = get_object_or_404(Organization, pk=_int(request, "vendor"),
+                                       kind=Organization.Kind.VENDOR)
+        if request.query_params.get("solution"):
+            solution = get_object_or_404(Solution, pk=_int(request, "solution"))
+        if vendor is None and solution is None:
+            raise ValidationError({"vendor": ["Give a vendor or a solution."]})
+        return Response(RatingSummarySerializer(
+            selectors.rating_summary(vendor=vendor, solution=solution)).data)
+
+
+def _int(request, name):
+    try:
+        return int(request.query_params[name])
+    except ValueError:
+        raise ValidationError({name: ["A whole number."]}) from None

@@ -70,6 +70,20 @@ def test_enterprise_posts_a_need_through_the_form(as_user, enterprise_user, ente
     assert list(need.scenarios.values_list("code", flat=True)) == ["2025-24"]
 
 
+def test_need_form_sets_a_deadline_and_public_visibility(as_user, enterprise_user,
+                                                        enterprise):
+    deadline = timezone.localdate() + timedelta(days=14)
+    response = as_user(enterprise_user).post(reverse("need-create"), {
+        "title": "Open call: spindle monitoring", "language": "en",
+        "deadline": deadline.isoformat(), "visibility": "public",
+    })
+    assert response.status_code == 302
+    need = Need.objects.get(enterprise=enterprise)
+    assert (need.deadline, need.visibility) == (deadline, "public")
+    page = as_user(enterprise_user).get(response.url).content.decode()
+    assert "Public: every vendor may see it" in page
+
+
 def test_need_form_refuses_a_target_below_the_current_level(as_user, enterprise_user):
     response = as_user(enterprise_user).post(reverse("need-create"), {
         "title": "Backwards", "language": "en", "current_level": "3", "target_level": "1",
@@ -243,3 +257,63 @@ def test_enterprise_closes_its_need(as_user, enterprise_user, need):
     assert response.status_code == 302
     need.refresh_from_db()
     assert need.status == Need.Status.CLOSED
+
+
+def test_vendor_revises_and_declines_its_quote_on_the_page(as_user, enterprise, vendor,
+                                                           vendor_user):
+    from marketplace import services as marketplace_services
+
+    quote_request = QuoteRequest.objects.create(enterprise=enterprise, title="Spindles")
+    quote_request.vendors.set([vendor])
+    quote = marketplace_services.submit_quote(
+        actor=vendor_user, request=quote_request, vendor=vendor,
+        line_items=[{"description": "Sensors", "quantity": Decimal("2"),
+                     "unit_price_cny": Decimal("10")}],
+        delivery_weeks=4, valid_until=timezone.localdate() + timedelta(days=10),
+    )
+    client = as_user(vendor_user)
+    detail = client.get(reverse("quote-request-detail", args=[quote_request.pk]))
+    assert reverse("quote-revise", args=[quote.pk]) in detail.content.decode()
+    form = client.get(reverse("quote-revise", args=[quote.pk]))
+    assert 'value="Sensors"' in form.content.decode()
+    response = client.post(reverse("quote-revise", args=[quote.pk]), {
+        "items-TOTAL_FORMS": "5", "items-INITIAL_FORMS": "1", "items-MIN_NUM_FORMS": "1",
+        "items-MAX_NUM_FORMS": "5",
+        "items-0-description": "Sensors", "items-0-quantity": "3",
+        "items-0-unit_price_cny": "10",
+        "delivery_weeks": "5", "valid_until": (timezone.localdate()
+                                               + timedelta(days=20)).isoformat(),
+    })
+    assert response.status_code == 302
+    quote.refresh_from_db()
+    assert (quote.version, quote.total_cny, quote.status) == (2, Decimal("30.00"), "revised")
+    client.post(reverse("quote-decline", args=[quote.pk]), {"reason": "Team unavailable"})
+    quote.refresh_from_db()
+    assert (quote.status, quote.decline_reason) == ("declined", "Team unavailable")
+
+
+def test_enterprise_rates_the_accepted_quote_on_the_page(as_user, enterprise, enterprise_user,
+                                                         vendor, vendor_user):
+    from marketplace import services as marketplace_services
+    from marketplace.models import Rating
+
+    quote_request = QuoteRequest.objects.create(enterprise=enterprise, title="Spindles")
+    quote_request.vendors.set([vendor])
+    quote = marketplace_services.submit_quote(
+        actor=vendor_user, request=quote_request, vendor=vendor,
+        line_items=[{"description": "Sensors", "quantity": Decimal("2"),
+                     "unit_price_cny": Decimal("10")}],
+        delivery_weeks=4, valid_until=timezone.localdate() + timedelta(days=10),
+    )
+    client = as_user(enterprise_user)
+    detail = reverse("quote-request-detail", args=[quote_request.pk])
+    assert "rating-title" not in client.get(detail).content.decode()  # nothing accepted yet
+    marketplace_services.accept_quote(actor=enterprise_user, quote=quote)
+    assert "rating-title" in client.get(detail).content.decode()
+    client.post(reverse("quote-rate", args=[quote.pk]), {
+        "quality": "5", "delivery": "4", "communication": "5", "value": "4", "text": "Solid"})
+    assert Rating.objects.get().score == Decimal("4.50")
+    assert "rating-title" not in client.get(detail).content.decode()
+    as_user(vendor_user).post(reverse("quote-rate", args=[quote.pk]), {
+        "quality": "5", "delivery": "5", "communication": "5", "value": "5"})
+    assert Rating.objects.count() == 1

@@ -1,0 +1,142 @@
+"""States of needs, requests for quotes and quotes: the only place their status changes.
+
+need:    open → closed (by its enterprise, an operator, or the system at the deadline)
+request: open → accepted | closed | expired
+quote:   submitted → revised (each revision a new version) → accepted | declined | expired
+
+Each kind has a transitions table saying who may make each move, and one entry point
+(`transition_need`, `transition_request`, `transition_quote`). Every change locks the row,
+checks the table, saves, and writes an outbox event in the caller's transaction.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts import selectors as people
+from events.services import emit
+
+from .models import Need, Quote, QuoteRequest
+
+N, R, Q = Need.Status, QuoteRequest.Status, Quote.Status
+
+# Who may move: the asking enterprise's members, the quoting vendor's members, operator
+# staff, or the system (beat expiries and cascades, with no actor).
+ENTERPRISE, VENDOR, OPERATOR, SYSTEM = "enterprise", "vendor", "operator", "system"
+
+NEED_TRANSITIONS = {
+    (N.OPEN, N.CLOSED): {ENTERPRISE, OPERATOR, SYSTEM},
+}
+
+REQUEST_TRANSITIONS = {
+    (R.OPEN, R.ACCEPTED): {ENTERPRISE},
+    (R.OPEN, R.CLOSED): {ENTERPRISE, OPERATOR},
+    (R.OPEN, R.EXPIRED): {SYSTEM},
+}
+
+QUOTE_TRANSITIONS = {
+    (Q.SUBMITTED, Q.REVISED): {VENDOR},
+    (Q.REVISED, Q.REVISED): {VENDOR},
+    (Q.SUBMITTED, Q.ACCEPTED): {ENTERPRISE},
+    (Q.REVISED, Q.ACCEPTED): {ENTERPRISE},
+    # The vendor declines (withdraws) with a reason; the enterprise declines the others
+    # when it accepts one.
+    (Q.SUBMITTED, Q.DECLINED): {VENDOR, ENTERPRISE},
+    (Q.REVISED, Q.DECLINED): {VENDOR, ENTERPRISE},
+    (Q.SUBMITTED, Q.EXPIRED): {SYSTEM},
+    (Q.REVISED, Q.EXPIRED): {SYSTEM},
+}
+
+# The statuses in which a quote is still on the table.
+LIVE_QUOTE_STATUSES = (Q.SUBMITTED, Q.REVISED)
+
+
+class TransitionNotAllowed(ValidationError):
+    def __init__(self, subject, to_status):
+        self.subject, self.to_status = subject, to_status
+        super().__init__({"status": [
+            _("Cannot move from “%(current)s” to “%(target)s”.")
+            % {"current": subject.status, "target": to_status}
+        ]})
+
+
+def _roles(actor, *, enterprise, vendor=None):
+    if actor is None:
+        return {SYSTEM}
+    roles = set()
+    if actor.is_superuser or people.is_member(actor, enterprise):
+        roles.add(ENTERPRISE)
+    if vendor is not None and (actor.is_superuser or people.is_member(actor, vendor)):
+        roles.add(VENDOR)
+    if people.is_operator(actor):
+        roles.add(OPERATOR)
+    return roles
+
+
+def _check(table, subject, to_status, roles):
+    allowed = table.get((subject.status, to_status))
+    if allowed is None:
+        raise TransitionNotAllowed(subject, to_status)
+    if not allowed & roles:
+        raise PermissionDenied(
+            _("You may not move this from “%(current)s” to “%(target)s”.")
+            % {"current": subject.status, "target": to_status}
+        )
+
+
+def allowed_transitions(subject):
+    table = {Need: NEED_TRANSITIONS, QuoteRequest: REQUEST_TRANSITIONS,
+             Quote: QUOTE_TRANSITIONS}[type(subject)]
+    return [to for (frm, to) in table if frm == subject.status]
+
+
+@transaction.atomic
+def transition_need(need, to_status, *, actor=None):
+    locked = Need.objects.select_for_update(of=("self",)).select_related("enterprise").get(
+        pk=need.pk
+    )
+    _check(NEED_TRANSITIONS, locked, to_status, _roles(actor, enterprise=locked.enterprise))
+    from_status, locked.status = locked.status, to_status
+    locked.save(update_fields=["status", "updated_at"])
+    need.status = to_status  # the caller's copy tells the truth too
+    emit(f"need.{to_status}", locked, enterprise_id=locked.enterprise_id,
+         from_status=from_status, actor_id=getattr(actor, "pk", None))
+    return locked
+
+
+@transaction.atomic
+def transition_request(request, to_status, *, actor=None):
+    locked = QuoteRequest.objects.select_for_update(of=("self",)).select_related(
+        "enterprise"
+    ).get(pk=request.pk)
+    _check(REQUEST_TRANSITIONS, locked, to_status, _roles(actor, enterprise=locked.enterprise))
+    from_status, locked.status = locked.status, to_status
+    locked.save(update_fields=["status"])
+    request.status = to_status
+    emit(f"rfq.{to_status}", locked, enterprise_id=locked.enterprise_id,
+         vendor_ids=list(locked.vendors.values_list("pk", flat=True)),
+         from_status=from_status, actor_id=getattr(actor, "pk", None))
+    return locked
+
+
+@transaction.atomic
+def transition_quote(quote, to_status, *, actor=None, changes=None, **payload):
+    """Move a quote; `changes` are field values saved with the move (a revision's terms)."""
+    locked = Quote.objects.select_for_update(of=("self",)).select_related(
+        "request__enterprise", "vendor"
+    ).get(pk=quote.pk)
+    roles = _roles(actor, enterprise=locked.request.enterprise, vendor=locked.vendor)
+    _check(QUOTE_TRANSITIONS, locked, to_status, roles)
+    from_status, locked.status = locked.status, to_status
+    fields = {"status", "updated_at"}
+    for name, value in (changes or {}).items():
+        setattr(locked, name, value)
+        fields.add(name)
+    locked.updated_at = timezone.now()
+    locked.save(update_fields=sorted(fields))
+    quote.status = to_status
+    emit(f"quote.{to_status}", locked, request_id=locked.request_id,
+         enterprise_id=locked.request.enterprise_id, vendor_id=locked.vendor_id,
+         from_status=from_status, actor_id=getattr(actor, "pk", None), **payload)
+    return locked

@@ -17,7 +17,11 @@ API_KEY_SCOPES = {
     "quotes:write": "Send quote requests and answer them",
     "reviews:write": "Decide reviews (operator organisations only)",
     "maturity:write": "Write the organisation's maturity assessments and factory registrations",
+    "organization:write": "Edit the organisation's profile (name, region, website, …)",
 }
+# What an organisation's admins may change about it; kind and external_ref are fixed.
+ORGANIZATION_EDITABLE_FIELDS = ("name", "name_zh", "region", "website", "description",
+                                "credit_code")
 
 
 @transaction.atomic

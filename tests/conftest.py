@@ -94,7 +94,11 @@ def tasks_in_process(settings):
 @pytest.fixture
 def on_commit(django_capture_on_commit_callbacks):
     """`with on_commit(): ...` runs what the block schedules after commit (tasks, dispatch),
-    as a real commit would; the test transaction itself still rolls back."""
+    as a real commit would; the test transaction itself still rolls back.
+
+    Wrap every service call whose events should be delivered: the outbox schedules one
+    dispatch per transaction, and a dispatch left pending by an uncaptured call stands for
+    the later events of the same test transaction too."""
 
     def run():
         return django_capture_on_commit_callbacks(execute=True)

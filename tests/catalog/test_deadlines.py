@@ -110,8 +110,9 @@ def test_reassigned_review_reminds_the_new_reviewer(submitted_on_friday, reviewe
     run(on_commit, deadlines.send_review_reminders, 2025, 3, 13, 10, 0)
     colleague = MembershipFactory(organization=operator, role=Membership.Role.MEMBER,
                                   is_reviewer=True).user
-    services.reassign_reviewer(actor=operator_admin, subject=submitted_on_friday,
-                               reviewer=colleague)
+    with on_commit():  # the reassignment commits, as it does in use
+        services.reassign_reviewer(actor=operator_admin, subject=submitted_on_friday,
+                                   reviewer=colleague)
 
     counts = run(on_commit, deadlines.send_review_reminders, 2025, 3, 13, 10, 15)
 

@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from accounts.models import APIKey, Membership, Organization, User
-from accounts.services import API_KEY_SCOPES
+from accounts.services import API_KEY_SCOPES, ORGANIZATION_EDITABLE_FIELDS
 
 
 class OrganizationSerializer(serializers.ModelSerializer):
@@ -9,6 +9,14 @@ class OrganizationSerializer(serializers.ModelSerializer):
         model = Organization
         fields = ["id", "kind", "name", "name_zh", "region", "website", "description",
                   "external_ref"]
+
+
+class OrganizationUpdateSerializer(serializers.ModelSerializer):
+    """What an organisation's owners and admins may change (PUT / PATCH)."""
+
+    class Meta:
+        model = Organization
+        fields = list(ORGANIZATION_EDITABLE_FIELDS)
 
 
 class MembershipSerializer(serializers.ModelSerializer):

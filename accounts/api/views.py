@@ -7,7 +7,14 @@ from rest_framework.views import APIView
 from accounts import services
 from accounts.models import APIKey, Membership, Organization
 
-from .serializers import APIKeySerializer, MeSerializer, NewAPIKeySerializer, OrganizationSerializer
+from .permissions import HasAPIKeyScope
+from .serializers import (
+    APIKeySerializer,
+    MeSerializer,
+    NewAPIKeySerializer,
+    OrganizationSerializer,
+    OrganizationUpdateSerializer,
+)
 
 
 class MeView(APIView):
@@ -21,13 +28,41 @@ class MeView(APIView):
         return Response(MeSerializer(user).data)
 
 
-class OrganizationViewSet(viewsets.ReadOnlyModelViewSet):
-    """Solution providers are public; other organisations are seen by their members."""
+class OrganizationViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Solution providers are public; other organisations are seen by their members. Owners
+    and admins edit their organisation's profile (PUT / PATCH) through
+    accounts.services.update_organization."""
 
     serializer_class = OrganizationSerializer
     permission_classes = [permissions.AllowAny]
     filterset_fields = ["kind", "region"]
-    required_scopes = {"read": "catalog:read"}
+    required_scopes = {"read": "catalog:read", "write": "organization:write"}
+
+    def get_permissions(self):
+        if self.request is not None and self.request.method not in permissions.SAFE_METHODS:
+            return [permissions.IsAuthenticated(), HasAPIKeyScope()]
+        return super().get_permissions()
+
+    def get_serializer_class(self):
+        if self.action in ("update", "partial_update"):
+            return OrganizationUpdateSerializer
+        return OrganizationSerializer
+
+    @extend_schema(request=OrganizationUpdateSerializer, responses=OrganizationSerializer)
+    def update(self, request, *args, **kwargs):
+        partial = kwargs.pop("partial", False)
+        organization = self.get_object()
+        serializer = OrganizationUpdateSerializer(organization, data=request.data,
+                                                  partial=partial)
+        serializer.is_valid(raise_exception=True)
+        organization = services.update_organization(
+            actor=request.user, organization=organization, **serializer.validated_data
+        )
+        return Response(OrganizationSerializer(organization).data)
+
+    @extend_schema(request=OrganizationUpdateSerializer, responses=OrganizationSerializer)
+    def partial_update(self, request, *args, **kwargs):
+        return self.update(request, *args, partial=True, **kwargs)
 
     def get_queryset(self):
         user = self.request.user

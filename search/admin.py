@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import SearchEntry, SearchFacet
+from .models import SearchEntry, SearchFacet, SearchIndexChange, SearchSuggestion, SeenMatch
 
 
 class SearchFacetInline(admin.TabularInline):
@@ -29,3 +29,38 @@ class SearchEntryAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Written by search.services and search.matching, never by hand."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SearchSuggestion)
+class SearchSuggestionAdmin(ReadOnlyAdmin):
+    list_display = ["kind", "object_id", "label_en", "label_zh", "weight"]
+    list_filter = ["kind"]
+    search_fields = ["label_en", "label_zh"]
+
+
+@admin.register(SeenMatch)
+class SeenMatchAdmin(ReadOnlyAdmin):
+    """Which solutions each need has been matched with, and which were announced."""
+
+    list_display = ["need", "solution", "first_seen_at", "announced"]
+    list_filter = ["announced"]
+    list_select_related = ["need", "solution"]
+    raw_id_fields = ["need", "solution"]
+
+
+@admin.register(SearchIndexChange)
+class SearchIndexChangeAdmin(ReadOnlyAdmin):
+    """The recent writes to the database index that processes catch up from."""
+
+    list_display = ["id", "created_at", "reset", "token"]
+    list_filter = ["reset"]

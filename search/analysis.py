@@ -7,8 +7,14 @@ text and for the query, so SQLite FTS5 and PostgreSQL see identical terms.
 - Other words are lower-cased, stripped of diacritics and reduced by a light English stemmer
   (scheduling, scheduled, schedules → schedul).
 - Mixed text (MES系统) splits at the script boundary: `mes` and `系统`.
+
+Synonyms (MES ↔ 制造执行系统 ↔ manufacturing execution system) are expanded at query time:
+a `SynonymTable` built from phrase groups (search.synonyms loads them from the taxonomy) turns
+the words of a query that spell one phrase of a group into one clause matching any phrase of
+the group. The indexed text is left as written.
 """
 
+import functools
 import html
 import re
 import unicodedata
@@ -39,6 +45,29 @@ STOP_WORDS = frozenset({
 })
 
 
+# Words that say nothing about a subject in prose, dropped from queries of any word (a need's
+# description), where each word would otherwise select everything it appears in. A search box
+# query keeps them: there every word must match, and its writer chose them.
+PROSE_STOP_WORDS = frozenset({
+    "about", "above", "after", "again", "against", "all", "almost", "also", "although", "always",
+    "am", "among", "another", "any", "anyone", "anything", "around", "away", "back", "because",
+    "been", "before", "being", "below", "between", "both", "but", "can", "cannot", "could", "did",
+    "do", "does", "doing", "done", "down", "during", "each", "either", "else", "enough", "even",
+    "ever", "every", "few", "get", "gets", "getting", "go", "goes", "going", "got", "had",
+    "having", "he", "her", "here", "him", "his", "how", "however", "if", "just", "keep", "keeps",
+    "kept", "know", "least", "less", "let", "like", "made", "make", "makes", "many", "may", "me",
+    "might", "more", "most", "much", "must", "my", "near", "never", "no", "nobody", "none", "nor",
+    "not", "nothing", "now", "off", "often", "once", "one", "only", "onto", "or", "other",
+    "others", "ours", "out", "over", "own", "per", "perhaps", "put", "quite", "rather", "really",
+    "said", "same", "say", "says", "see", "seem", "seems", "several", "shall", "she", "should",
+    "since", "so", "some", "someone", "something", "sometimes", "still", "such", "take", "than",
+    "then", "there", "these", "they", "thing", "things", "those", "though", "through", "thus",
+    "too", "toward", "under", "until", "up", "upon", "us", "very", "want", "wants", "way", "well",
+    "what", "whatever", "when", "where", "whether", "while", "who", "whole", "whom", "whose",
+    "why", "will", "within", "without", "would", "yet", "you"
+})
+
+
 @dataclass(frozen=True)
 class Token:
     term: str
@@ -50,16 +79,32 @@ class Token:
 @dataclass(frozen=True)
 class Clause:
     """One unit of a query that must match: a single term, a phrase of consecutive terms (a
-    CJK run's bigrams, or a quoted phrase), or a prefix (a lone CJK character)."""
+    CJK run's bigrams, or a quoted phrase), or a prefix (a lone CJK character).
+
+    `alternatives` are other phrases that satisfy the clause as well (its synonyms)."""
 
     terms: tuple[str, ...]
     prefix: bool = False
+    alternatives: tuple[tuple[str, ...], ...] = ()
 
     @property
     def is_phrase(self):
         return len(self.terms) > 1
 
+    @property
+    def phrases(self):
+        """The clause's own phrase first, then its synonyms."""
+        return (self.terms, *self.alternatives)
 
+
+_PROSE_STOP_TERMS = frozenset()  # filled below, once stem() is defined
+
+
+def has_cjk(text):
+    return bool(_CJK_CHAR.search(text or ""))
+
+
+@functools.lru_cache(maxsize=20_000)
 def _fold(char):
     """NFKC (full-width → half-width), lower case, and no diacritics outside CJK."""
     folded = unicodedata.normalize("NFKC", char).lower()
@@ -78,8 +123,9 @@ def _folded_with_offsets(text):
     return "".join(chars), origin
 
 
-def tokenize(text):
-    """Tokens of `text` with their offsets in `text`."""
+def tokenize(text, *, stemmed=True):
+    """Tokens of `text` with their offsets in `text`. Unstemmed words serve prefix matching
+    (suggestions), where a half-typed word has no stem yet."""
     if not text:
         return []
     folded, origin = _folded_with_offsets(text)
@@ -97,25 +143,178 @@ def tokenize(text):
             word = match.group(2)
             if len(word) > MAX_TERM_CHARS or word in STOP_WORDS:
                 continue
-            tokens.append(Token(stem(word), origin[start], origin[end - 1] + 1, False))
+            tokens.append(Token(stem(word) if stemmed else word, origin[start],
+                                origin[end - 1] + 1, False))
     return tokens
 
 
+# Characters that _fold may change beyond NFKC and lower case: anything outside ASCII and CJK.
+_NOT_PLAIN = re.compile(f"[^\\x00-\\x7f{_CJK_CLASS}]")
+
+
+def _fold_text(text):
+    """`text` folded as _fold folds each character, a whole string at a time (no offsets)."""
+    folded = unicodedata.normalize("NFKC", text).lower()
+    return _NOT_PLAIN.sub(lambda m: _fold(m.group()), folded)
+
+
 def terms(text):
-    """The indexed form of `text`: its terms separated by spaces."""
-    return " ".join(token.term for token in tokenize(text))
+    """The indexed form of `text`: its terms separated by spaces (what tokenize gives, without
+    the offsets, and fast enough to index 100,000 solutions)."""
+    if not text:
+        return ""
+    out = []
+    for match in _RUN.finditer(_fold_text(text)):
+        run = match.group(1)
+        if run:
+            out.extend([run] if len(run) == 1 else [run[i : i + 2] for i in range(len(run) - 1)])
+        else:
+            word = match.group(2)
+            if len(word) <= MAX_TERM_CHARS and word not in STOP_WORDS:
+                out.append(stem(word))
+    return " ".join(out)
 
 
 _QUOTED = re.compile(r'"([^"]*)"')
 
 
-def parse_query(text, *, any_word=False):
+class SynonymTable:
+    """Groups of equivalent phrases, normalised like the indexed text. A phrase is known by
+    its terms: "Manufacturing execution systems" and "manufacturing execution system" are the
+    same phrase (same stems); "制造执行系统" is the run of its bigrams."""
+
+    def __init__(self, groups):
+        self._alternatives = {}
+        for group in groups:
+            phrases = list(dict.fromkeys(
+                key for key in (tuple(t.term for t in tokenize(p)) for p in group) if key
+            ))
+            for phrase in phrases:
+                known = self._alternatives.setdefault(phrase, [])
+                known.extend(other for other in phrases if other != phrase and other not in known)
+        self._alternatives = {k: tuple(v) for k, v in self._alternatives.items() if v}
+        self.longest = max((len(key) for key in self._alternatives), default=0)
+
+    def __len__(self):
+        return len(self._alternatives)
+
+    def alternatives(self, phrase):
+        return self._alternatives.get(tuple(phrase), ())
+
+    def match(self, terms, start):
+        """(length, alternatives) of the longest phrase starting at terms[start]; (0, ())
+        when none does."""
+        for length in range(min(self.longest, len(terms) - start), 0, -1):
+            found = self._alternatives.get(tuple(terms[start : start + length]))
+            if found:
+                return length, found
+        return 0, ()
+
+
+def _runs(text):
+    """(is_cjk, run text, tokens) for each run of letters of `text` (a CJK run or a word)."""
+    folded = "".join(_fold(c) for c in text)
+    return [(bool(m.group(1)), m.group(0), tokenize(m.group(0))) for m in _RUN.finditer(folded)]
+
+
+def _plain_clauses(runs, any_word):
+    """The clauses of unquoted text without synonyms."""
+    for is_cjk, run, tokens in runs:
+        if is_cjk:
+            prefix = len(run) == 1
+            if any_word:
+                for token in tokens:
+                    yield Clause((token.term,), prefix=prefix)
+            else:
+                yield Clause(tuple(t.term for t in tokens), prefix=prefix)
+        else:
+            for token in tokens:
+                yield Clause((token.term,))
+
+
+def _cjk_rest(run, taken, any_word):
+    """Clauses for the characters of a CJK run not consumed by a synonym: each stretch left
+    becomes the phrase of its bigrams; a stretch of one character borrows a neighbour, so it
+    stays a bigram of the text rather than a prefix."""
+    stretches, start = [], None
+    for i in range(len(run) + 1):
+        free = i < len(run) and i not in taken
+        if free and start is None:
+            start = i
+        elif not free and start is not None:
+            stretches.append((start, i))
+            start = None
+    for begin, end in stretches:
+        if end - begin == 1:
+            begin, end = (begin - 1, end) if begin > 0 else (begin, end + 1)
+        bigrams = tuple(run[i : i + 2] for i in range(begin, end - 1))
+        if any_word:
+            yield from (Clause((bigram,)) for bigram in bigrams)
+        else:
+            yield Clause(bigrams)
+
+
+def _synonym_clauses(runs, any_word, synonyms):
+    """The clauses of unquoted text, with the words that spell a synonym phrase (across
+    words, or inside a CJK run) made one clause that any phrase of its group satisfies."""
+    flat = []  # (term, run index, first character in the run, is_cjk)
+    for index, (is_cjk, run, tokens) in enumerate(runs):
+        if is_cjk and len(run) == 1:
+            continue  # a lone character is a prefix, never part of a phrase
+        for position, token in enumerate(tokens):
+            flat.append((token.term, index, position if is_cjk else 0, is_cjk))
+    terms_only = [item[0] for item in flat]
+    matched, taken = {}, {}  # first flat index → (length, alternatives); run → characters
+    i = 0
+    while i < len(flat):
+        length, alternatives = synonyms.match(terms_only, i)
+        if length:
+            matched[i] = (length, alternatives)
+            for _term, run, first, is_cjk in flat[i : i + length]:
+                if is_cjk:
+                    taken.setdefault(run, set()).update((first, first + 1))
+            i += length
+        else:
+            i += 1
+    if not matched:
+        return list(_plain_clauses(runs, any_word))
+
+    clauses, i, done_runs = [], 0, set()
+    consumed = {j for start, (length, _) in matched.items() for j in range(start, start + length)}
+    while i < len(flat):
+        term, run, first, is_cjk = flat[i]
+        if i in matched:
+            length, alternatives = matched[i]
+            clauses.append(Clause(tuple(terms_only[i : i + length]), alternatives=alternatives))
+            i += length
+            continue
+        if is_cjk:
+            if run not in done_runs:
+                done_runs.add(run)
+                if run in taken:
+                    clauses.extend(_cjk_rest(runs[run][1], taken[run], any_word))
+                else:
+                    clauses.extend(_plain_clauses([runs[run]], any_word))
+        elif i not in consumed:
+            clauses.append(Clause((term,)))
+        i += 1
+    # Lone CJK characters (prefixes) were left out of the phrase matching.
+    clauses.extend(
+        clause for is_cjk, run, tokens in runs if is_cjk and len(run) == 1
+        for clause in _plain_clauses([(is_cjk, run, tokens)], any_word)
+    )
+    return clauses
+
+
+def parse_query(text, *, any_word=False, synonyms=None):
     """The clauses of a search box query. A CJK run is the phrase of its bigrams; a lone CJK
-    character is a prefix of a bigram; a quoted "two words" is a phrase.
+    character is a prefix of a bigram; a quoted "two words" is a phrase (taken literally:
+    no synonyms).
 
     With `any_word` (a query whose clauses are OR-ed, like a need's description), each bigram
     of a CJK run is a clause of its own: Chinese prose has no spaces, and a sentence-long
-    phrase would match nothing."""
+    phrase would match nothing. With a SynonymTable, words spelling a phrase of one of its
+    groups become one clause with the group's other phrases as alternatives."""
     if not text:
         return []
     clauses, seen = [], set()
@@ -126,18 +325,13 @@ def parse_query(text, *, any_word=False):
             clauses.append(clause)
 
     def add_unquoted(part):
-        for match in _RUN.finditer("".join(_fold(c) for c in part)):
-            run_tokens = tokenize(match.group(0))
-            if match.group(1):
-                prefix = len(match.group(1)) == 1
-                if any_word:
-                    for token in run_tokens:
-                        add(Clause((token.term,), prefix=prefix))
-                else:
-                    add(Clause(tuple(t.term for t in run_tokens), prefix=prefix))
-            else:
-                for token in run_tokens:
-                    add(Clause((token.term,)))
+        runs = _runs(part)
+        if synonyms:
+            found = _synonym_clauses(runs, any_word, synonyms)
+        else:
+            found = _plain_clauses(runs, any_word)
+        for clause in found:
+            add(clause)
 
     position = 0
     for quoted in _QUOTED.finditer(text):
@@ -145,7 +339,29 @@ def parse_query(text, *, any_word=False):
         add(Clause(tuple(t.term for t in tokenize(quoted.group(1)))))
         position = quoted.end()
     add_unquoted(text[position:].replace('"', " "))
+    if any_word:
+        clauses = [clause for clause in clauses if clause.alternatives or clause.prefix
+                   or len(clause.terms) > 1 or clause.terms[0] not in _PROSE_STOP_TERMS]
     return clauses[:MAX_CLAUSES]
+
+
+def parse_prefix_query(text):
+    """The clauses of what someone is typing into a search box, for suggestions: whole words
+    unstemmed, the last word a prefix (it may be half typed), CJK runs as phrases of their
+    bigrams (any part of a Chinese name can be typed), a lone CJK character a prefix."""
+    runs = []
+    folded = "".join(_fold(c) for c in text or "")
+    for m in _RUN.finditer(folded):
+        runs.append((bool(m.group(1)), m.group(0), m.end() == len(folded.rstrip())))
+    clauses = []
+    for is_cjk, run, is_last in runs[:MAX_CLAUSES]:
+        if is_cjk:
+            tokens = tokenize(run, stemmed=False)
+            clauses.append(Clause(tuple(t.term for t in tokens), prefix=len(run) == 1))
+        elif len(run) <= MAX_TERM_CHARS:
+            # Stop words count here: "the" may be the start of "thermal".
+            clauses.append(Clause((run,), prefix=is_last))
+    return list(dict.fromkeys(clauses))
 
 
 def highlight(text, clauses, *, fragment_chars=None):
@@ -153,7 +369,8 @@ def highlight(text, clauses, *, fragment_chars=None):
     With `fragment_chars`, only a window of about that many characters around the first hit."""
     if not text or not clauses:
         return ""
-    exact = {term for clause in clauses if not clause.prefix for term in clause.terms}
+    exact = {term for clause in clauses if not clause.prefix
+             for phrase in clause.phrases for term in phrase}
     prefixes = tuple(term for clause in clauses if clause.prefix for term in clause.terms)
     spans = []
     for token in tokenize(text):
@@ -197,6 +414,7 @@ def _has_vowel(word):
     return any(c in _VOWELS for c in word)
 
 
+@functools.lru_cache(maxsize=100_000)
 def stem(word):
     if len(word) <= 3 or not word.isalpha() or not word.isascii():
         return word
@@ -228,3 +446,6 @@ def _strip_inflection(word):
                 word = word[:-1]  # planned → plan
             break
     return word
+
+
+_PROSE_STOP_TERMS = frozenset(stem(word) for word in PROSE_STOP_WORDS)

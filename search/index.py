@@ -3,16 +3,19 @@ field weighs, which facets it is filtered and counted by, and how a solution bec
 document every backend indexes. The language handling lives in `search.analysis`."""
 
 import html
-from dataclasses import dataclass
+import re
+import threading
+import time
+from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.apps import apps
+from django.db.models import Avg, Count, F, Value
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
 from catalog.markdown import render_markdown
-from catalog.models import CaseStudy, Solution, SolutionStatus
-from catalog.selectors import with_relations
+from catalog.models import CaseStudy, CaseStudyOutcome, Solution, SolutionStatus
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,12 @@ FACETS = (
     Facet("deployment", _("Deployment")),
 )
 FACET_NAMES = tuple(facet.name for facet in FACETS)
+SORTS_DESCRIPTION = (
+    "relevance: best match of the words first (newest first without words); newest: most "
+    "recently published first; rating: highest average rating first, unrated solutions last "
+    "(each document's optional rating_avg, null until the solution is rated), then by "
+    "relevance."
+)
 MATURITY_LEVELS = ("1", "2", "3", "4", "5")
 
 
@@ -98,14 +107,6 @@ def price_bands(price_min, price_max):
     ]
 
 
-def indexable_solutions():
-    """Published solutions with everything a document needs, in a fixed number of queries."""
-    published = Solution.objects.filter(status=SolutionStatus.PUBLISHED)
-    return with_relations(published).prefetch_related(
-        Prefetch("case_studies", queryset=CaseStudy.objects.prefetch_related("outcomes"))
-    )
-
-
 def plain_text(markdown_text):
     """What a reader sees of a markdown description, without the markup."""
     if not markdown_text:
@@ -113,74 +114,270 @@ def plain_text(markdown_text):
     return html.unescape(strip_tags(render_markdown(markdown_text))).strip()
 
 
-def _scenario_text(scenarios, lang):
-    parts = []
-    for scenario in scenarios:
-        parts.append(getattr(scenario, f"name_{lang}"))
-        parts.extend(getattr(scenario, f"keywords_{lang}") or [])
-    return "; ".join(part for part in parts if part)
+_HIDDEN_BLOCK = re.compile(r"<(script|style)\b.*?</\1\s*>", re.S | re.I)
+_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")  # ![alt](src): not shown as text
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")  # [text](url) → text
+_REFERENCE = re.compile(r"^ {0,3}\[[^\]]+\]:[ \t]*\S+.*$", re.M)  # [1]: https://…
+_AUTOLINK = re.compile(r"<((?:https?|mailto):[^>\s]+)>")
+_TAG = re.compile(r"<[^>]*>")
+_LINE_MARKUP = re.compile(r"^[ \t]{0,3}(?:#{1,6}[ \t]+|>[ \t]?|[-+*][ \t]+|\d+[.)][ \t]+)", re.M)
+_RULE_OR_TABLE_LINE = re.compile(r"^[ \t]*\|?[ \t:|*_=-]+\|?[ \t]*$", re.M)
+_INLINE_MARKUP = re.compile(r"[*`~]+")
 
 
-def _case_study_text(case_studies):
-    parts = []
-    for study in case_studies:
-        parts.extend([study.client, study.summary])
-        parts.extend(outcome.metric for outcome in study.outcomes.all())
-    return "\n".join(part for part in parts if part)
+def indexable_text(markdown_text):
+    """What a reader sees of a markdown description, closely enough to index it: the words,
+    without link targets, image addresses, HTML tags and markup characters. Rendering
+    (plain_text) would say the same a hundred times slower, which a rebuild of 100,000
+    solutions cannot afford."""
+    if not markdown_text:
+        return ""
+    text = _HIDDEN_BLOCK.sub(" ", markdown_text)
+    text = _REFERENCE.sub("", text)
+    text = _IMAGE.sub("", text)
+    text = _LINK.sub(r"\1", text)
+    text = _AUTOLINK.sub(r"\1", text)
+    text = _TAG.sub(" ", text)
+    text = _RULE_OR_TABLE_LINE.sub("", text)
+    text = _LINE_MARKUP.sub("", text)
+    # Emphasis sits inside a Chinese run as often as between words: removed, not spaced.
+    text = _INLINE_MARKUP.sub("", text).replace("_", " ").replace("|", " ")
+    text = re.sub(r"[ \t]+", " ", html.unescape(text))
+    return re.sub(r"\n\s*\n+", "\n", text).strip()
 
 
 def _number(value):
     return float(value) if value is not None else None
 
 
-def build_document(solution):
-    """The document of one solution, from its prefetched relations (see indexable_solutions)."""
-    scenarios = list(solution.scenarios.all())
-    stages = {scenario.stage.code for scenario in scenarios}
-    stages |= {stage.code for stage in solution.stages.all()}
-    vendor = solution.vendor
+# Where ratings come from: marketplace.Rating, one per accepted quote, with the solution it
+# rates and `score`, the mean of its criteria (1-5); hidden ratings do not count. A solution
+# without ratings has rating_avg null and rating_count 0, and the "rating" sort puts it last.
+# search.consumers reindexes a solution when one of its ratings is created or hidden.
+RATING_SOURCE = ("marketplace", "Rating", "solution", "score")
+
+
+def solution_ratings(solution_ids):
+    """{solution id: (average score, number of ratings)} for the rated ones among these."""
+    app_label, model_name, solution_field, score_field = RATING_SOURCE
+    try:
+        model = apps.get_model(app_label, model_name)
+    except LookupError:
+        return {}
+    ratings = model.objects.filter(**{f"{solution_field}__in": list(solution_ids)})
+    if any(field.name == "is_hidden" for field in model._meta.fields):
+        ratings = ratings.filter(is_hidden=False)
+    rows = (
+        ratings.values(solution_field)
+        .annotate(average=Avg(score_field), count=Count("pk"))
+        .order_by()
+    )
+    return {row[solution_field]: (round(float(row["average"]), 2), row["count"]) for row in rows}
+
+
+@dataclass(frozen=True)
+class TaxonomySnapshot:
+    """The taxonomy rows documents name, read once for many documents (it is tiny)."""
+
+    scenarios: dict  # id → dict(code, stage, link, name_en, name_zh, keywords_en, keywords_zh)
+    stages: dict  # id → code
+    industries: dict
+    technologies: dict
+    regions: dict
+    # (English name, Chinese name) of industries and technologies, for synonyms
+    names: dict = field(default_factory=dict)  # ("industry" | "technology", id) → (en, zh)
+
+    @classmethod
+    def load(cls):
+        from catalog.models import Industry, LifecycleStage, Region, Scenario, Technology
+
+        scenarios = {
+            row["pk"]: row
+            for row in Scenario.objects.values(
+                "pk", "code", "name_en", "name_zh", "keywords_en", "keywords_zh",
+                stage_code=F("stage__code"), link_code=F("link__code"),
+            )
+        }
+        named = {kind: list(model.objects.values_list("pk", "code", "name_en", "name_zh"))
+                 for kind, model in (("industry", Industry), ("technology", Technology))}
+        return cls(
+            scenarios=scenarios,
+            stages=dict(LifecycleStage.objects.values_list("pk", "code")),
+            industries={pk: code for pk, code, _, _ in named["industry"]},
+            technologies={pk: code for pk, code, _, _ in named["technology"]},
+            regions=dict(Region.objects.values_list("pk", "code")),
+            names={(kind, pk): (en, zh) for kind, rows in named.items()
+                   for pk, _, en, zh in rows},
+        )
+
+    @classmethod
+    def current(cls):
+        """The snapshot this process keeps for TAXONOMY_CACHE_SECONDS; forgotten at once when
+        this process saves a taxonomy row (search.apps connects forget_taxonomy)."""
+        with _taxonomy_lock:
+            cached = _taxonomy_cache.get("snapshot")
+            if cached and cached[0] > time.monotonic():
+                return cached[1]
+        snapshot = cls.load()
+        with _taxonomy_lock:
+            _taxonomy_cache["snapshot"] = (time.monotonic() + TAXONOMY_CACHE_SECONDS, snapshot)
+        return snapshot
+
+
+TAXONOMY_CACHE_SECONDS = 300
+_taxonomy_lock = threading.Lock()
+_taxonomy_cache = {}
+
+
+def forget_taxonomy(**kwargs):
+    with _taxonomy_lock:
+        _taxonomy_cache.clear()
+
+
+SOLUTION_VALUES = ("pk", "vendor_id", "updated_at", "published_at", "title_en", "title_zh",
+                   "summary_en", "summary_zh", "description_en", "description_zh",
+                   "maturity_from", "maturity_to", "price_min_cny", "price_max_cny",
+                   "deployment")
+
+
+RELATIONS = (("scenarios", "scenario_id"), ("stages", "lifecyclestage_id"),
+             ("industries", "industry_id"), ("technologies", "technology_id"),
+             ("regions", "region_id"))
+
+
+def _related(ids):
+    """{relation: {solution id: [related id, …]}} of Solution's many-to-many relations, in one
+    query (a UNION ALL of their tables)."""
+    queries = [
+        getattr(Solution, name).through.objects.filter(solution_id__in=ids)
+        .annotate(relation=Value(name)).values_list("relation", "solution_id", field)
+        .order_by()
+        for name, field in RELATIONS
+    ]
+    related = {name: {} for name, _ in RELATIONS}
+    for name, solution_id, other_id in queries[0].union(*queries[1:], all=True):
+        related[name].setdefault(solution_id, []).append(other_id)
+    return related
+
+
+def _case_studies(ids, taxonomy):
+    """{solution id: (text of its case studies: clients, summaries, outcome metrics;
+    industries of its case studies, one code per study; studies; outcomes)}."""
+    metrics = {}
+    for study_id, metric in (CaseStudyOutcome.objects.filter(case_study__solution_id__in=ids)
+                             .order_by("case_study", "position", "id")
+                             .values_list("case_study_id", "metric")):
+        metrics.setdefault(study_id, []).append(metric)
+    studies = {}
+    for solution_id, study_id, client, summary, industry_id in (
+        CaseStudy.objects.filter(solution_id__in=ids).order_by("solution", "position", "id")
+        .values_list("solution_id", "id", "client", "summary", "industry_id")
+    ):
+        parts, industries, count, outcomes = studies.get(solution_id, ([], [], 0, 0))
+        parts.extend([client, summary, *metrics.get(study_id, ())])
+        if industry_id is not None:
+            industries.append(taxonomy.industries[industry_id])
+        studies[solution_id] = (parts, industries, count + 1,
+                                outcomes + len(metrics.get(study_id, ())))
     return {
-        "id": solution.pk,
-        "version": solution.updated_at.isoformat() if solution.updated_at else "",
-        "published_at": solution.published_at.isoformat() if solution.published_at else None,
-        "vendor_id": solution.vendor_id,
-        "title_en": solution.title_en,
-        "title_zh": solution.title_zh,
-        "summary_en": solution.summary_en,
-        "summary_zh": solution.summary_zh,
-        "scenarios_en": _scenario_text(scenarios, "en"),
-        "scenarios_zh": _scenario_text(scenarios, "zh"),
-        "description_en": plain_text(solution.description_en),
-        "description_zh": plain_text(solution.description_zh),
-        "vendor_name": " ".join(name for name in (vendor.name, vendor.name_zh) if name),
-        "case_studies": _case_study_text(solution.case_studies.all()),
-        "stage": sorted(stages),
-        "link": sorted({scenario.link.code for scenario in scenarios}),
-        "scenario": sorted(scenario.code for scenario in scenarios),
-        "industry": sorted(item.code for item in solution.industries.all()),
-        "technology": sorted(item.code for item in solution.technologies.all()),
-        "maturity": [str(level) for level in range(solution.maturity_from,
-                                                   solution.maturity_to + 1)],
-        "region": sorted(item.code for item in solution.regions.all()),
-        "price_band": price_bands(solution.price_min_cny, solution.price_max_cny),
-        "deployment": [solution.deployment] if solution.deployment else [],
-        "maturity_from": solution.maturity_from,
-        "maturity_to": solution.maturity_to,
-        "price_min_cny": _number(solution.price_min_cny),
-        "price_max_cny": _number(solution.price_max_cny),
+        pk: ("\n".join(part for part in parts if part), industries, count, outcomes)
+        for pk, (parts, industries, count, outcomes) in studies.items()
     }
 
 
-def build_documents(solutions=None):
-    """Documents for many solutions at once (all published ones by default). `solutions` is a
-    queryset or ids; only published solutions become documents. Query count does not grow
-    with the number of solutions."""
-    queryset = indexable_solutions()
+def _scenario_text(scenarios, lang):
+    parts = []
+    for scenario in scenarios:
+        parts.append(scenario[f"name_{lang}"])
+        parts.extend(scenario[f"keywords_{lang}"] or [])
+    return "; ".join(part for part in parts if part)
+
+
+def build_document(row, related, taxonomy, vendor_names, case_studies, rating=None):
+    """The document of one solution: `row` its SOLUTION_VALUES, `related` its taxonomy ids per
+    relation, `case_studies` from _case_studies, `rating` (average, count) from
+    solution_ratings or None (rating_avg null, rating_count 0)."""
+    scenarios = sorted((taxonomy.scenarios[pk] for pk in related.get("scenarios", ())),
+                       key=lambda scenario: scenario["code"])
+    stages = {scenario["stage_code"] for scenario in scenarios}
+    stages |= {taxonomy.stages[pk] for pk in related.get("stages", ())}
+
+    def codes(name, table):
+        return sorted(table[pk] for pk in related.get(name, ()))
+
+    pk = row["pk"]
+    studies_text, study_industries, study_count, outcome_count = case_studies.get(
+        pk, ("", [], 0, 0))
+    return {
+        "id": pk,
+        "version": row["updated_at"].isoformat() if row["updated_at"] else "",
+        "published_at": row["published_at"].isoformat() if row["published_at"] else None,
+        "vendor_id": row["vendor_id"],
+        "title_en": row["title_en"],
+        "title_zh": row["title_zh"],
+        "summary_en": row["summary_en"],
+        "summary_zh": row["summary_zh"],
+        "scenarios_en": _scenario_text(scenarios, "en"),
+        "scenarios_zh": _scenario_text(scenarios, "zh"),
+        "description_en": indexable_text(row["description_en"]),
+        "description_zh": indexable_text(row["description_zh"]),
+        "vendor_name": vendor_names.get(row["vendor_id"], ""),
+        "case_studies": studies_text,
+        "stage": sorted(stages),
+        "link": sorted({scenario["link_code"] for scenario in scenarios}),
+        "scenario": [scenario["code"] for scenario in scenarios],
+        "industry": codes("industries", taxonomy.industries),
+        "technology": codes("technologies", taxonomy.technologies),
+        "maturity": [str(level) for level in range(row["maturity_from"], row["maturity_to"] + 1)],
+        "region": codes("regions", taxonomy.regions),
+        "price_band": price_bands(row["price_min_cny"], row["price_max_cny"]),
+        "deployment": [row["deployment"]] if row["deployment"] else [],
+        "maturity_from": row["maturity_from"],
+        "maturity_to": row["maturity_to"],
+        "price_min_cny": _number(row["price_min_cny"]),
+        "price_max_cny": _number(row["price_max_cny"]),
+        "rating_avg": rating[0] if rating else None,
+        "rating_count": rating[1] if rating else 0,
+        # The vendor's track record, for matching (search.fit): one industry code per case
+        # study that names one, and how many studies and measured outcomes there are.
+        "case_study_industries": study_industries,
+        "case_study_count": study_count,
+        "outcome_count": outcome_count,
+    }
+
+
+def build_documents(solutions=None, taxonomy=None):
+    """Documents for many solutions at once (all published ones by default), ordered by id.
+    `solutions` is a queryset or ids; only published solutions become documents. A fixed
+    number of queries of plain values, whatever the number of solutions: a rebuild of
+    100,000 must not build a million model instances."""
+    from accounts.models import Organization
+
+    queryset = Solution.objects.filter(status=SolutionStatus.PUBLISHED)
     if solutions is not None:
         if hasattr(solutions, "values_list"):
             solutions = solutions.values_list("pk", flat=True)
         queryset = queryset.filter(pk__in=list(solutions))
-    return [build_document(solution) for solution in queryset.order_by("pk")]
+    rows = list(queryset.order_by("pk").values(*SOLUTION_VALUES))
+    if not rows:
+        return []
+    taxonomy = taxonomy or TaxonomySnapshot.current()
+    ids = [row["pk"] for row in rows]
+    relations = _related(ids)
+    vendor_names = {
+        pk: " ".join(name for name in (name_en, name_zh) if name)
+        for pk, name_en, name_zh in Organization.objects.filter(
+            pk__in={row["vendor_id"] for row in rows}).values_list("pk", "name", "name_zh")
+    }
+    case_studies = _case_studies(ids, taxonomy)
+    ratings = solution_ratings(ids)
+    return [
+        build_document(
+            row, {name: relation.get(row["pk"], ()) for name, relation in relations.items()},
+            taxonomy, vendor_names, case_studies, ratings.get(row["pk"]),
+        )
+        for row in rows
+    ]
 
 
 def iter_document_batches(batch_size=200):
@@ -189,5 +386,6 @@ def iter_document_batches(batch_size=200):
         Solution.objects.filter(status=SolutionStatus.PUBLISHED).order_by("pk")
         .values_list("pk", flat=True)
     )
+    taxonomy = TaxonomySnapshot.load()  # a rebuild reads the taxonomy afresh
     for start in range(0, len(ids), batch_size):
-        yield build_documents(ids[start : start + batch_size])
+        yield build_documents(ids[start : start + batch_size], taxonomy=taxonomy)

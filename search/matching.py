@@ -1,51 +1,53 @@
-"""Matching a marketplace need to published solutions, with the reasons in words.
+"""Matching a marketplace need to published solutions, with a score and the reasons.
 
 Candidates come from two sides: the search backend, with the need's own words (any word
-counts), and the catalog's structure (same scenario, stage or industry), so a need with few
-words still finds solutions. Every candidate is then scored on structured fit, each criterion
-in [0, 1], weighted, over the criteria the need says something about:
+counts, synonyms across languages included), and the catalog's structure: the need's
+scenarios (or, when it names none, those its words point to: implied_scenarios), stages,
+industry and target level, so a need with few words still finds solutions, and one in Chinese
+finds solutions written only in English. Every candidate is then scored from its index
+document by search.fit, where the criteria and their weights are documented.
 
-    scenario  share of the need's scenarios the solution covers
-    industry  the solution serves the need's industry
-    stage     the solution works in one of the need's lifecycle stages
-    maturity  share of the levels from the need's current to its target level it covers
-    region    the solution serves the need's region (0.5 when it names no region)
-    budget    the starting price fits the budget (budget / price when it does not)
-    text      text relevance, relative to the best candidate
-    record    case studies to show (up to 3)
+`refresh_matches` stores a need's ranking as Match rows, with the reasons as codes (see
+search.reasons), and tells the enterprise about good matches that appear later: when an open
+need is re-matched because a solution was published or changed, each solution scoring at
+least fit.NOTIFY_MIN_SCORE that was never among the need's matches before is announced with
+a `match.found` outbox event (one per need and solution, ever; search.consumers turns it into
+a notification to the enterprise's members).
 """
 
 import html
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count, Q
-from django.utils import translation
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
-from catalog.models import Solution, SolutionStatus
-from catalog.selectors import with_relations
+from catalog.models import (
+    CaseStudyOutcome,
+    LifecycleStage,
+    Scenario,
+    Solution,
+    SolutionStatus,
+)
+from events.services import emit
 from marketplace.models import Match, Need
 
+from . import fit as fitness
 from .backends import SearchQuery, get_backend
+from .index import build_documents
+from .reasons import render_all
 
-WEIGHTS = {
-    "scenario": 0.30,
-    "industry": 0.15,
-    "stage": 0.10,
-    "maturity": 0.10,
-    "region": 0.10,
-    "budget": 0.10,
-    "text": 0.10,
-    "record": 0.05,
-}
-TOPICAL = ("scenario", "stage", "text")
 TEXT_CANDIDATES = 50
 STRUCTURED_CANDIDATES = 100
-UNKNOWN = 0.5  # the solution does not say (no region, no price): neither fit nor misfit
+MATCHES_KEPT = 10
+# A need naming no scenario is taken to be about the scenarios of its best text matches
+# (pseudo-relevance feedback): those of its IMPLIED_FROM best, weighted by relevance, that
+# hold at least IMPLIED_MIN_SHARE of it. Solutions are tagged by scenario whatever language
+# they are written in, so a need in Chinese reaches the English-only solutions of the
+# scenario its words found, and the other way round.
+IMPLIED_FROM = 3
+IMPLIED_MIN_SHARE = 0.3
 _MARKED = re.compile(r"<mark>(.*?)</mark>")
 
 
@@ -53,55 +55,28 @@ _MARKED = re.compile(r"<mark>(.*?)</mark>")
 class MatchResult:
     solution: Solution
     score: float
+    # The reasons as sentences in the language active when matching ran.
     reasons: list[str]
     # Criterion → fit in [0, 1], for the criteria that applied to this need.
     fit: dict[str, float] = field(default_factory=dict)
+    # The reasons as data (search.reasons.Reason), as Match rows store them.
+    explained: list = field(default_factory=list)
 
 
 @dataclass
-class _NeedProfile:
-    """What the need says, read once."""
+class AdHocNeed:
+    """A need that is ranked but not stored (POST /api/v1/match/), shaped like Need."""
 
-    text: str
-    scenarios: list
-    stage_ids: set
-    stages: dict
-    industry: object
-    region: object
-    levels: range | None
-    current: int | None
-    target: int | None
-    budget: Decimal | None
-
-    @classmethod
-    def of(cls, need):
-        scenarios = list(need.scenarios.select_related("stage"))
-        stages = {stage.pk: stage for stage in need.stages.all()}
-        for scenario in scenarios:
-            stages.setdefault(scenario.stage_id, scenario.stage)
-        current, target = need.current_level, need.target_level
-        if current is None and target is not None:
-            current = max(target - 1, 0)
-        if target is None and current is not None:
-            target = min(current + 1, 5)
-        # Level 0 means "not yet level 1": a solution starting at level 1 suits it.
-        levels = range(max(current, 1), target + 1) if target is not None else None
-        return cls(
-            text=" ".join(part for part in (need.title, need.description) if part),
-            scenarios=scenarios,
-            stage_ids=set(stages),
-            stages=stages,
-            industry=need.industry,
-            region=need.region,
-            levels=levels,
-            current=current,
-            target=target,
-            budget=need.budget_max_cny,
-        )
-
-
-def _cny(amount):
-    return f"{int(amount):,}"
+    title: str
+    language: str = "en"
+    description: str = ""
+    industry: object = None
+    region: object = None
+    scenarios: object = field(default_factory=Scenario.objects.none)
+    stages: object = field(default_factory=LifecycleStage.objects.none)
+    current_level: int | None = None
+    target_level: int | None = None
+    budget_max_cny: Decimal | None = None
 
 
 def _text_candidates(profile):
@@ -127,130 +102,172 @@ def _text_candidates(profile):
     return candidates
 
 
-def _structured_candidates(profile):
-    published = Solution.objects.filter(status=SolutionStatus.PUBLISHED).order_by(
-        "-published_at", "-pk"
-    )
-    ids = set()
+def implied_scenarios(text, docs):
+    """{code: {"fit", "name_en", "name_zh"}} of the scenarios a need's words point to, from its
+    best text matches (`text`: id → (relevance, words); `docs`: id → document)."""
+    from .index import TaxonomySnapshot
+
+    best = sorted(text.items(), key=lambda item: -item[1][0])[:IMPLIED_FROM]
+    total = sum(relevance for _, (relevance, _) in best)
+    shares = Counter()
+    for pk, (relevance, _) in best:
+        for code in (docs.get(pk) or {}).get("scenario") or ():
+            shares[code] += relevance / total if total else 0.0
+    top = max(shares.values(), default=0.0)
+    names = {s["code"]: s for s in TaxonomySnapshot.current().scenarios.values()}
+    return {
+        code: {"fit": fitness.IMPLIED_FIT * share / top, "name_en": names[code]["name_en"],
+               "name_zh": names[code]["name_zh"]}
+        for code, share in shares.items() if share >= IMPLIED_MIN_SHARE and code in names
+    }
+
+
+def _structured_tiers(profile):
+    """Facet filters from the strictest (the need's topic, industry and target level) to the
+    loosest (its topic alone): at 100,000 solutions the newest of a loose filter alone would
+    be an arbitrary pick among thousands."""
     if profile.scenarios:
-        ids.update(published.filter(scenarios__in=profile.scenarios)
-                   .values_list("pk", flat=True).distinct()[:STRUCTURED_CANDIDATES])
-    if profile.stage_ids:
-        ids.update(published.filter(Q(stages__in=profile.stage_ids)
-                                    | Q(scenarios__stage__in=profile.stage_ids))
-                   .values_list("pk", flat=True).distinct()[:STRUCTURED_CANDIDATES])
-    if profile.industry is not None:
-        ids.update(published.filter(industries=profile.industry)
-                   .values_list("pk", flat=True).distinct()[:STRUCTURED_CANDIDATES])
+        topic = {"scenario": [scenario.code for scenario in profile.scenarios]}
+    elif profile.implied:
+        topic = {"scenario": sorted(profile.implied)}
+    elif profile.stages:
+        topic = {"stage": sorted(profile.stages)}
+    else:
+        topic = {}
+    industry = ({"industry": [profile.industry.code, fitness.CROSS_INDUSTRY]}
+                if profile.industry is not None else {})
+    level = {"maturity": [str(profile.target)]} if profile.target is not None else {}
+    if not topic:
+        # Without a topic the words decide (search.fit.TOPICAL); structure only adds.
+        return [{**industry, **level}] if industry else []
+    tiers = []
+    for tier in ({**topic, **industry, **level}, {**topic, **industry}, topic):
+        if tier not in tiers:
+            tiers.append(tier)
+    return tiers
+
+
+def _structured_candidates(profile):
+    """Ids of the newest published solutions of each tier, through the search backend, and
+    the newest of the need's scenarios straight from the catalog: a solution published a
+    moment ago (its index entry still on the way) is not missed."""
+    backend = get_backend()
+    ids = set()
+    for filters in _structured_tiers(profile):
+        results = backend.search(SearchQuery(filters=filters, sort="newest",
+                                             page_size=STRUCTURED_CANDIDATES, with_facets=False))
+        ids.update(results.ids)
+        if len(ids) >= STRUCTURED_CANDIDATES:
+            break  # the stricter tiers gave enough; the looser ones fit less
+    if profile.scenarios:
+        through = Solution.scenarios.through.objects.filter(scenario__in=profile.scenarios)
+        newest = through.order_by("-solution_id").values("solution_id")[:STRUCTURED_CANDIDATES]
+        ids.update(Solution.objects.filter(pk__in=newest, status=SolutionStatus.PUBLISHED)
+                   .values_list("pk", flat=True))
     return ids
 
 
-def _assess(solution, profile, text):
-    """(fit per criterion, reasons) of one solution for one need."""
-    fit, reasons = {}, []
-    scenario_codes = {s.pk: s for s in solution.scenarios.all()}
-    if profile.scenarios:
-        covered = [s for s in profile.scenarios if s.pk in scenario_codes]
-        fit["scenario"] = len(covered) / len(profile.scenarios)
-        for scenario in covered:
-            reasons.append(_("Covers scenario %(code)s %(name)s")
-                           % {"code": scenario.code, "name": scenario.name})
-    if profile.industry is not None:
-        serves = any(i.pk == profile.industry.pk for i in solution.industries.all())
-        fit["industry"] = 1.0 if serves else 0.0
-        if serves:
-            reasons.append(_("Serves your industry %(name)s") % {"name": profile.industry.name})
-    if profile.stage_ids:
-        stage_ids = {s.stage_id for s in scenario_codes.values()}
-        stage_ids |= {s.pk for s in solution.stages.all()}
-        shared = [profile.stages[pk] for pk in profile.stage_ids & stage_ids]
-        fit["stage"] = 1.0 if shared else 0.0
-        if shared and not fit.get("scenario"):
-            reasons.append(_("Works in your lifecycle stage %(name)s") % {"name": shared[0].name})
-    if profile.levels is not None:
-        covered = [lvl for lvl in profile.levels
-                   if solution.maturity_from <= lvl <= solution.maturity_to]
-        fit["maturity"] = len(covered) / len(profile.levels)
-        if fit["maturity"] == 1.0:
-            reasons.append(_("Covers your step from maturity level %(current)s to %(target)s")
-                           % {"current": profile.current, "target": profile.target})
-    if profile.region is not None:
-        regions = list(solution.regions.all())
-        if any(r.pk == profile.region.pk for r in regions):
-            fit["region"] = 1.0
-            reasons.append(_("Serves your region %(name)s") % {"name": profile.region.name})
-        else:
-            fit["region"] = 0.0 if regions else UNKNOWN
-    if profile.budget is not None:
-        price = solution.price_min_cny
-        if price is None:
-            fit["budget"] = UNKNOWN
-        elif price <= profile.budget:
-            fit["budget"] = 1.0
-            reasons.append(_("Price from %(price)s CNY fits your budget of %(budget)s CNY")
-                           % {"price": _cny(price), "budget": _cny(profile.budget)})
-        else:
-            fit["budget"] = float(profile.budget / price)
-    if profile.text.strip():
-        relevance, words = text.get(solution.pk, (0.0, []))
-        fit["text"] = relevance
-        if words:
-            reasons.append(_("Mentions %(words)s") % {"words": ", ".join(words)})
-    count = solution.case_study_count
-    fit["record"] = min(count, 3) / 3
-    if count:
-        reasons.append(ngettext("Backed by %(count)d case study",
-                                "Backed by %(count)d case studies", count) % {"count": count})
-    return fit, reasons
+def _documents(ids):
+    """{id: document} of the candidates: the indexed documents, and built from the catalog
+    for those not indexed yet."""
+    docs = get_backend().documents(ids)
+    missing = [pk for pk in ids if pk not in docs]
+    if missing:
+        docs.update((doc["id"], doc) for doc in build_documents(missing))
+    return docs
 
 
-def _score(fit):
-    weight = sum(WEIGHTS[name] for name in fit)
-    return round(sum(WEIGHTS[name] * value for name, value in fit.items()) / weight, 4)
+def _add_outcome_reasons(results, docs):
+    """The best measured result of each kept match, in one query (none when no kept match
+    reports outcomes)."""
+    ids = [r.solution.pk for r in results if docs[r.solution.pk].get("outcome_count")]
+    if not ids:
+        return
+    outcomes = {}
+    for outcome in CaseStudyOutcome.objects.filter(case_study__solution_id__in=ids).select_related(
+        "case_study"
+    ):
+        outcomes.setdefault(outcome.case_study.solution_id, []).append(outcome)
+    for result in results:
+        reason = fitness.outcome_reason(outcomes.get(result.solution.pk, ()))
+        if reason is not None:
+            result.explained.append(reason)
 
 
-def match_need(need, limit=10):
+def match_need(need, limit=MATCHES_KEPT):
     """The `limit` best published solutions for `need`, best first, as MatchResults with a
-    score in [0, 1] and reasons in the active language."""
-    profile = _NeedProfile.of(need)
+    score in [0, 1] and reasons in the active language. Candidates are scored from their
+    index documents; only the kept ones are loaded as Solutions."""
+    profile = fitness.NeedProfile.of(need)
     text = _text_candidates(profile)
+    docs = _documents(set(text)) if text else {}
+    if not profile.scenarios and text:
+        profile.implied = implied_scenarios(text, docs)
     ids = set(text) | _structured_candidates(profile)
     if not ids:
         return []
-    solutions = with_relations(
-        Solution.objects.filter(pk__in=ids, status=SolutionStatus.PUBLISHED)
-    ).annotate(case_study_count=Count("case_studies"))
-    results = []
-    for solution in solutions:
-        fit, reasons = _assess(solution, profile, text)
-        score = _score(fit)
+    docs.update(_documents(ids - set(docs)))
+    scored = []
+    for pk, doc in docs.items():
+        fit, explained = fitness.assess(doc, profile, text.get(pk, (0.0, [])))
         # Same industry, region and budget alone do not make a match: it must be about
         # what the need is about (scenario, stage or words).
-        if any(fit.get(name) for name in TOPICAL):
-            results.append(MatchResult(solution, score, reasons, fit))
-    published_at = {r.solution.pk: r.solution.published_at.timestamp()
-                    if r.solution.published_at else 0 for r in results}
-    results.sort(key=lambda r: (-r.score, -r.fit.get("text", 0), -published_at[r.solution.pk],
-                                -r.solution.pk))
-    return results[:limit]
+        if fitness.is_topical(fit):
+            scored.append((fitness.score(fit), fit, explained, doc))
+    # Best score, then the better text match, then the newest (two stable sorts: the
+    # publication time is an ISO string).
+    scored.sort(key=lambda item: (item[3].get("published_at") or "", item[3]["id"]),
+                reverse=True)
+    scored.sort(key=lambda item: (-item[0], -item[1].get("text", 0)))
+    # Loaded from the catalog, with their vendor: a candidate unpublished since it was indexed
+    # is left out. Callers showing more of a solution load it themselves.
+    kept = [item[3]["id"] for item in scored[: limit * 2]]
+    solutions = (Solution.objects.filter(pk__in=kept, status=SolutionStatus.PUBLISHED)
+                 .select_related("vendor").in_bulk(kept))
+    results = [MatchResult(solutions[doc["id"]], score, [], fit, explained)
+               for score, fit, explained, doc in scored[: limit * 2]
+               if doc["id"] in solutions][:limit]
+    _add_outcome_reasons(results, docs)
+    for result in results:
+        result.reasons = render_all(result.explained)
+    return results
 
 
-def need_language(need):
-    """The UI language a need's reasons are written in: the language it was written in."""
-    return "zh-hans" if need.language == "zh" else "en"
+def refresh_matches(need, limit=MATCHES_KEPT, *, announce=False):
+    """Replace the need's Match rows by a fresh ranking, in one transaction, and remember
+    which solutions the need has seen. With `announce` (a re-match after a solution changed,
+    not the need's own first ranking), each good match (score ≥ fit.NOTIFY_MIN_SCORE) the need
+    has never had before is announced with a `match.found` event. Idempotent: run it again
+    and nothing new is announced. Returns the MatchResults."""
+    from .models import SeenMatch
 
-
-def refresh_matches(need, limit=10):
-    """Replace the need's Match rows by a fresh ranking, in one transaction. Reasons are
-    stored as sentences in the need's language. Returns the MatchResults."""
-    with translation.override(need_language(need)):
-        results = match_need(need, limit=limit)
+    results = match_need(need, limit=limit)
     with transaction.atomic():
         Need.objects.select_for_update().filter(pk=need.pk).first()  # one refresh at a time
+        ids = [result.solution.pk for result in results]
+        known = set(Match.objects.filter(need=need).values_list("solution_id", flat=True))
+        known |= set(SeenMatch.objects.filter(need=need, solution_id__in=ids)
+                     .values_list("solution_id", flat=True))
         Match.objects.filter(need=need).delete()
-        Match.objects.bulk_create(
-            Match(need=need, solution=result.solution, score=result.score, rank=rank,
-                  reasons=result.reasons)
-            for rank, result in enumerate(results, start=1)
+        Match.objects.bulk_create(_match_row(need, rank, result)
+                                  for rank, result in enumerate(results, start=1))
+        new = [(rank, r) for rank, r in enumerate(results, start=1) if r.solution.pk not in known]
+        good = {r.solution.pk for _, r in new if announce and r.score >= fitness.NOTIFY_MIN_SCORE}
+        SeenMatch.objects.bulk_create(
+            [SeenMatch(need=need, solution=r.solution, announced=r.solution.pk in good)
+             for _, r in new],
+            ignore_conflicts=True,
         )
+        for rank, result in new:
+            if result.solution.pk in good:
+                emit("match.found", need, enterprise_id=need.enterprise_id,
+                     solution_id=result.solution.pk, score=result.score, rank=rank)
     return results
+
+
+def _match_row(need, rank, result):
+    row = Match(need=need, solution=result.solution, score=result.score, rank=rank)
+    # Assigned after construction: Match's post_init renders stored codes into sentences
+    # (search.reasons), which must not happen to the codes being written.
+    row.reasons = [reason.as_json() for reason in result.explained]
+    return row

@@ -1,6 +1,7 @@
 from django.db import models
 
 from catalog.models import Solution
+from marketplace.models import Need
 
 
 class SearchEntry(models.Model):
@@ -25,6 +26,9 @@ class SearchEntry(models.Model):
     source = models.JSONField(default=dict)
     version = models.CharField(max_length=40, blank=True, default="")
     published_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # The average rating (1-5) of the document, null until a solution has ratings; the
+    # "rating" sort puts unrated solutions last (see search.index.solution_ratings).
+    rating_avg = models.FloatField(null=True, blank=True)
     indexed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -35,8 +39,9 @@ class SearchEntry(models.Model):
 
 
 class SearchFacet(models.Model):
-    """One facet value of an entry (stage=manufacturing, maturity=2, …): filters are EXISTS
-    subqueries and facet counts a GROUP BY over this table, on any database."""
+    """One facet value of an entry (stage=manufacturing, maturity=2, …). Searches filter and
+    count with bitmaps each process loads from this table (search.bitmaps); it is read whole
+    or by entry, so it needs no index beyond the one of its constraint."""
 
     entry = models.ForeignKey(SearchEntry, on_delete=models.CASCADE, related_name="facets")
     facet = models.CharField(max_length=20)
@@ -48,7 +53,74 @@ class SearchFacet(models.Model):
                 fields=["entry", "facet", "value"], name="searchfacet_unique_entry_facet_value"
             ),
         ]
-        indexes = [models.Index(fields=["facet", "value"], name="searchfacet_facet_value_idx")]
 
     def __str__(self):
         return f"{self.facet}={self.value}"
+
+
+class SearchSuggestion(models.Model):
+    """Something to suggest while a reader types: a published solution or a vendor with
+    published solutions (scenarios are few and suggested from the taxonomy itself).
+
+    `terms` holds both labels normalised without stemming (search.analysis), so that what is
+    typed so far matches as a prefix. Beside it, migration 0004 makes the full-text structure:
+    an FTS5 table `search_suggestion_fts` on SQLite, a generated `terms_vector` tsvector with a
+    GIN index on PostgreSQL. Kept in step by search.suggestions."""
+
+    class Kind(models.TextChoices):
+        SOLUTION = "solution", "solution"
+        VENDOR = "vendor", "vendor"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    object_id = models.BigIntegerField()
+    # A solution's vendor: its row is refreshed when the vendor's solutions change.
+    vendor_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    label_en = models.CharField(max_length=200, blank=True, default="")
+    label_zh = models.CharField(max_length=200, blank=True, default="")
+    terms = models.TextField(blank=True, default="")
+    # Order among suggestions of one kind: a solution's publication time (newest first), a
+    # vendor's number of published solutions.
+    weight = models.FloatField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"],
+                                    name="searchsuggestion_unique_kind_object"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.object_id}: {self.label_en or self.label_zh}"
+
+
+class SeenMatch(models.Model):
+    """A solution that has been among a need's matches at least once. A match is announced to
+    the enterprise only the first time it appears (search.matching.refresh_matches)."""
+
+    need = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="+")
+    solution = models.ForeignKey(Solution, on_delete=models.CASCADE, related_name="+")
+    first_seen_at = models.DateTimeField(auto_now_add=True)
+    # True when the enterprise was told (a good match that appeared after the first ranking).
+    announced = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["need", "solution"],
+                                    name="seenmatch_unique_need_solution"),
+        ]
+
+    def __str__(self):
+        return f"need {self.need_id} saw solution {self.solution_id}"
+
+
+class SearchIndexChange(models.Model):
+    """One committed write to the database index, in commit order: the solutions it indexed
+    or removed, or `reset` when it replaced everything (clear, rebuild). Processes keep the
+    facets in memory and catch up from these rows (search.bitmaps); old rows are trimmed."""
+
+    token = models.CharField(max_length=32)
+    reset = models.BooleanField(default=False)
+    solution_ids = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"index change {self.pk}{' (reset)' if self.reset else ''}"

@@ -1,8 +1,16 @@
 """Keeping the search index in step with the catalog: one solution (from outbox events), a
-catch-up pass, or a full rebuild."""
+vendor's solutions (a renamed vendor), a catch-up pass, or a full rebuild. The suggestion
+rows (search.suggestions) follow the index, written first: they live in the database, like
+the fallback of Elasticsearch."""
+
+import queue
+import threading
+
+from django.db import connections, transaction
 
 from catalog.models import Solution, SolutionStatus
 
+from . import suggestions
 from .backends import BackendUnavailable, get_backend
 from .index import build_documents, iter_document_batches
 
@@ -19,8 +27,10 @@ def sync_solutions(solution_ids):
     docs = build_documents(ids)
     gone = sorted(ids - {doc["id"] for doc in docs})
     if docs:
+        suggestions.sync(docs)
         backend.index(docs)
     if gone:
+        suggestions.remove(gone)
         backend.delete(gone)
     return {"indexed": len(docs), "removed": len(gone)}
 
@@ -28,6 +38,22 @@ def sync_solutions(solution_ids):
 def sync_solution(solution_id):
     """What the outbox consumer calls for solution.published / archived / updated."""
     return sync_solutions([solution_id])
+
+
+def sync_vendor(vendor_id, batch_size=BATCH_SIZE):
+    """Reindex a vendor's published solutions (its name is in their documents) and refresh its
+    suggestion. What the consumer of organization.updated calls."""
+    ids = list(
+        Solution.objects.filter(vendor_id=vendor_id, status=SolutionStatus.PUBLISHED)
+        .order_by("pk").values_list("pk", flat=True)
+    )
+    report = {"indexed": 0, "removed": 0}
+    for start in range(0, len(ids), batch_size):
+        done = sync_solutions(ids[start : start + batch_size])
+        report = {key: report[key] + done[key] for key in report}
+    with transaction.atomic():
+        suggestions.refresh_vendors([vendor_id])
+    return report
 
 
 def _published_versions():
@@ -38,17 +64,74 @@ def _published_versions():
     }
 
 
+def _read_ahead(batches, depth=2):
+    """Yield the items of the iterable `batches` while a thread produces the next ones, with a
+    database connection of its own (closed when done). Documents are built (queries, text)
+    while the previous batch is written: on PostgreSQL the writing is mostly waiting for the
+    server, so the two overlap."""
+    items = queue.Queue(maxsize=depth)
+    done = object()
+
+    def produce():
+        try:
+            for item in batches:
+                items.put(item)
+            items.put(done)
+        except BaseException as exc:  # handed to the consumer, raised there
+            items.put(exc)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=produce, name="search-rebuild-reader", daemon=True)
+    thread.start()
+    while (item := items.get()) is not done:
+        if isinstance(item, BaseException):
+            raise item
+        yield item
+    thread.join()
+
+
 def rebuild_index(batch_size=BATCH_SIZE, progress=None):
     """Rebuild the whole index from the published solutions; `progress(n)` is called after
-    each batch of n documents. Returns how many documents were indexed."""
+    each batch of n documents. Returns how many documents were indexed.
+
+    On PostgreSQL, outside a transaction, documents are read ahead by a second connection
+    (_read_ahead). Inside a transaction (tests) another connection would not see what it
+    holds, and SQLite has one writer whose readers wait: there, batches are read in turn."""
+    connection = connections["default"]
+    documents = iter_document_batches(batch_size)
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        documents = _read_ahead(documents)
 
     def batches():
-        for docs in iter_document_batches(batch_size):
+        suggestions.clear()
+        for docs in documents:
+            suggestions.sync(docs, vendors=False)
             yield docs
             if progress:
                 progress(len(docs))
+        suggestions.refresh_all_vendors()
 
-    return get_backend().rebuild(batches())
+    total = get_backend().rebuild(batches())
+    _vacuum_after_rebuild(connection)
+    return total
+
+
+# Tables a rebuild rewrites whole.
+REBUILT_TABLES = ("search_searchentry", "search_searchfacet", "search_searchsuggestion")
+
+
+def _vacuum_after_rebuild(connection):
+    """On PostgreSQL, VACUUM ANALYZE what a rebuild rewrote: until then the GIN indexes keep
+    their new entries in a pending list that every search scans, the planner's statistics
+    (search.backends.full_text reads them) describe the old rows, and reading the new rows
+    visits the heap for visibility. Autovacuum would get there in its own time; a search at
+    100,000 solutions is several times slower before it does. VACUUM cannot run inside a
+    transaction: inside one (tests) this is left to autovacuum."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM (ANALYZE) " + ", ".join(REBUILT_TABLES))
 
 
 def stale_entries():
@@ -66,9 +149,11 @@ def update_index(batch_size=BATCH_SIZE, progress=None):
     to_index, to_remove = stale_entries()
     backend = get_backend()
     if to_remove:
+        suggestions.remove(to_remove)
         backend.delete(to_remove)
     for start in range(0, len(to_index), batch_size):
         docs = build_documents(to_index[start : start + batch_size])
+        suggestions.sync(docs)
         backend.index(docs)
         if progress:
             progress(len(docs))

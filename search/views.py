@@ -6,6 +6,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
 from .backends import BackendUnavailable, SearchQuery
+from .backends.base import SORTS
 from .index import FACETS
 from .selectors import search_page
 
@@ -34,7 +35,7 @@ def _page_number(raw):
 def _query_from(params):
     text = params.get("q", "").strip()[:200]
     sort = params.get("sort")
-    if sort not in {"relevance", "newest"}:
+    if sort not in SORTS:
         sort = "relevance" if text else "newest"
     filters = {
         facet.name: params.getlist(facet.name)[:MAX_VALUES_PER_FACET]

@@ -1,22 +1,31 @@
 from django.http import Http404
+from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import permissions, serializers
+from rest_framework import permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
-from catalog.models import Solution, SolutionStatus
-from search import selectors
+from accounts.api.permissions import HasAPIKeyScope
+from catalog.models import LifecycleStage, Scenario, Solution, SolutionStatus
+from search import selectors, suggestions
 from search.backends import SearchQuery
-from search.index import FACET_NAMES, FACETS
+from search.backends.base import SORTS
+from search.index import FACET_NAMES, FACETS, SORTS_DESCRIPTION
+from search.matching import AdHocNeed, match_need
 
 from .serializers import (
     FACET_CHOICES,
+    AdHocNeedSerializer,
+    MatchResponseSerializer,
+    RankedSolutionSerializer,
     SearchParamsSerializer,
     SearchResponseSerializer,
     SearchResultSerializer,
     SimilarResponseSerializer,
+    SuggestParamsSerializer,
+    SuggestResponseSerializer,
 )
 
 FACET_PARAMETERS = [
@@ -51,7 +60,8 @@ class SearchView(APIView):
         operation_id="search_solutions",
         parameters=[
             OpenApiParameter("q", OpenApiTypes.STR, description="Words in English or Chinese."),
-            OpenApiParameter("sort", OpenApiTypes.STR, enum=["relevance", "newest"]),
+            OpenApiParameter("sort", OpenApiTypes.STR, enum=list(SORTS),
+                             description=SORTS_DESCRIPTION),
             OpenApiParameter("page", OpenApiTypes.INT),
             OpenApiParameter("page_size", OpenApiTypes.INT, description="At most 100."),
             *FACET_PARAMETERS,
@@ -112,3 +122,68 @@ class SimilarSolutionsView(APIView):
         pairs = selectors.similar_solutions(solution_id, limit=params.validated_data["limit"])
         results = [{"solution": solution, "hit": hit} for solution, hit in pairs]
         return Response({"results": SearchResultSerializer(results, many=True).data})
+
+
+def _suggestion_item(suggestion):
+    """A scenario by its code, linking to the search page filtered by it; a vendor or a
+    solution by its id, linking to its page."""
+    if suggestion.kind == "scenario":
+        return {"code": suggestion.key, "label": suggestion.label,
+                "url": f"{reverse('search')}?scenario={suggestion.key}"}
+    name = "vendor-detail" if suggestion.kind == "vendor" else "solution-detail"
+    pk = int(suggestion.key)
+    return {"id": pk, "label": suggestion.label, "url": reverse(name, args=[pk])}
+
+
+class SuggestView(APIView):
+    """Suggestions while typing: scenarios, vendors and solutions whose names start with (in
+    Chinese: contain) the words typed so far, in English or Chinese."""
+
+    permission_classes = [permissions.AllowAny]
+
+    @extend_schema(
+        operation_id="search_suggest",
+        parameters=[
+            OpenApiParameter("q", OpenApiTypes.STR, description="What has been typed so far; "
+                             "the last word may be incomplete."),
+            OpenApiParameter("limit", OpenApiTypes.INT, description="Per kind, 1 to 10, "
+                             "5 by default."),
+        ],
+        responses=SuggestResponseSerializer,
+    )
+    def get(self, request):
+        params = SuggestParamsSerializer(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        found = suggestions.suggest(params.validated_data["q"],
+                                    limit=params.validated_data["limit"])
+        return Response({kind: [_suggestion_item(item) for item in items]
+                         for kind, items in found.items()})
+
+
+class MatchView(APIView):
+    """Rank published solutions for a need without storing it: the need's fields as in the
+    catalog import format; each result with its score and the reasons, in the request's
+    language. Weights and criteria: search/fit.py."""
+
+    permission_classes = [permissions.AllowAny, HasAPIKeyScope]
+    # A ranking reads the catalog: an API key needs catalog:read, even though this is a POST.
+    required_scopes = {"read": "catalog:read", "write": "catalog:read"}
+
+    @extend_schema(operation_id="match_solutions", request=AdHocNeedSerializer,
+                   responses={200: MatchResponseSerializer})
+    def post(self, request):
+        params = AdHocNeedSerializer(data=request.data)
+        params.is_valid(raise_exception=True)
+        data = dict(params.validated_data)
+        limit = data.pop("limit")
+        scenarios = [scenario.pk for scenario in data.pop("scenarios")]
+        stages = [stage.pk for stage in data.pop("stages")]
+        need = AdHocNeed(
+            scenarios=Scenario.objects.filter(pk__in=scenarios),
+            stages=LifecycleStage.objects.filter(pk__in=stages),
+            **data,
+        )
+        results = match_need(need, limit=limit)
+        ranked = [{"rank": rank, "result": result} for rank, result in enumerate(results, 1)]
+        return Response({"results": RankedSolutionSerializer(ranked, many=True).data},
+                        status=status.HTTP_200_OK)

@@ -4,7 +4,10 @@ from dataclasses import dataclass, field
 
 from search.index import FACET_NAMES
 
-SORTS = ("relevance", "newest")
+# relevance: best text match first (newest first without text); newest: publication time;
+# rating: highest average rating first, unrated last, then as relevance. Ratings are the
+# documents' optional `rating_avg` (see search.index.solution_ratings).
+SORTS = ("relevance", "newest", "rating")
 OPERATORS = ("and", "or")
 MAX_PAGE_SIZE = 500
 
@@ -103,6 +106,10 @@ class SearchBackend:
 
     def more_like_this(self, solution_id, limit=5):
         """SearchHits of the solutions most like this one (never itself), best first."""
+        raise NotImplementedError
+
+    def documents(self, ids):
+        """{id: indexed document (search.index)} of those of these ids in the index."""
         raise NotImplementedError
 
     def ping(self):

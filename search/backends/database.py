@@ -1,110 +1,106 @@
 """The database backend: SQLite FTS5 or PostgreSQL full text, behind one class.
 
 Text is normalised in Python (search.analysis) before it is stored and before it is queried,
-so both databases see the same terms and behave the same; each only contributes its own
-matching and ranking (FTS5 bm25 with column weights; ts_rank over A/B/C-weighted lexemes).
-Facets are rows of SearchFacet: a filter is an EXISTS subquery, counts are one GROUP BY.
+so both databases see the same terms and behave the same; matching and ranking are each
+database's own (search.backends.full_text). Facets are rows of SearchFacet, held in memory
+as bitmaps (search.bitmaps): filters, counts, totals and "newest first" are bit operations,
+which keeps a faceted search of 100,000 solutions within milliseconds.
 """
 
 from django.db import DatabaseError, connections, transaction
-from django.db.models import Count, Exists, F, OuterRef
-from django.db.models.expressions import RawSQL
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from search import analysis
+from search import analysis, bitmaps, synonyms
 from search.index import FACET_NAMES, HIGHLIGHT_FIELDS, TEXT_FIELDS
 from search.models import SearchEntry, SearchFacet
 
 from .base import SearchBackend, SearchHit, SearchResults
+from .full_text import full_text_for
 
 SIMILAR_MAX_TERMS = 40
+# Similar solutions are looked for among those sharing a scenario, then an industry; this
+# many at most are ranked by their words.
+SIMILAR_POOL = 2000
 SUMMARY_FRAGMENT_CHARS = 200
+# Text matches within a selection up to this many are ranked by asking for those ids; beyond,
+# every match is ranked and the selection kept in Python (one pass either way).
+RANK_BY_IDS_LIMIT = 20_000
+# A query of any word (a need's description) matches what any of its words matches. Its most
+# common words would make it match most of the index, and ranking all of that costs more than
+# they tell: its rarest words select the candidates (together in at most this share of the
+# index, and at least MIN_SELECTING of them), all its words rank them.
+SELECTING_SHARE = 0.15
+MIN_SELECTING = 2
+# Below this many entries ranking every match is cheap, and a share of a small index says
+# little about a word: every word selects.
+SELECTING_FROM_ENTRIES = 5000
 
 
-class SqliteFullText:
-    """FTS5 over the external-content table made by migration 0002."""
-
-    def expression(self, clauses, operator):
-        parts = []
-        for clause in clauses:
-            phrase = '"' + " ".join(t.replace('"', '""') for t in clause.terms) + '"'
-            parts.append(f"{phrase} *" if clause.prefix else phrase)
-        return f" {operator.upper()} ".join(parts)
-
-    def matching_ids(self, expression):
-        return "SELECT rowid FROM search_fts WHERE search_fts MATCH %s", [expression]
-
-    def ranked(self, expression):
-        weights = ", ".join(str(float(field.weight)) for field in TEXT_FIELDS)
-        # bm25() is lower for better matches; negated so that higher is better everywhere.
-        return (
-            f"SELECT rowid AS entry_id, -bm25(search_fts, {weights}) AS score "  # noqa: S608
-            "FROM search_fts WHERE search_fts MATCH %s",
-            [expression],
-        )
+ENTRY_COLUMNS = ("solution_id", *(field.column for field in TEXT_FIELDS), "source", "version",
+                 "published_at", "rating_avg", "indexed_at")
+FACET_COLUMNS = ("entry_id", "facet", "value")
+INSERT_ROWS_PER_STATEMENT = 500
 
 
-class PostgresFullText:
-    """tsquery against the generated, weighted search_vector column made by migration 0002."""
-
-
-    @staticmethod
-    def _lexeme(term):
-        return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
-
-    def expression(self, clauses, operator):
-        parts = []
-        for clause in clauses:
-            lexemes = [self._lexeme(term) for term in clause.terms]
-            if clause.prefix:
-                lexemes[-1] += ":*"
-            part = " <-> ".join(lexemes)
-            parts.append(f"({part})" if clause.is_phrase else part)
-        return f" {'&' if operator == 'and' else '|'} ".join(parts)
-
-    def matching_ids(self, expression):
-        return (
-            "SELECT solution_id FROM search_searchentry WHERE search_vector @@ %s::tsquery",
-            [expression],
-        )
-
-    def ranked(self, expression):
-        return (
-            # ts_rank weights for classes {D, C, B, A}: C holds the weight-1 fields, B weight 2,
-            # A weight 3 (see search.index.TEXT_FIELDS); D is unused.
-            "SELECT solution_id AS entry_id, "
-            "ts_rank('{0.1, 0.3333, 0.6667, 1.0}'::float4[], search_vector, %s::tsquery) AS score "
-            "FROM search_searchentry WHERE search_vector @@ %s::tsquery",
-            [expression, expression],
-        )
-
-
-FULL_TEXT_BY_VENDOR = {"sqlite": SqliteFullText, "postgresql": PostgresFullText}
-
-
-def entry_from_document(doc):
-    columns = {
-        field.column: " ".join(
-            filter(None, (analysis.terms(doc.get(source) or "") for source in field.sources))
-        )
+def entry_row(doc, indexed_at):
+    """The values of ENTRY_COLUMNS for one document."""
+    columns = [
+        " ".join(filter(None, (analysis.terms(doc.get(source) or "") for source in field.sources)))
         for field in TEXT_FIELDS
-    }
+    ]
     published_at = parse_datetime(doc["published_at"]) if doc.get("published_at") else None
-    return SearchEntry(
-        solution_id=doc["id"],
-        source=doc,
-        version=doc.get("version", ""),
-        published_at=published_at,
-        **columns,
-    )
+    return (doc["id"], *columns, doc, doc.get("version", ""), published_at, doc.get("rating_avg"),
+            indexed_at)
 
 
-def facets_from_document(doc):
+def facet_rows(doc):
     return [
-        SearchFacet(entry_id=doc["id"], facet=name, value=str(value))
+        (doc["id"], name, str(value))
         for name in FACET_NAMES
         for value in dict.fromkeys(doc.get(name) or ())
     ]
+
+
+def insert_rows(model, columns, rows, using="default"):
+    """INSERT many rows of `model`, each value prepared by its field as the ORM would: COPY on
+    PostgreSQL, multi-row INSERTs elsewhere. bulk_create does the same with a model instance
+    per row, which costs more than the database's own work when a rebuild writes millions of
+    rows."""
+    rows = list(rows)
+    if not rows:
+        return
+    connection = connections[using]
+    fields = [_field_for(model, column) for column in columns]
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    names = ", ".join(quote(field.column) for field in fields)
+
+    def prepared(row):
+        return [field.get_db_prep_save(value, connection)
+                for field, value in zip(fields, row, strict=True)]
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(prepared(row))
+            return
+        placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
+        for start in range(0, len(rows), INSERT_ROWS_PER_STATEMENT):
+            chunk = rows[start : start + INSERT_ROWS_PER_STATEMENT]
+            cursor.execute(
+                f"INSERT INTO {table} ({names}) VALUES "  # noqa: S608 - names from the model
+                + ", ".join([placeholder] * len(chunk)),
+                [value for row in chunk for value in prepared(row)],
+            )
+
+
+def _field_for(model, column):
+    for field in model._meta.concrete_fields:
+        if field.column == column:
+            return field
+    raise LookupError(f"{model.__name__} has no column {column}")
 
 
 class DatabaseBackend(SearchBackend):
@@ -115,31 +111,31 @@ class DatabaseBackend(SearchBackend):
 
     @property
     def full_text(self):
-        vendor = connections[self.using].vendor
-        try:
-            return FULL_TEXT_BY_VENDOR[vendor]()
-        except KeyError:
-            raise NotImplementedError(f"No database search for {vendor}") from None
+        return full_text_for(self.using)
 
     def _entries(self):
         return SearchEntry.objects.using(self.using)
 
-    # Writing
+    # Writing: every write records itself for the bitmaps of every process (search.bitmaps).
 
-    def index(self, docs):
+    def index(self, docs, *, replace=True):
         docs = list({doc["id"]: doc for doc in docs}.values())
         if not docs:
             return
         ids = [doc["id"] for doc in docs]
+        now = timezone.now()
         with transaction.atomic(using=self.using):
-            # Replace rather than update: the FTS5 triggers and the generated tsvector follow
-            # inserts and deletes alike, and facets are rewritten whole.
-            SearchFacet.objects.using(self.using).filter(entry_id__in=ids).delete()
-            self._entries().filter(pk__in=ids).delete()
-            self._entries().bulk_create([entry_from_document(doc) for doc in docs])
-            SearchFacet.objects.using(self.using).bulk_create(
-                [facet for doc in docs for facet in facets_from_document(doc)]
-            )
+            if replace:
+                # Replace rather than update: the FTS5 triggers and the generated vectors
+                # follow inserts and deletes alike, and facets are rewritten whole.
+                SearchFacet.objects.using(self.using).filter(entry_id__in=ids).delete()
+                self._entries().filter(pk__in=ids).delete()
+            insert_rows(SearchEntry, ENTRY_COLUMNS, [entry_row(doc, now) for doc in docs],
+                        self.using)
+            insert_rows(SearchFacet, FACET_COLUMNS,
+                        [row for doc in docs for row in facet_rows(doc)], self.using)
+            if replace:
+                bitmaps.record_change(self.using, ids)
 
     def delete(self, ids):
         ids = [int(pk) for pk in ids]
@@ -147,16 +143,30 @@ class DatabaseBackend(SearchBackend):
             with transaction.atomic(using=self.using):
                 SearchFacet.objects.using(self.using).filter(entry_id__in=ids).delete()
                 self._entries().filter(pk__in=ids).delete()
+                bitmaps.record_change(self.using, ids)
 
-    def clear(self):
-        with transaction.atomic(using=self.using):
-            SearchFacet.objects.using(self.using).all().delete()
-            self._entries().all().delete()
+    def clear(self, *, record=True):
+        # Plain DELETEs: the ORM's cascade would first read every entry back.
+        connection = connections[self.using]
+        with transaction.atomic(using=self.using), connection.cursor() as cursor:
+            for model in (SearchFacet, SearchEntry):
+                table = connection.ops.quote_name(model._meta.db_table)
+                cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - a model's own table
+            if record:
+                bitmaps.record_change(self.using, reset=True)
 
     def rebuild(self, batches):
-        # Readers keep seeing the old index until the new one is complete.
+        # Readers keep seeing the old index until the new one is complete; the index starts
+        # empty, so nothing is deleted per batch; one change (a reset) is recorded, once all
+        # is written.
         with transaction.atomic(using=self.using):
-            return super().rebuild(batches)
+            self.clear(record=False)
+            total = 0
+            for docs in batches:
+                self.index(docs, replace=False)
+                total += len(docs)
+            bitmaps.record_change(self.using, reset=True)
+            return total
 
     # Reading
 
@@ -171,77 +181,106 @@ class DatabaseBackend(SearchBackend):
     def indexed_versions(self):
         return dict(self._entries().values_list("pk", "version"))
 
+    def documents(self, ids):
+        return dict(self._entries().filter(pk__in=list(ids)).values_list("pk", "source"))
+
     def count(self):
         return self._entries().count()
 
-    def _filtered(self, filters, exclude_ids=(), text_ids=None):
-        qs = self._entries()
-        for facet, values in filters.items():
-            qs = qs.filter(
-                Exists(
-                    SearchFacet.objects.filter(
-                        entry=OuterRef("pk"), facet=facet, value__in=values
-                    )
-                )
-            )
-        if exclude_ids:
-            qs = qs.exclude(pk__in=exclude_ids)
-        if text_ids is not None:
-            # Fixed SQL from the full-text classes; the query text is a parameter.
-            qs = qs.filter(pk__in=RawSQL(*text_ids))  # noqa: S611
-        return qs
-
     def search(self, query):
-        clauses = analysis.parse_query(query.text, any_word=query.operator == "or")
-        full_text = self.full_text if clauses else None
-        expression = full_text.expression(clauses, query.operator) if clauses else None
-        text_ids = full_text.matching_ids(expression) if clauses else None
-
-        matching = self._filtered(query.filters, query.exclude_ids, text_ids)
-        total = matching.count()
+        maps = bitmaps.current(self.using)
+        clauses = analysis.parse_query(query.text, any_word=query.operator == "or",
+                                       synonyms=synonyms.synonym_table() if query.text else None)
+        base = maps.alive
+        if query.exclude_ids:
+            base &= ~maps.of_ids(query.exclude_ids)
+        expression = match = None
         if clauses:
-            ranked = self._ranked_page(
-                full_text.ranked(expression),
-                self._filtered(query.filters, query.exclude_ids),
-                sort=query.sort,
-                limit=query.page_size,
-                offset=query.offset,
-            )
-        else:
-            ids = matching.order_by(F("published_at").desc(nulls_last=True), "-pk").values_list(
-                "pk", flat=True
-            )[query.offset : query.offset + query.page_size]
-            ranked = [(pk, 0.0) for pk in ids]
-        highlights = self._highlights([pk for pk, _ in ranked], clauses)
+            full_text = self.full_text
+            expression = match = full_text.expression(clauses, query.operator)
+            if query.operator == "or" and maps.alive.bit_count() >= SELECTING_FROM_ENTRIES:
+                selecting = self._selecting(full_text, clauses, maps.alive.bit_count())
+                if len(selecting) < len(clauses):
+                    match = full_text.expression(selecting, "or")
+            base &= maps.of_ids(full_text.matching_ids(match))
+        parts = {name: maps.any_of(name, values) for name, values in query.filters.items()}
+        selection = base
+        for bits in parts.values():
+            selection &= bits
+        restricted = bool(parts or query.exclude_ids)
+        page = self._page(maps, query, (expression, match), selection, restricted)
+        highlights = self._highlights([pk for pk, _ in page], clauses)
         return SearchResults(
             hits=[SearchHit(id=pk, score=score, highlight=highlights.get(pk, {}))
-                  for pk, score in ranked],
-            total=total,
-            facets=(self._facet_counts(query, text_ids) if query.with_facets
+                  for pk, score in page],
+            total=selection.bit_count(),
+            facets=(self._facet_counts(maps, base, parts) if query.with_facets
                     else self.empty_facets()),
             query=query,
             backend=self.name,
         )
 
-    def _ranked_page(self, ranked_sql, candidates, *, sort, limit, offset):
-        """(id, score) pairs of one page: text matches among `candidates`, best first."""
-        ranked, ranked_params = ranked_sql
-        candidates_sql, candidates_params = candidates.values("pk").query.sql_with_params()
-        order = "m.score DESC, " if sort == "relevance" else ""
-        # MATERIALIZED: ranking runs once over the text matches. Flattened into the outer
-        # query, SQLite evaluated bm25() far more often (2 s instead of 8 ms for an OR of
-        # 40 terms over 2,000 solutions; see bench/search_latency.py).
-        sql = (
-            f"WITH m AS MATERIALIZED ({ranked}) "  # noqa: S608 - user text is a param
-            "SELECT m.entry_id, m.score FROM m "
-            "JOIN search_searchentry e ON e.solution_id = m.entry_id "
-            f"WHERE m.entry_id IN ({candidates_sql}) "
-            f"ORDER BY {order}e.published_at DESC NULLS LAST, e.solution_id DESC "
-            "LIMIT %s OFFSET %s"
-        )
-        with connections[self.using].cursor() as cursor:
-            cursor.execute(sql, [*ranked_params, *candidates_params, limit, offset])
-            return [(int(pk), float(score)) for pk, score in cursor.fetchall()]
+    @staticmethod
+    def _selecting(full_text, clauses, total):
+        """The clauses of an any-word query that select its candidates (see SELECTING_SHARE)."""
+        frequencies = full_text.frequencies(
+            {term for clause in clauses for phrase in clause.phrases for term in phrase}, total)
+        if not frequencies:
+            return clauses
+
+        def share(clause):  # at most: a phrase is no commoner than its rarest word
+            return sum(min(frequencies.get(term, 0.0) for term in phrase)
+                       for phrase in clause.phrases)
+
+        chosen, together = [], 0.0
+        for clause in sorted(clauses, key=share):
+            if len(chosen) >= MIN_SELECTING and together + share(clause) > SELECTING_SHARE:
+                break
+            chosen.append(clause)
+            together += share(clause)
+        return chosen
+
+    def _page(self, maps, query, expressions, selection, restricted=True):
+        """(id, score) pairs of the page asked for; `expressions` is (ranking, matching);
+        `restricted` when the selection is narrower than the text's matches."""
+        limit, offset = query.page_size, query.offset
+        expression = expressions[0]
+        if expression is None or query.sort == "newest":
+            if query.sort == "rating":
+                return [(pk, 0.0) for pk in maps.best_rated(selection, limit, offset)]
+            return [(pk, 0.0) for pk in maps.newest(selection, limit, offset)]
+        ranked, scores = self._ranked(maps, expressions, selection, restricted)
+        order = {pk: position for position, pk in enumerate(ranked)}
+        if query.sort == "rating":
+            ratings = {maps.ids[position]: rating for position, rating in maps.ratings.items()}
+            ranked.sort(key=lambda pk: (ratings.get(pk) is None, -ratings.get(pk, 0),
+                                        order[pk]))
+            ranked = ranked[: offset + limit]
+        chosen = ranked[offset : offset + limit]
+        if len(chosen) < limit:
+            # Entries ranking 0 (PostgreSQL: matched outside titles and summaries) follow,
+            # newest first.
+            rest = selection & ~maps.of_ids(ranked)
+            skip = max(0, offset - len(ranked))
+            chosen += maps.newest(rest, limit - len(chosen), skip)
+        return [(pk, scores.get(pk, 0.0)) for pk in chosen]
+
+    def _ranked(self, maps, expressions, selection, restricted=True):
+        """(ids of the selection's entries with a rank, best first (ties: newest first),
+        {id: score}). `expressions` is (ranking, matching) or one expression for both."""
+        full_text = self.full_text
+        expression, match = expressions if isinstance(expressions, tuple) else (expressions,) * 2
+        if (restricted and full_text.ranks_by_ids
+                and selection.bit_count() <= RANK_BY_IDS_LIMIT):
+            ranked = full_text.rank(expression, maps.ids_at(bitmaps.positions_of(selection)),
+                                    match=match)
+        else:
+            ranked = full_text.rank(expression, match=match)
+            if restricted:
+                selected = set(maps.ids_at(bitmaps.positions_of(selection)))
+                ranked = [(pk, score) for pk, score in ranked if pk in selected]
+        ranked.sort(key=lambda item: (-item[1], -maps.positions.get(item[0], -1)))
+        return [pk for pk, _ in ranked], dict(ranked)
 
     def _highlights(self, ids, clauses):
         if not ids or not clauses:
@@ -259,49 +298,57 @@ class DatabaseBackend(SearchBackend):
             result[pk] = marked
         return result
 
-    def _facet_counts(self, query, text_ids):
-        """Counts per facet value. Unselected facets are counted in one query over the full
-        selection; each selected facet in its own query, over the selection of the others."""
-        counts = self.empty_facets()
-        facets = SearchFacet.objects.using(self.using)
-        unselected = [name for name in FACET_NAMES if name not in query.filters]
-        groups = [(unselected, self._filtered(query.filters, query.exclude_ids, text_ids))]
-        for name in query.filters:
-            groups.append(
-                ([name], self._filtered(query.filters_except(name), query.exclude_ids, text_ids))
-            )
-        for names, entries in groups:
-            if not names:
-                continue
-            rows = (
-                facets.filter(entry__in=entries.values("pk"), facet__in=names)
-                .values_list("facet", "value")
-                .annotate(n=Count("pk"))
-                .order_by()
-            )
-            for facet, value, n in rows:
-                counts[facet][value] = n
-        return counts
+    @staticmethod
+    def _facet_counts(maps, base, parts):
+        """Counts per facet value: unselected facets over the whole selection, each selected
+        facet over the selection of the others (so a reader can widen it as easily)."""
+        selection = base
+        for bits in parts.values():
+            selection &= bits
+        counts = maps.counts(selection, [name for name in FACET_NAMES if name not in parts])
+        for name in parts:
+            others = base
+            for other, bits in parts.items():
+                if other != name:
+                    others &= bits
+            counts.update(maps.counts(others, [name]))
+        return {name: counts.get(name, {}) for name in FACET_NAMES}
 
     def more_like_this(self, solution_id, limit=5):
-        texts = (
-            self._entries()
-            .filter(pk=solution_id)
-            .values_list("title_terms", "summary_terms", "scenarios_terms")
-            .first()
-        )
-        if not texts:
+        """Solutions sharing a scenario with this one (and, when many do, an industry), ranked
+        by the words of its title, summary and scenarios; by those words alone when it has no
+        scenario."""
+        entry = (self._entries().filter(pk=solution_id)
+                 .values_list("title_terms", "summary_terms", "scenarios_terms", "source")
+                 .first())
+        if not entry:
             return []
+        *texts, source = entry
         terms = list(dict.fromkeys(" ".join(texts).split()))[:SIMILAR_MAX_TERMS]
-        if not terms:
-            return []
+        maps = bitmaps.current(self.using)
+        pool = maps.any_of("scenario", source.get("scenario") or ())
+        pool &= maps.alive & ~maps.of_ids([solution_id])
+        if pool.bit_count() > SIMILAR_POOL and source.get("industry"):
+            narrower = pool & maps.any_of("industry", source["industry"])
+            pool = narrower or pool
+        if pool.bit_count() > SIMILAR_POOL:
+            pool = maps.of_ids(maps.newest(pool, SIMILAR_POOL))
         full_text = self.full_text
-        expression = full_text.expression([analysis.Clause((t,)) for t in terms], "or")
-        ranked = self._ranked_page(
-            full_text.ranked(expression),
-            self._entries().exclude(pk=solution_id),
-            sort="relevance",
-            limit=limit,
-            offset=0,
-        )
-        return [SearchHit(id=pk, score=score) for pk, score in ranked]
+        clauses = [analysis.Clause((term,)) for term in terms]
+        expression = full_text.expression(clauses, "or") if clauses else None
+        if not pool:
+            if expression is None:
+                return []
+            pool = maps.of_ids(full_text.matching_ids(expression)) & ~maps.of_ids([solution_id])
+        match = expression
+        if clauses and maps.alive.bit_count() >= SELECTING_FROM_ENTRIES:
+            # Its rarest words select, as Elasticsearch's more_like_this keeps its most
+            # telling terms; all rank.
+            match = full_text.expression(
+                self._selecting(full_text, clauses, maps.alive.bit_count()), "or")
+        ranked, scores = (self._ranked(maps, (expression, match), pool) if expression
+                          else ([], {}))
+        chosen = ranked[:limit]
+        if len(chosen) < limit:
+            chosen += maps.newest(pool & ~maps.of_ids(chosen), limit - len(chosen))
+        return [SearchHit(id=pk, score=scores.get(pk, 0.0)) for pk in chosen]

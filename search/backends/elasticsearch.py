@@ -2,8 +2,13 @@
 
 The mapping follows search.index: `*_en` fields use the `english` analyzer (stemming), `*_zh`
 fields the built-in `cjk` analyzer (overlapping bigrams), fields in either language get both as
-sub-fields, facets are keywords. Readers and writers use an alias; the concrete index name
-carries a hash of the mapping, so a rebuild builds a new index aside and swaps the alias.
+sub-fields, facets are keywords. Queries are analysed by the same chains plus a
+`synonym_graph` filter holding search.synonyms' groups (MES ↔ 制造执行系统 ↔ manufacturing
+execution system): synonyms apply at search time only, so the indexed text stays as written.
+The filter comes last, after stemming (English) and bigrams (Chinese), so its rules are
+parsed into the very terms the index holds. Readers and writers use an alias; the concrete
+index name carries a hash of the mapping (and the synonyms), so a rebuild builds a new index
+aside and swaps the alias.
 
 The request bodies and bulk actions are built by plain functions so they can be tested as data.
 Any failure to reach the cluster is raised as BackendUnavailable.
@@ -42,31 +47,57 @@ SUMMARY_FRAGMENT_CHARS = 200
 # The built-in `english` analyzer rebuilt (as Elasticsearch documents it) with one addition:
 # stem overrides for words the catalog's readers expect to match and Porter keeps apart
 # (maintain / maintenance). The database backends do the same in search.analysis.stem.
-ENGLISH = analyzer(
-    "zhizao_english",
-    tokenizer="standard",
-    filter=[
-        token_filter("zhizao_english_possessive", type="stemmer", language="possessive_english"),
-        "lowercase",
-        token_filter("zhizao_english_stop", type="stop", stopwords="_english_"),
-        token_filter(
-            "zhizao_english_overrides",
-            type="stemmer_override",
-            rules=["maintenance, maintenances => maintain"],
-        ),
-        token_filter("zhizao_english_stemmer", type="stemmer", language="english"),
-    ],
-)
+ENGLISH_FILTERS = [
+    token_filter("zhizao_english_possessive", type="stemmer", language="possessive_english"),
+    "lowercase",
+    token_filter("zhizao_english_stop", type="stop", stopwords="_english_"),
+    token_filter(
+        "zhizao_english_overrides",
+        type="stemmer_override",
+        rules=["maintenance, maintenances => maintain"],
+    ),
+    token_filter("zhizao_english_stemmer", type="stemmer", language="english"),
+]
+ENGLISH = analyzer("zhizao_english", tokenizer="standard", filter=ENGLISH_FILTERS)
+# The built-in `cjk` analyzer, rebuilt as Elasticsearch documents it, for its search variant.
+CJK_FILTERS = [
+    "cjk_width",
+    "lowercase",
+    "cjk_bigram",
+    token_filter("zhizao_cjk_stop", type="stop", stopwords=[
+        "a", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it",
+        "no", "not", "of", "on", "or", "s", "such", "t", "that", "the", "their", "then",
+        "there", "these", "they", "this", "to", "was", "will", "with", "www",
+    ]),
+]
 ANALYZERS = {"_en": ENGLISH, "_zh": "cjk"}
+SYNONYM_FILTER = "zhizao_synonyms"
 
 
-def _text_field(source):
+def search_analyzers(rules):
+    """{suffix: search analyzer}: each index analyzer's chain followed by the synonym filter.
+    The `cjk` chain is the built-in one rebuilt as Elasticsearch documents it."""
+    # An empty rule list is refused by Elasticsearch: no rules, no filter.
+    synonyms = [token_filter(SYNONYM_FILTER, type="synonym_graph", synonyms=list(rules),
+                             lenient=True)] if rules else []
+    return {
+        "_en": analyzer("zhizao_english_search", tokenizer="standard",
+                        filter=[*ENGLISH_FILTERS, *synonyms]),
+        "_zh": analyzer("zhizao_cjk_search", tokenizer="standard",
+                        filter=[*CJK_FILTERS, *synonyms]),
+    }
+
+
+def _text_field(source, searching):
     for suffix, language_analyzer in ANALYZERS.items():
         if source.endswith(suffix):
-            return Text(analyzer=language_analyzer)
+            return Text(analyzer=language_analyzer, search_analyzer=searching[suffix])
     return Text(
         analyzer="standard",
-        fields={"en": Text(analyzer=ENGLISH), "zh": Text(analyzer="cjk")},
+        fields={
+            "en": Text(analyzer=ENGLISH, search_analyzer=searching["_en"]),
+            "zh": Text(analyzer="cjk", search_analyzer=searching["_zh"]),
+        },
     )
 
 
@@ -76,7 +107,8 @@ def _searched_names(source):
     return [source, f"{source}.en", f"{source}.zh"]
 
 
-def build_mapping():
+def build_mapping(rules=()):
+    searching = search_analyzers(rules)
     mapping = Mapping()
     mapping.meta("dynamic", "strict")
     mapping.field("id", Long())
@@ -85,28 +117,34 @@ def build_mapping():
     mapping.field("vendor_id", Long())
     for field in TEXT_FIELDS:
         for source in field.sources:
-            mapping.field(source, _text_field(source))
+            mapping.field(source, _text_field(source, searching))
     for facet in FACET_NAMES:
         mapping.field(facet, Keyword())
     mapping.field("maturity_from", Integer())
     mapping.field("maturity_to", Integer())
     mapping.field("price_min_cny", Double())
     mapping.field("price_max_cny", Double())
+    # Null until the solution has ratings; the "rating" sort puts those last.
+    mapping.field("rating_avg", Double())
+    mapping.field("rating_count", Integer())
+    mapping.field("case_study_industries", Keyword())
+    mapping.field("case_study_count", Integer())
+    mapping.field("outcome_count", Integer())
     return mapping
 
 
-def index_body():
-    """Settings and mappings of a solutions index."""
+def index_body(rules=()):
+    """Settings and mappings of a solutions index, with these synonym rules (Solr format,
+    see search.synonyms.synonym_rules) in its search analyzers."""
     index = Index("solutions")
     index.settings(number_of_shards=1)
-    index.mapping(build_mapping())
+    index.mapping(build_mapping(rules))
     return index.to_dict()
 
 
-@functools.cache
-def schema_version():
-    """A short hash of the index body: a changed mapping means a new index."""
-    body = json.dumps(index_body(), sort_keys=True).encode()
+def schema_version(body=None):
+    """A short hash of the index body: a changed mapping or synonym list means a new index."""
+    body = json.dumps(body if body is not None else index_body(), sort_keys=True).encode()
     return hashlib.sha256(body).hexdigest()[:10]
 
 
@@ -162,10 +200,10 @@ def build_search(index, query):
             "values", "terms", field=facet, size=FACET_SIZE
         )
     newest = {"published_at": {"order": "desc", "missing": "_last"}}
-    if query.sort == "relevance" and query.text:
-        search = search.sort("_score", newest, {"id": "desc"})
-    else:
-        search = search.sort(newest, {"id": "desc"})
+    relevance = ["_score"] if query.text and query.sort != "newest" else []
+    rating = [{"rating_avg": {"order": "desc", "missing": "_last"}}]
+    search = search.sort(*(rating if query.sort == "rating" else []), *relevance, newest,
+                         {"id": "desc"})
     return search[query.offset : query.offset + query.page_size]
 
 
@@ -220,6 +258,12 @@ def parse_response(response, query):
     )
 
 
+def _taxonomy_synonym_rules():
+    from search.synonyms import synonym_rules
+
+    return synonym_rules()
+
+
 def _unavailable(exc):
     """Errors that mean "the cluster cannot serve this now" rather than "this request is
     wrong": transport failures, overload, server errors and a missing index."""
@@ -246,13 +290,21 @@ def _translating_errors(method):
 class ElasticsearchBackend(SearchBackend):
     name = "elasticsearch"
 
-    def __init__(self, client, prefix="zhizao", *, refresh=False):
+    def __init__(self, client, prefix="zhizao", *, refresh=False, synonym_rules=None):
         self.client = client
         self.alias = f"{prefix}-solutions"
         # True makes writes visible to the next search at once (tests); production relies on
         # the cluster's periodic refresh.
         self.refresh = refresh
         self._index_ready = False
+        # A callable giving the synonym rules; read when an index is created.
+        self._synonym_rules = synonym_rules or _taxonomy_synonym_rules
+
+    def index_body(self):
+        return index_body(self._synonym_rules())
+
+    def schema_version(self):
+        return schema_version(self.index_body())
 
     @classmethod
     def from_settings(cls):
@@ -265,13 +317,13 @@ class ElasticsearchBackend(SearchBackend):
         return cls(client, settings.ELASTICSEARCH_INDEX_PREFIX)
 
     def _new_index_name(self, stamp=True):
-        name = f"{self.alias}-{schema_version()}"
+        name = f"{self.alias}-{self.schema_version()}"
         if stamp:
             name += "-" + datetime.now(UTC).strftime("%Y%m%d%H%M%S%f")
         return name
 
     def _create_index(self, name, aliases=None):
-        body = index_body()
+        body = self.index_body()
         self.client.indices.create(
             index=name, settings=body["settings"], mappings=body["mappings"], aliases=aliases
         )
@@ -316,6 +368,14 @@ class ElasticsearchBackend(SearchBackend):
     def search(self, query):
         body = build_search(self.alias, query).to_dict()
         return parse_response(self.client.search(index=self.alias, body=body), query)
+
+    @_translating_errors
+    def documents(self, ids):
+        ids = [str(pk) for pk in ids]
+        if not ids:
+            return {}
+        response = self.client.mget(index=self.alias, ids=ids)
+        return {int(doc["_id"]): doc["_source"] for doc in response["docs"] if doc.get("found")}
 
     @_translating_errors
     def more_like_this(self, solution_id, limit=5):
@@ -382,9 +442,11 @@ class ElasticsearchBackend(SearchBackend):
     def describe(self):
         """What `search_index status` shows about the cluster side."""
         indices = self._indices()
+        version = self.schema_version()
         return {
             "alias": self.alias,
             "indices": indices,
-            "schema_version": schema_version(),
-            "schema_current": any(schema_version() in name for name in indices),
+            "schema_version": version,
+            # False after a change of mapping or synonyms: `search_index rebuild` applies it.
+            "schema_current": any(version in name for name in indices),
         }

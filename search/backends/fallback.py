@@ -78,6 +78,10 @@ class FallbackBackend(SearchBackend):
     def more_like_this(self, solution_id, limit=5):
         return self._read("more_like_this", solution_id, limit)
 
+    def documents(self, ids):
+        # The database holds the same documents (written first): no round trip needed.
+        return self.fallback.documents(ids)
+
     def index(self, docs):
         docs = list(docs)
         self.fallback.index(docs)

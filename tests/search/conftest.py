@@ -1,6 +1,6 @@
 import pytest
 from django.core.cache import cache
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from catalog.models import LifecycleStage, SolutionStatus
 from search.backends.database import DatabaseBackend
@@ -24,10 +24,13 @@ NEUTRAL_TEXT = {
 @pytest.fixture(autouse=True)
 def database_search_backend(settings):
     """These tests are about the database backend unless they say otherwise, whatever the
-    environment running them asks for."""
+    environment running them asks for; and they read English unless they say otherwise (a
+    request in Chinese leaves Chinese active in the thread)."""
     settings.SEARCH_BACKEND = "database"
     reset_fallback_count()
     cache.clear()  # throttling counts requests in the cache
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
 
 
 @pytest.fixture

@@ -106,3 +106,50 @@ def test_highlight_fragment_is_a_window_around_the_first_match():
 def test_query_keeps_a_bounded_number_of_clauses():
     text = " ".join(f"word{i}" for i in range(500))
     assert len(parse_query(text, any_word=True)) == 100
+
+
+SAMPLES = [
+    "ＭＥＳ ５Ｇ专网", "Café crème brûlée", "MES系统，预测性维护（PHM）。", "the IT architecture",
+    "泵", "ﬁnance ①②", "Ärger über Öl", "x" * 70 + " ok", "2025-28 OEE/TPM", "Ǆemal ŉ",
+    "数控机床——主轴“振动”监测", "",
+]
+
+
+@pytest.mark.parametrize("text", SAMPLES)
+def test_fast_terms_say_what_the_tokenizer_says(text):
+    """terms() folds a whole string at once (indexing 100,000 solutions); queries and
+    highlights fold a character at a time: both must give the same terms."""
+    assert terms(text) == " ".join(token.term for token in tokenize(text))
+
+
+MARKDOWN = [
+    "Uses **AI** models",
+    "## 方案概述\n在主轴部署**预测性维护**。\n\n- 状态监测看板\n- 故障诊断知识库（轴承）",
+    "See [our site](https://x.example.com/a_b) and ![a diagram](http://i.png) <b>bold</b> &amp;",
+    "| a | b |\n|---|---|\n| 1 | 2 |",
+    "snake_case and _emphasis_ and `code` ~~gone~~",
+    "1. first\n> quoted\n---\n[1]: http://ref.example.com/x",
+    "<script>alert(1)</script>kept <https://auto.example.com>",
+]
+
+
+@pytest.mark.parametrize("markdown", MARKDOWN)
+def test_indexed_descriptions_have_the_words_a_reader_sees(markdown):
+    from search.index import indexable_text, plain_text
+
+    assert terms(indexable_text(markdown)) == terms(plain_text(markdown))
+
+
+def test_unstemmed_tokens_serve_prefixes():
+    assert [t.term for t in tokenize("Scheduling systems", stemmed=False)] == [
+        "scheduling", "systems"]
+
+
+def test_prefix_queries_take_the_last_word_as_typed_so_far():
+    from search.analysis import parse_prefix_query
+
+    assert parse_prefix_query("predictive mainte") == [
+        Clause(("predictive",)), Clause(("mainte",), prefix=True)]
+    assert parse_prefix_query("预测性维") == [Clause(("预测", "测性", "性维"))]
+    assert parse_prefix_query("MES 系") == [Clause(("mes",)), Clause(("系",), prefix=True)]
+    assert parse_prefix_query("the") == [Clause(("the",), prefix=True)]

@@ -16,8 +16,10 @@ def test_english_fields_stem_and_chinese_fields_use_cjk_bigrams():
     properties = body["mappings"]["properties"]
     analyzer = body["settings"]["analysis"]["analyzer"]["zhizao_english"]
     filters = body["settings"]["analysis"]["filter"]
-    assert properties["title_en"] == {"type": "text", "analyzer": "zhizao_english"}
-    assert properties["title_zh"] == {"type": "text", "analyzer": "cjk"}
+    assert properties["title_en"] == {"type": "text", "analyzer": "zhizao_english",
+                                      "search_analyzer": "zhizao_english_search"}
+    assert properties["title_zh"] == {"type": "text", "analyzer": "cjk",
+                                      "search_analyzer": "zhizao_cjk_search"}
     assert [filters[name]["type"] for name in analyzer["filter"] if name in filters] == [
         "stemmer", "stop", "stemmer_override", "stemmer"
     ]
@@ -46,7 +48,7 @@ def test_every_document_key_is_mapped(publish):
 
 
 def test_index_names_sit_behind_a_versioned_alias():
-    backend = es.ElasticsearchBackend(client=None, prefix="zz")
+    backend = es.ElasticsearchBackend(client=None, prefix="zz", synonym_rules=lambda: [])
     assert backend.alias == "zz-solutions"
     assert backend._new_index_name(stamp=False) == f"zz-solutions-{es.schema_version()}"
     assert backend._new_index_name().startswith(f"zz-solutions-{es.schema_version()}-")
@@ -216,3 +218,18 @@ def test_live_rebuild_swaps_the_alias_and_delete_removes(cluster, publish):
     assert cluster.indexed_versions() == {solution.pk: solution.updated_at.isoformat()}
     cluster.delete([solution.pk])
     assert cluster.count() == 0
+
+
+def test_documents_are_fetched_in_one_request_and_missing_ones_left_out():
+    calls = []
+
+    class Client:
+        def mget(self, index, ids):
+            calls.append((index, ids))
+            return {"docs": [{"_id": "7", "found": True, "_source": {"id": 7}},
+                             {"_id": "8", "found": False}]}
+
+    backend = es.ElasticsearchBackend(client=Client(), prefix="zz", synonym_rules=lambda: [])
+    assert backend.documents([7, 8]) == {7: {"id": 7}}
+    assert calls == [("zz-solutions", ["7", "8"])]
+    assert backend.documents([]) == {}

@@ -115,7 +115,7 @@ def test_event_stays_pending_while_the_cluster_is_down_and_is_delivered_later(
     assert DatabaseBackend().count() == 0
 
     elasticsearch_settings.SEARCH_BACKEND = "database"  # the index is reachable again
-    assert dispatch_pending() == 1
+    assert dispatch_pending() == 1, OutboxEvent.objects.values_list("last_error", flat=True)
     event.refresh_from_db()
     assert event.dispatched_at is not None
     hits = DatabaseBackend().search(SearchQuery(text="齿轮")).hits
@@ -181,3 +181,17 @@ def test_after_a_failure_reads_skip_the_cluster_for_a_while(publish):
     backend.index([])  # a write that reaches the cluster closes the breaker again
     backend.search(SearchQuery())
     assert primary.calls == 3
+
+
+def test_documents_are_read_from_the_database_without_asking_the_cluster(publish):
+    from search.backends.base import SearchBackend
+    from search.backends.database import DatabaseBackend
+    from search.backends.fallback import FallbackBackend
+
+    class Unreachable(SearchBackend):
+        def documents(self, ids):
+            raise AssertionError("the cluster was asked")
+
+    solution = publish(neutral=True, title_en="Gearbox")
+    docs = FallbackBackend(Unreachable(), DatabaseBackend()).documents([solution.pk])
+    assert docs[solution.pk]["title_en"] == "Gearbox"

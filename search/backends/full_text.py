@@ -1,0 +1,205 @@
+"""The full-text side of the database backend, one class per database: the query expression
+for a list of clauses (search.analysis), the ids of the matching entries, and their ranks.
+
+Text is normalised in Python before it is stored and before it is queried, so both databases
+see the same terms; each contributes its own matching and ranking:
+
+- SQLite: FTS5 (migration 0002) and bm25() with the fields' weights;
+- PostgreSQL: the weighted `search_vector` (migration 0002) for matching; ranks are ts_rank
+  over the small `head_vector` of titles and summaries (migration 0006). Ranking over the
+  whole text would read every matching row's large vector (a third of a second for 20,000
+  matches); ranking over titles and summaries reads a tenth of it and says what matters most
+  to a reader. Entries matching only outside titles and summaries rank 0: they come after
+  the others, newest first.
+"""
+
+import threading
+import time
+
+from django.db import connections, transaction
+
+from search.index import TEXT_FIELDS
+
+# ts_rank weights for classes {D, C, B, A}: C holds the weight-1 fields, B weight 2, A weight 3
+# (see search.index.TEXT_FIELDS); D is unused.
+PG_WEIGHTS = "'{0.1, 0.3333, 0.6667, 1.0}'::float4[]"
+# How common a term is changes slowly: each process keeps what it looked up this long.
+FREQUENCY_CACHE_SECONDS = 300
+
+
+class _FrequencyCache:
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._entries = {}  # key → (expires, value)
+
+    def get(self, key):
+        with self._lock:
+            hit = self._entries.get(key)
+            return hit[1] if hit and hit[0] > time.monotonic() else None
+
+    def put(self, key, value):
+        with self._lock:
+            if len(self._entries) > 50_000:
+                self._entries.clear()
+            self._entries[key] = (time.monotonic() + FREQUENCY_CACHE_SECONDS, value)
+
+
+_frequencies = _FrequencyCache()
+
+
+class SqliteFullText:
+    """FTS5 over the external-content table made by migration 0002."""
+
+    def __init__(self, using="default"):
+        self.using = using
+
+    @staticmethod
+    def _phrase(terms):
+        return '"' + " ".join(t.replace('"', '""') for t in terms) + '"'
+
+    def expression(self, clauses, operator):
+        parts = []
+        for clause in clauses:
+            if clause.prefix:
+                parts.append(f"{self._phrase(clause.terms)} *")
+            elif clause.alternatives:
+                parts.append("(" + " OR ".join(map(self._phrase, clause.phrases)) + ")")
+            else:
+                parts.append(self._phrase(clause.terms))
+        return f" {operator.upper()} ".join(parts)
+
+    def matching_ids(self, expression):
+        with connections[self.using].cursor() as cursor:
+            cursor.execute("SELECT rowid FROM search_fts WHERE search_fts MATCH %s", [expression])
+            return [row[0] for row in cursor.fetchall()]
+
+    def frequencies(self, terms, total):
+        """{term: share of the `total` entries it is in} (FTS5's vocabulary, cached)."""
+        found, missing = {}, []
+        for term in terms:
+            share = _frequencies.get((self.using, "sqlite", term))
+            if share is None:
+                missing.append(term)
+            else:
+                found[term] = share
+        if missing and total:
+            counts = dict.fromkeys(missing, 0)
+            with connections[self.using].cursor() as cursor:
+                cursor.execute(
+                    "SELECT term, doc FROM search_fts_vocab WHERE term IN "  # noqa: S608
+                    f"({', '.join(['%s'] * len(missing))})", missing)
+                counts.update(cursor.fetchall())
+            for term, count in counts.items():
+                found[term] = count / total
+                _frequencies.put((self.using, "sqlite", term), found[term])
+        return found
+
+    # Every match is ranked and the caller keeps its selection: FTS5 ranks from its index in
+    # C, while a rowid constraint beside MATCH made SQLite rank far slower.
+    ranks_by_ids = False
+
+    def rank(self, expression, ids=None, match=None):
+        """[(id, score)] of the entries matching `match` (the expression by default); higher
+        is better. FTS5 ranks by what it matches, so with `match` the ranking words are the
+        matching ones; `ids` is not used (ranks_by_ids)."""
+        weights = ", ".join(str(float(field.weight)) for field in TEXT_FIELDS)
+        # bm25() is lower for better matches; negated so that higher is better everywhere.
+        sql = (f"SELECT rowid, -bm25(search_fts, {weights}) FROM search_fts "  # noqa: S608
+               "WHERE search_fts MATCH %s")
+        params = [match or expression]
+        with connections[self.using].cursor() as cursor:
+            cursor.execute(sql, params)
+            return [(int(pk), float(score)) for pk, score in cursor.fetchall()]
+
+
+class PostgresFullText:
+    """tsquery against the generated vectors made by migrations 0002 and 0006."""
+
+    ranks_by_ids = True
+
+    def __init__(self, using="default"):
+        self.using = using
+
+    @staticmethod
+    def _lexeme(term):
+        return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
+
+    def _phrase(self, terms, prefix=False):
+        lexemes = [self._lexeme(term) for term in terms]
+        if prefix:
+            lexemes[-1] += ":*"
+        part = " <-> ".join(lexemes)
+        return f"({part})" if len(lexemes) > 1 else part
+
+    def expression(self, clauses, operator):
+        parts = []
+        for clause in clauses:
+            if clause.alternatives:
+                parts.append("(" + " | ".join(map(self._phrase, clause.phrases)) + ")")
+            else:
+                parts.append(self._phrase(clause.terms, clause.prefix))
+        return f" {'&' if operator == 'and' else '|'} ".join(parts)
+
+    def _fetch(self, sql, params):
+        # The planner expects a frequent word to match a fifth of the table and reads it all,
+        # computing every large vector; the GIN index reads only the matches. Told so for
+        # this one statement, then the setting is put back as it was, in a transaction of its
+        # own or the caller's.
+        with transaction.atomic(using=self.using), connections[self.using].cursor() as cursor:
+            cursor.execute("SELECT current_setting('enable_seqscan')")
+            before = cursor.fetchone()[0]
+            cursor.execute("SELECT set_config('enable_seqscan', 'off', true)")
+            try:
+                cursor.execute(sql, params)
+                return cursor.fetchall()
+            finally:
+                cursor.execute("SELECT set_config('enable_seqscan', %s, true)", [before])
+
+    def matching_ids(self, expression):
+        rows = self._fetch(
+            "SELECT solution_id FROM search_searchentry WHERE search_vector @@ %s::tsquery",
+            [expression],
+        )
+        return [row[0] for row in rows]
+
+    def frequencies(self, terms, total):
+        """{term: share of the entries it is in} for the terms among the thousand most common
+        of the index (the planner's statistics, pg_stats.most_common_elems, refreshed by
+        ANALYZE); the others are rarer than those and count as 0. Empty before any ANALYZE."""
+        common = _frequencies.get((self.using, "postgresql"))
+        if common is None:
+            with connections[self.using].cursor() as cursor:
+                cursor.execute(
+                    "SELECT most_common_elems::text::text[], most_common_elem_freqs "
+                    "FROM pg_stats WHERE tablename = 'search_searchentry' "
+                    "AND attname = 'search_vector'"
+                )
+                row = cursor.fetchone()
+            common = dict(zip(row[0], row[1], strict=False)) if row and row[0] else {}
+            _frequencies.put((self.using, "postgresql"), common)
+        if not common:
+            return {}
+        return {term: common.get(term, 0.0) for term in terms}
+
+    def rank(self, expression, ids=None, match=None):
+        """[(id, score)] of the entries whose title or summary match `match` (the expression
+        by default), scored by the expression (among `ids` when given); higher is better.
+        Matches elsewhere only are not listed (rank 0)."""
+        sql = (f"SELECT solution_id, ts_rank({PG_WEIGHTS}, head_vector, %s::tsquery) "  # noqa: S608
+               "FROM search_searchentry WHERE head_vector @@ %s::tsquery")
+        params = [expression, match or expression]
+        if ids is not None:
+            sql += " AND solution_id = ANY(%s)"
+            params.append(list(ids))
+        return [(int(pk), float(score)) for pk, score in self._fetch(sql, params)]
+
+
+FULL_TEXT_BY_VENDOR = {"sqlite": SqliteFullText, "postgresql": PostgresFullText}
+
+
+def full_text_for(using="default"):
+    vendor = connections[using].vendor
+    try:
+        return FULL_TEXT_BY_VENDOR[vendor](using)
+    except KeyError:
+        raise NotImplementedError(f"No database search for {vendor}") from None

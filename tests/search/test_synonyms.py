@@ -1,0 +1,175 @@
+"""Synonyms across English and Chinese: the groups (taxonomy and synonyms file), query
+expansion in the database backend, and the same groups in Elasticsearch's mapping."""
+
+import pytest
+
+from catalog.models import Scenario
+from search import synonyms
+from search.analysis import Clause, SynonymTable, parse_query
+from search.backends import SearchQuery
+from search.backends import elasticsearch as es
+
+MES = ["MES", "制造执行系统", "manufacturing execution system"]
+
+
+def found(backend, text):
+    return {hit.id for hit in backend.search(SearchQuery(text=text)).hits}
+
+
+# The groups
+
+
+def test_every_line_of_the_synonyms_file_pairs_two_phrases_or_more():
+    groups = synonyms.curated_groups()
+    assert len(groups) > 200
+    assert all(len(group) >= 2 for group in groups)
+    assert ["predictive maintenance", "预测性维护", "PdM"] in groups
+
+
+@pytest.mark.django_db
+def test_technology_names_give_their_abbreviation_english_and_chinese_name():
+    groups = synonyms.taxonomy_groups()
+    assert ["MES", "Manufacturing execution system", "制造执行系统"] in groups
+    # A name listing several things is not one phrase.
+    assert not any("AGV" in phrase for group in groups for phrase in group)
+
+
+@pytest.mark.django_db
+def test_scenario_names_pair_across_languages():
+    assert ["Equipment fault diagnosis and prediction", "设备故障诊断与预测"] in (
+        synonyms.taxonomy_groups())
+
+
+def test_groups_sharing_a_phrase_are_merged():
+    merged = synonyms.merge_groups([["MES", "制造执行系统"], ["mes", "MES system"],
+                                    ["the"], ["WMS", "仓储管理系统"]])
+    assert sorted(map(sorted, merged)) == [["MES", "MES system", "制造执行系统"],
+                                           ["WMS", "仓储管理系统"]]
+
+
+def test_spellings_of_one_stem_are_all_kept_for_elasticsearch():
+    [group] = synonyms.merge_groups([["utilisation", "设备利用率", "utilization"]])
+    assert sorted(group) == ["utilisation", "utilization", "设备利用率"]
+
+
+@pytest.mark.django_db
+def test_a_renamed_scenario_changes_the_synonyms_at_once():
+    scenario = Scenario.objects.get(code="2025-28")
+    synonyms.synonym_table()  # cached
+    scenario.name_en = "Spindle doctor"
+    try:
+        scenario.save()
+        assert synonyms.synonym_table().alternatives(("spindl", "doctor"))
+    finally:
+        synonyms.forget()  # the rename is rolled back with the test
+
+
+# Query expansion (no database needed)
+
+
+TABLE = SynonymTable([MES, ["条码", "barcode"]])
+MES_ZH = ("制造", "造执", "执行", "行系", "系统")
+MES_EN = ("manufactur", "execut", "system")
+
+
+def test_an_abbreviation_gets_both_languages():
+    assert parse_query("MES", synonyms=TABLE) == [Clause(("mes",), alternatives=(MES_ZH, MES_EN))]
+
+
+def test_words_spelling_a_phrase_become_one_clause():
+    clauses = parse_query("manufacturing execution systems for 机床", synonyms=TABLE)
+    assert clauses == [Clause(MES_EN, alternatives=(("mes",), MES_ZH)), Clause(("机床",))]
+
+
+def test_a_chinese_phrase_inside_a_longer_run_is_found():
+    clauses = parse_query("扫描条码枪", synonyms=TABLE)
+    assert Clause(("条码",), alternatives=(("barcod",),)) in clauses
+    # The rest of the run stays a phrase of its bigrams; a lone character borrows one.
+    assert Clause(("扫描",)) in clauses and Clause(("码枪",)) in clauses
+
+
+def test_quoted_words_are_taken_literally():
+    assert parse_query('"MES"', synonyms=TABLE) == [Clause(("mes",))]
+
+
+def test_without_a_table_nothing_is_expanded():
+    assert parse_query("MES") == [Clause(("mes",))]
+
+
+# Finding through synonyms, on SQLite and PostgreSQL alike
+
+
+@pytest.fixture
+def chinese_mes(publish):
+    return publish(neutral=True, title_zh="离散制造执行系统实施")
+
+
+@pytest.fixture
+def english_mes(publish):
+    return publish(neutral=True, title_en="Manufacturing execution systems for job shops")
+
+
+@pytest.mark.django_db
+def test_an_abbreviation_finds_both_languages(backend, chinese_mes, english_mes):
+    assert found(backend, "MES") == {chinese_mes.pk, english_mes.pk}
+
+
+@pytest.mark.django_db
+def test_chinese_finds_english_and_english_finds_chinese(backend, chinese_mes, english_mes):
+    assert found(backend, "制造执行系统") == {chinese_mes.pk, english_mes.pk}
+    assert found(backend, "manufacturing execution system") == {chinese_mes.pk, english_mes.pk}
+
+
+@pytest.mark.django_db
+def test_a_synonym_still_needs_the_other_words(backend, chinese_mes, english_mes):
+    assert found(backend, "MES job shops") == {english_mes.pk}
+
+
+@pytest.mark.django_db
+def test_the_synonym_is_highlighted(backend, chinese_mes):
+    [hit] = backend.search(SearchQuery(text="MES")).hits
+    assert hit.highlight["title_zh"] == "离散<mark>制造执行系统</mark>实施"
+
+
+# Elasticsearch: the same groups, as data
+
+
+def test_search_analyzers_end_with_the_synonym_filter():
+    body = es.index_body(["MES, 制造执行系统, manufacturing execution system"])
+    analysis = body["settings"]["analysis"]
+    assert analysis["filter"]["zhizao_synonyms"] == {
+        "type": "synonym_graph", "lenient": True,
+        "synonyms": ["MES, 制造执行系统, manufacturing execution system"],
+    }
+    for name in ("zhizao_english_search", "zhizao_cjk_search"):
+        assert analysis["analyzer"][name]["filter"][-1] == "zhizao_synonyms"
+    # Rules are parsed by the chain before the filter: stemmed English, Chinese bigrams.
+    assert analysis["analyzer"]["zhizao_english_search"]["filter"][-2] == "zhizao_english_stemmer"
+    assert analysis["analyzer"]["zhizao_cjk_search"]["filter"][:3] == [
+        "cjk_width", "lowercase", "cjk_bigram"]
+
+
+def test_indexing_analyzers_have_no_synonyms():
+    body = es.index_body(["MES, 制造执行系统"])
+    properties = body["mappings"]["properties"]
+    assert properties["title_zh"]["analyzer"] == "cjk"
+    assert "zhizao_synonyms" not in body["settings"]["analysis"]["analyzer"]["zhizao_english"][
+        "filter"]
+    assert properties["vendor_name"]["fields"]["zh"]["search_analyzer"] == "zhizao_cjk_search"
+
+
+def test_no_rules_no_filter():
+    analysis = es.index_body([])["settings"]["analysis"]
+    assert "zhizao_synonyms" not in analysis.get("filter", {})
+
+
+def test_other_synonyms_make_another_index():
+    assert es.schema_version(es.index_body(["a, b"])) != es.schema_version(es.index_body([]))
+
+
+@pytest.mark.django_db
+def test_the_cluster_gets_the_taxonomys_synonyms():
+    backend = es.ElasticsearchBackend(client=None)
+    rules = backend.index_body()["settings"]["analysis"]["filter"]["zhizao_synonyms"]["synonyms"]
+    assert "MES, Manufacturing execution system, 制造执行系统" in rules
+    assert rules == sorted(rules)

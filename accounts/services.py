@@ -18,6 +18,7 @@ API_KEY_SCOPES = {
     "reviews:write": "Decide reviews (operator organisations only)",
     "maturity:write": "Write the organisation's maturity assessments and factory registrations",
     "organization:write": "Edit the organisation's profile (name, region, website, …)",
+    "webhooks:manage": "Manage the organisation's webhook subscriptions and deliveries",
 }
 # What an organisation's admins may change about it; kind and external_ref are fixed.
 ORGANIZATION_EDITABLE_FIELDS = ("name", "name_zh", "region", "website", "description",

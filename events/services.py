@@ -4,11 +4,13 @@ import logging
 from functools import partial
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
-from .models import Notification, OutboxEvent
+from .models import Notification, NotificationPreference, OutboxEvent
 from .registry import consumers_for
 
 logger = logging.getLogger(__name__)
@@ -60,9 +62,9 @@ def dispatch_pending(limit=500):
     """Deliver pending events oldest first. Returns how many were delivered."""
     delivered = 0
     pending = list(
-        OutboxEvent.objects.filter(dispatched_at=None).order_by("id").values_list("id", flat=True)[
-            :limit
-        ]
+        OutboxEvent.objects.filter(dispatched_at=None)
+        .order_by("id")
+        .values_list("id", flat=True)[:limit]
     )
     for event_id in pending:
         if dispatch_event(event_id):
@@ -103,23 +105,74 @@ def notify(recipients, *, event, title, body="", link="", email=False):
     `title` is untranslated (gettext_noop): the inbox translates it when shown. With `email`,
     recipients with an address are also emailed, in their preferred language, but only when
     their notification is new and only once the transaction commits: a re-dispatched event, or
-    one whose delivery rolled back, never emails anyone twice."""
+    one whose delivery rolled back, never emails anyone twice. Whether the email goes at once,
+    in tomorrow's digest or not at all is each recipient's preference (NotificationPreference),
+    read after the commit."""
     recipients = list({user.pk: user for user in recipients}.values())
     if not recipients:
         return
     # Two queries whatever the number of recipients; the unique constraint settles a race.
-    already = set(Notification.objects.filter(event=event, recipient__in=recipients)
-                  .values_list("recipient_id", flat=True))
+    already = set(
+        Notification.objects.filter(event=event, recipient__in=recipients).values_list(
+            "recipient_id", flat=True
+        )
+    )
     new = [user for user in recipients if user.pk not in already]
     Notification.objects.bulk_create(
-        [Notification(event=event, recipient=user, topic=event.topic, title=title[:255],
-                      body=body, link=link) for user in new],
+        [
+            Notification(
+                event=event,
+                recipient=user,
+                topic=event.topic,
+                title=title[:255],
+                body=body,
+                link=link,
+                email_requested=email,
+            )
+            for user in new
+        ],
         ignore_conflicts=True,
     )
-    if email:
-        for user in new:
-            if user.email:
-                transaction.on_commit(partial(_send_email, user, title, body, link))
+    addressed = [user for user in new if user.email] if email else []
+    if addressed:
+        transaction.on_commit(partial(_email_immediately, addressed, title, body, link))
+
+
+def _email_immediately(users, title, body, link):
+    # One query for everyone: those who chose the digest or no email are left out here.
+    held = set(
+        NotificationPreference.objects.filter(
+            user__in=users,
+            email__in=[NotificationPreference.Email.DAILY_DIGEST, NotificationPreference.Email.OFF],
+        ).values_list("user_id", flat=True)
+    )
+    for user in users:
+        if user.pk not in held:
+            _send_email(user, title, body, link)
+
+
+def email_preference(user):
+    preference = NotificationPreference.objects.filter(user=user).first()
+    return preference or NotificationPreference(user=user)
+
+
+@transaction.atomic
+def set_email_preference(*, actor, user, email):
+    """Change how `user` gets notification emails; only they may. Choosing the digest starts
+    it now: what was notified before was already emailed, or was not meant to be."""
+    if actor.pk != user.pk:
+        raise PermissionDenied(_("You can only change your own notification settings."))
+    if email not in NotificationPreference.Email.values:
+        raise ValidationError({"email": [_("Choose immediate, daily_digest or off.")]})
+    preference, _created = NotificationPreference.objects.select_for_update().get_or_create(
+        user=user
+    )
+    if email != preference.email:
+        if email == NotificationPreference.Email.DAILY_DIGEST:
+            preference.daily_since = timezone.now()
+        preference.email = email
+        preference.save()
+    return preference
 
 
 def language_of(user):

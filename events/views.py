@@ -1,14 +1,25 @@
-"""The inbox: a person's notifications, newest first, and marking them read."""
+"""Web pages: the inbox, notification settings, and webhooks for organisation admins."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from . import services
+from .forms import NotificationPreferenceForm, WebhookForm
+from .models import WebhookDelivery
 from .services import mark_read
+from .webhooks import selectors
+from .webhooks import services as webhooks
 
 PAGE_SIZE = 25
+RECENT_DELIVERIES = 20
+SHOWN_ONCE_SESSION_KEY = "webhook_secret_once"
 
 
 @login_required
@@ -37,3 +48,171 @@ def inbox_mark_read(request):
     ):
         return redirect(target)
     return redirect("inbox")
+
+
+@login_required
+def notification_settings(request):
+    """The signed-in person's own email preference; nobody else's can be reached here."""
+    preference = services.email_preference(request.user)
+    form = NotificationPreferenceForm(request.POST or None, instance=preference)
+    if request.method == "POST" and form.is_valid():
+        services.set_email_preference(
+            actor=request.user, user=request.user, email=form.cleaned_data["email"]
+        )
+        messages.success(request, _("Notification settings saved."))
+        return redirect("notification-settings")
+    return render(
+        request,
+        "events/notification_settings.html",
+        {
+            "form": form,
+            "manages_webhooks": selectors.managed_organizations(request.user).exists(),
+        },
+    )
+
+
+def _managed_or_403(user):
+    organizations = selectors.managed_organizations(user).order_by("name")
+    if not organizations.exists():
+        raise PermissionDenied(_("Only an organisation's owners and admins manage its webhooks."))
+    return organizations
+
+
+def _apply_service_errors(form, exc):
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+@login_required
+def webhook_list(request):
+    organizations = _managed_or_403(request.user)
+    form = WebhookForm(request.POST or None, organizations=organizations)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            subscription, secret = webhooks.create_subscription(
+                actor=request.user,
+                organization=data["organization"],
+                url=data["url"],
+                topics=data["topics"],
+                description=data["description"],
+            )
+        except ValidationError as exc:
+            _apply_service_errors(form, exc)
+        else:
+            request.session[SHOWN_ONCE_SESSION_KEY] = [subscription.pk, secret]
+            messages.success(request, _("Webhook created."))
+            return redirect("webhook-detail", pk=subscription.pk)
+    subscriptions = selectors.subscriptions_managed_by(request.user)
+    return render(
+        request,
+        "events/webhook_list.html",
+        {
+            "subscriptions": subscriptions,
+            "form": form,
+            "several_organizations": len(organizations) > 1,
+        },
+    )
+
+
+def _subscription_or_404(user, pk):
+    return get_object_or_404(selectors.subscriptions_managed_by(user), pk=pk)
+
+
+def _secret_once(request, subscription):
+    shown = request.session.pop(SHOWN_ONCE_SESSION_KEY, None)
+    if shown and shown[0] == subscription.pk:
+        return shown[1]
+    return None
+
+
+@login_required
+def webhook_detail(request, pk):
+    _managed_or_403(request.user)
+    subscription = _subscription_or_404(request.user, pk)
+    form = WebhookForm(
+        request.POST or None,
+        organizations=selectors.managed_organizations(request.user),
+        editing=True,
+        initial={
+            "url": subscription.url,
+            "topics": subscription.topics,
+            "description": subscription.description,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            webhooks.update_subscription(
+                actor=request.user,
+                subscription=subscription,
+                url=data["url"],
+                topics=data["topics"],
+                description=data["description"],
+            )
+        except ValidationError as exc:
+            _apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("Webhook saved."))
+            return redirect("webhook-detail", pk=subscription.pk)
+    status = request.GET.get("status", "")
+    if status not in WebhookDelivery.Status.values:
+        status = ""
+    deliveries = selectors.deliveries_of(subscription, status)[:RECENT_DELIVERIES]
+    return render(
+        request,
+        "events/webhook_detail.html",
+        {
+            "subscription": subscription,
+            "form": form,
+            "deliveries": deliveries,
+            "secret": _secret_once(request, subscription),
+            "status": status,
+            "statuses": WebhookDelivery.Status.choices,
+        },
+    )
+
+
+@login_required
+@require_POST
+def webhook_action(request, pk, action):
+    """enable, disable, ping, rotate (the secret) or delete, then back to the page."""
+    _managed_or_403(request.user)
+    subscription = _subscription_or_404(request.user, pk)
+    if action in ("enable", "disable"):
+        webhooks.update_subscription(
+            actor=request.user, subscription=subscription, is_active=action == "enable"
+        )
+        messages.success(
+            request, _("Webhook enabled.") if action == "enable" else _("Webhook disabled.")
+        )
+    elif action == "ping":
+        webhooks.ping(actor=request.user, subscription=subscription)
+        messages.success(request, _("Test delivery sent; its result is listed below."))
+    elif action == "rotate":
+        secret = webhooks.rotate_secret(actor=request.user, subscription=subscription)
+        request.session[SHOWN_ONCE_SESSION_KEY] = [subscription.pk, secret]
+        messages.success(
+            request, _("New secret created. Deliveries are signed with it from now on.")
+        )
+    elif action == "delete":
+        webhooks.delete_subscription(actor=request.user, subscription=subscription)
+        messages.success(request, _("Webhook deleted."))
+        return redirect("webhook-list")
+    else:
+        raise Http404
+    return redirect("webhook-detail", pk=subscription.pk)
+
+
+@login_required
+@require_POST
+def webhook_redeliver(request, pk):
+    _managed_or_403(request.user)
+    delivery = get_object_or_404(selectors.deliveries_managed_by(request.user), pk=pk)
+    try:
+        webhooks.redeliver(actor=request.user, delivery=delivery)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Redelivery started."))
+    return redirect("webhook-detail", pk=delivery.subscription_id)

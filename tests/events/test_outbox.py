@@ -127,8 +127,9 @@ def test_dispatch_is_still_scheduled_after_a_rolled_back_savepoint(received):
 
 
 @pytest.mark.django_db
-def test_each_commit_of_a_test_transaction_dispatches_again(django_capture_on_commit_callbacks,
-                                                            received):
+def test_each_commit_of_a_test_transaction_dispatches_again(
+    django_capture_on_commit_callbacks, received
+):
     # Captured callbacks stay in the test transaction's list after they ran; a later emit
     # must still schedule its own dispatch.
     with django_capture_on_commit_callbacks(execute=True):

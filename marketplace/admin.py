@@ -3,9 +3,11 @@ from django.contrib import admin
 from . import services
 from .models import (
     EnterpriseProfile,
+    Follow,
     Match,
     Message,
     MessageAccessLog,
+    MessageAttachment,
     MessageThread,
     Need,
     Proposal,
@@ -136,10 +138,31 @@ class MessageAdmin(admin.ModelAdmin):
         return False
 
 
+@admin.register(MessageAttachment)
+class MessageAttachmentAdmin(admin.ModelAdmin):
+    list_display = ["original_name", "message", "content_type", "size", "created_at"]
+    fields = ["message", "original_name", "content_type", "size", "created_at"]
+    readonly_fields = fields  # no file link: operators download through the logged view
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Follow)
+class FollowAdmin(admin.ModelAdmin):
+    list_display = ["user", "target_type", "scenario", "vendor", "solution", "created_at"]
+    list_filter = ["target_type"]
+    search_fields = ["user__username", "vendor__name", "solution__title_en", "scenario__code"]
+    raw_id_fields = ["user", "vendor", "solution"]
+
+
 @admin.register(MessageAccessLog)
 class MessageAccessLogAdmin(admin.ModelAdmin):
-    list_display = ["thread", "operator", "reason", "accessed_at"]
-    readonly_fields = ["thread", "operator", "reason", "accessed_at"]
+    list_display = ["thread", "operator", "attachment", "reason", "accessed_at"]
+    readonly_fields = ["thread", "operator", "attachment", "reason", "accessed_at"]
 
     def has_add_permission(self, request):
         return False

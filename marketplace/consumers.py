@@ -1,10 +1,31 @@
-"""Marketplace reactions to outbox events: tell the other party, in their inbox."""
+"""Marketplace reactions to outbox events: tell the other party, in their inbox; tell
+followers of new and changed published solutions, and vendors of new needs they fit.
 
+Followers and vendors are told in the inbox and by email (events.services.notify, which also
+applies each person's delivery preference). Imported listings and needs (`imported` reason,
+`source: import`) are a catalog being loaded, not news: they notify nobody, as in
+catalog.consumers."""
+
+from collections import defaultdict
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_noop
 
-from accounts.models import User
+from accounts.models import Organization, User
+from catalog.models import Solution, SolutionStatus
 from events.registry import subscribe
-from events.services import notify
+from events.services import language_of, notify
+
+from .follows import followers_of
+
+IMPORTED = "imported"
+FOLLOW_TITLES = {
+    "solution.published": gettext_noop("A new solution was published where you follow"),
+    "solution.updated": gettext_noop("A solution you follow has changed"),
+}
+NEED_TITLE = gettext_noop("A new need fits your solutions")
 
 
 def _members(organization_ids):
@@ -66,7 +87,68 @@ def notify_quote_expired(event):
            link=f"/quote-requests/{event.payload['request_id']}/")
 
 
+def _tell_by_language(users, event, title, link, describe):
+    """One notify() per language (at most two), so the number of queries stays fixed."""
+    by_language = defaultdict(list)
+    for user in users:
+        by_language[language_of(user)].append(user)
+    for language, group in by_language.items():
+        with translation.override(language):
+            body = "\n".join(line for line in describe() if line)
+        notify(group, event=event, title=title, body=body, link=link, email=True)
+
+
+def notify_followers(event):
+    """A solution was published (its scenarios' and vendor's followers, and its own from an
+    earlier listing) or an approved revision changed a live one (the same, its own followers
+    first of all). Each follower once, whatever they follow; never the vendor's members."""
+    payload = event.payload
+    if IMPORTED in (payload.get("reason_codes") or []):
+        return
+    if event.topic == "solution.updated" and "revision" not in payload:
+        return  # an import's update, not a reviewed change
+    solution = (Solution.objects.filter(pk=event.aggregate_id, status=SolutionStatus.PUBLISHED)
+                .select_related("vendor").first())
+    if solution is None:
+        return
+    scenario_ids = list(solution.scenarios.values_list("pk", flat=True))
+    users = followers_of(solution, scenario_ids=scenario_ids)
+    _tell_by_language(
+        users, event, FOLLOW_TITLES[event.topic], reverse("solution-detail", args=[solution.pk]),
+        lambda: [solution.title, solution.vendor.display_name],
+    )
+
+
+def notify_vendors_of_need(event):
+    """A need was posted: public, to the vendors whose published solutions fit its scenarios
+    or industry (as the needs feed); private, to the vendors it invites, fitting or not."""
+    from .models import Need
+
+    if event.payload.get("source") == "import":
+        return
+    need = Need.objects.filter(pk=event.aggregate_id, status=Need.Status.OPEN).first()
+    if need is None:
+        return
+    if need.visibility == Need.Visibility.PRIVATE:
+        vendor_ids = need.invited_vendors.values("pk")
+    else:
+        fits = Q(scenarios__in=need.scenarios.values("pk"))
+        if need.industry_id is not None:
+            fits |= Q(industries=need.industry_id)
+        vendor_ids = (Solution.objects.filter(fits, status=SolutionStatus.PUBLISHED)
+                      .values("vendor_id"))
+    users = User.objects.filter(
+        is_active=True, memberships__organization_id__in=vendor_ids,
+        memberships__organization__kind=Organization.Kind.VENDOR,
+    ).distinct()
+    _tell_by_language(users, event, NEED_TITLE, reverse("need-detail", args=[need.pk]),
+                      lambda: [need.title])
+
+
 def register():
+    for topic in FOLLOW_TITLES:
+        subscribe(topic, notify_followers)
+    subscribe("need.created", notify_vendors_of_need)
     subscribe("rfq.received", notify_rfq_received)
     subscribe("quote.submitted", notify_quote_submitted)
     subscribe("quote.accepted", notify_quote_accepted)

@@ -1,4 +1,6 @@
+import uuid
 from decimal import Decimal
+from pathlib import Path
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -312,8 +314,34 @@ class Message(models.Model):
         return f"{self.author_organization}: {self.body[:40]}"
 
 
+def message_attachment_path(instance, filename):
+    # A random folder per file: the path is never guessable, even where media is served.
+    return (f"messages/thread-{instance.message.thread_id}/{uuid.uuid4().hex}/"
+            f"{Path(filename).name}")
+
+
+class MessageAttachment(models.Model):
+    """A document sent with a message; only the thread's two parties (and operator staff, for
+    a dispute, logged) download it."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=message_attachment_path, max_length=300)
+    original_name = models.CharField(max_length=255)
+    # Detected from the bytes, never from the name or the browser's claim.
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["message", "id"]
+
+    def __str__(self):
+        return self.original_name
+
+
 class MessageAccessLog(models.Model):
-    """Every time operator staff read a thread they are not party to (disputes), and why."""
+    """Every time operator staff read a thread they are not party to (disputes), or download
+    one of its attachments, and why."""
 
     thread = models.ForeignKey(MessageThread, on_delete=models.CASCADE,
                                related_name="access_logs")
@@ -321,6 +349,9 @@ class MessageAccessLog(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     reason = models.TextField()
+    # Set when the access was the download of one attachment rather than reading the thread.
+    attachment = models.ForeignKey(MessageAttachment, on_delete=models.SET_NULL, null=True,
+                                   blank=True, related_name="access_logs")
     accessed_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -380,3 +411,54 @@ class Rating(models.Model):
     def compute_score(self):
         total = sum(Decimal(getattr(self, name)) for name in self.CRITERIA)
         return (total / len(self.CRITERIA)).quantize(Decimal("0.01"))
+
+
+class Follow(models.Model):
+    """A person follows a scenario, a vendor or a solution, to hear of new and changed
+    published solutions there (marketplace.consumers). Exactly one target is set."""
+
+    class Target(models.TextChoices):
+        SCENARIO = "scenario", _("Scenario")
+        VENDOR = "vendor", _("Solution provider")
+        SOLUTION = "solution", _("Solution")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
+                             related_name="follows")
+    target_type = models.CharField(max_length=10, choices=Target.choices)
+    scenario = models.ForeignKey(Scenario, on_delete=models.CASCADE, null=True, blank=True,
+                                 related_name="follows")
+    vendor = models.ForeignKey(Organization, on_delete=models.CASCADE, null=True, blank=True,
+                               related_name="follows",
+                               limit_choices_to={"kind": Organization.Kind.VENDOR})
+    solution = models.ForeignKey(Solution, on_delete=models.CASCADE, null=True, blank=True,
+                                 related_name="follows")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(target_type="scenario", scenario__isnull=False, vendor__isnull=True,
+                      solution__isnull=True)
+                    | Q(target_type="vendor", scenario__isnull=True, vendor__isnull=False,
+                        solution__isnull=True)
+                    | Q(target_type="solution", scenario__isnull=True, vendor__isnull=True,
+                        solution__isnull=False)
+                ),
+                name="follow_exactly_one_target",
+            ),
+            models.UniqueConstraint(fields=["user", "scenario"], name="follow_once_scenario",
+                                    condition=Q(scenario__isnull=False)),
+            models.UniqueConstraint(fields=["user", "vendor"], name="follow_once_vendor",
+                                    condition=Q(vendor__isnull=False)),
+            models.UniqueConstraint(fields=["user", "solution"], name="follow_once_solution",
+                                    condition=Q(solution__isnull=False)),
+        ]
+
+    def __str__(self):
+        return f"{self.user} follows {self.target}"
+
+    @property
+    def target(self):
+        return getattr(self, self.target_type)

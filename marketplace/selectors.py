@@ -8,7 +8,16 @@ from accounts.models import Organization
 from catalog.models import CaseStudy, Solution, SolutionStatus
 from catalog.selectors import LIST_RELATIONS
 
-from .models import Match, MessageThread, Need, Proposal, Quote, QuoteRequest, Rating
+from .models import (
+    Match,
+    MessageAttachment,
+    MessageThread,
+    Need,
+    Proposal,
+    Quote,
+    QuoteRequest,
+    Rating,
+)
 
 
 def needs_visible_to(user):
@@ -182,7 +191,26 @@ def threads_visible_to(user):
 
 
 def messages_of(thread):
-    return thread.messages.select_related("author_organization").order_by("created_at", "pk")
+    return (thread.messages.select_related("author_organization")
+            .prefetch_related("attachments").order_by("created_at", "pk"))
+
+
+def message_attachment(pk):
+    """One message attachment with what deciding who may open it needs; who may is
+    services.open_message_attachment's rule."""
+    return (MessageAttachment.objects
+            .select_related("message__thread__request__enterprise", "message__thread__vendor")
+            .get(pk=pk))
+
+
+def visible_ratings(*, vendor=None, solution=None, limit=10):
+    """The newest visible ratings of a vendor or a solution, for their public pages."""
+    qs = Rating.objects.filter(is_hidden=False).select_related("enterprise", "solution")
+    if vendor is not None:
+        qs = qs.filter(vendor=vendor)
+    if solution is not None:
+        qs = qs.filter(solution=solution)
+    return qs.order_by("-created_at", "-pk")[:limit]
 
 
 def ratings_visible_to(user):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import follow_views, views
 
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
@@ -17,4 +17,9 @@ urlpatterns = [
     path("quotes/<int:pk>/rate/", views.quote_rate, name="quote-rate"),
     path("quote-requests/<int:pk>/messages/<int:vendor_pk>/", views.message_thread,
          name="message-thread"),
+    path("message-attachments/<int:pk>/", views.message_attachment,
+         name="message-attachment"),
+    path("following/", follow_views.following, name="following"),
+    path("following/new/", follow_views.follow_create, name="follow-create"),
+    path("following/<int:pk>/delete/", follow_views.follow_delete, name="follow-delete"),
 ]

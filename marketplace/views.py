@@ -8,9 +8,9 @@ everything to the reader's organisations; writes go through marketplace.services
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db.models import Count, OuterRef, Subquery
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -433,7 +433,8 @@ def message_thread(request, pk, vendor_pk):
     if request.method == "POST":
         try:
             services.post_message(actor=request.user, request=quote_request, vendor=vendor,
-                                  body=request.POST.get("body", ""))
+                                  body=request.POST.get("body", ""),
+                                  files=request.FILES.getlist("attachments"))
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         return redirect("message-thread", quote_request.pk, vendor.pk)
@@ -445,3 +446,28 @@ def message_thread(request, pk, vendor_pk):
         "vendor": vendor,
         "thread_messages": selectors.messages_of(thread) if thread else [],
     })
+
+
+@login_required
+def message_attachment(request, pk):
+    """A message's file: for the thread's two parties; operator staff say which dispute it is
+    for (logged) and then download it; anyone else gets 404."""
+    try:
+        attachment = selectors.message_attachment(pk)
+    except ObjectDoesNotExist:
+        raise Http404 from None
+    thread = attachment.message.thread
+    if not services.is_party_to(request.user, thread):
+        if not people.is_operator(request.user):
+            raise Http404
+        if not request.GET.get("reason", "").strip():
+            return render(request, "marketplace/attachment_reason.html",
+                          {"attachment": attachment, "thread": thread})
+    try:
+        services.open_message_attachment(actor=request.user, attachment=attachment,
+                                         reason=request.GET.get("reason", ""))
+        stored = attachment.file.open("rb")
+    except (PermissionDenied, OSError):
+        raise Http404 from None
+    return FileResponse(stored, as_attachment=True, filename=attachment.original_name,
+                        content_type=attachment.content_type)

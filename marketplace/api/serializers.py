@@ -1,4 +1,6 @@
-from drf_spectacular.utils import extend_schema_serializer
+from django.urls import reverse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from accounts.models import Organization
@@ -7,6 +9,7 @@ from catalog.models import Industry, LifecycleStage, Region, Scenario, Solution
 from marketplace.models import (
     Match,
     Message,
+    MessageAttachment,
     MessageThread,
     Need,
     Proposal,
@@ -165,13 +168,37 @@ class ProposalSerializer(serializers.ModelSerializer):
         read_only_fields = ["need", "created_at"]
 
 
+class MessageAttachmentSerializer(serializers.ModelSerializer):
+    content_type = serializers.CharField(read_only=True,
+                                         help_text="Detected from the file's content.")
+    size = serializers.IntegerField(read_only=True, help_text="In bytes.")
+    download = serializers.SerializerMethodField(
+        help_text="Where the thread's parties download it (operators add ?reason=…)."
+    )
+
+    class Meta:
+        model = MessageAttachment
+        fields = ["id", "original_name", "content_type", "size", "download", "created_at"]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_download(self, attachment):
+        return reverse("message-attachment-download", args=[attachment.pk])
+
+
 class MessageSerializer(serializers.ModelSerializer):
     author_organization = VendorRefSerializer(read_only=True)
+    attachments = MessageAttachmentSerializer(many=True, read_only=True)
 
     class Meta:
         model = Message
-        fields = ["id", "author_organization", "body", "created_at"]
+        fields = ["id", "author_organization", "body", "attachments", "created_at"]
         read_only_fields = ["created_at"]
+
+
+ATTACHMENTS_HELP = ("Files sent with the message (multipart/form-data, the field repeated "
+                    "per file, at most 5): PDF, PNG, JPEG or an Office document, recognised by "
+                    "content, each at most settings.ATTACHMENT_MAX_BYTES.")
 
 
 class MessageThreadSerializer(serializers.ModelSerializer):
@@ -189,11 +216,17 @@ class NewMessageSerializer(serializers.Serializer):
     vendor = serializers.PrimaryKeyRelatedField(
         queryset=Organization.objects.filter(kind=Organization.Kind.VENDOR), required=False
     )
-    body = serializers.CharField(max_length=10000)
+    body = serializers.CharField(max_length=10000, required=False, allow_blank=True,
+                                 help_text="The text; may be empty when files are attached.")
+    attachments = serializers.ListField(child=serializers.FileField(), required=False,
+                                        help_text=ATTACHMENTS_HELP)
 
 
 class MessageBodySerializer(serializers.Serializer):
-    body = serializers.CharField(max_length=10000)
+    body = serializers.CharField(max_length=10000, required=False, allow_blank=True,
+                                 help_text="The text; may be empty when files are attached.")
+    attachments = serializers.ListField(child=serializers.FileField(), required=False,
+                                        help_text=ATTACHMENTS_HELP)
 
 
 class DisputeReadSerializer(serializers.Serializer):

@@ -1,6 +1,8 @@
 from rest_framework.routers import DefaultRouter
 
+from .follows import FollowViewSet
 from .views import (
+    MessageAttachmentViewSet,
     MessageThreadViewSet,
     NeedViewSet,
     QuoteRequestViewSet,
@@ -14,5 +16,8 @@ router.register("quote-requests", QuoteRequestViewSet, basename="quote-request")
 router.register("quotes", QuoteViewSet, basename="quote")
 router.register("message-threads", MessageThreadViewSet, basename="message-thread")
 router.register("ratings", RatingViewSet, basename="rating")
+router.register("message-attachments", MessageAttachmentViewSet,
+                basename="message-attachment")
+router.register("follows", FollowViewSet, basename="follow")
 
 urlpatterns = router.urls

@@ -12,6 +12,8 @@ api_v1 = [
     path("", include("search.api.urls")),
     path("", include("marketplace.api.urls")),
     path("", include("maturity.api.urls")),
+    path("", include("events.api.urls")),
+    path("", include("changes.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
@@ -29,3 +31,6 @@ urlpatterns = [
     path("", include("events.urls")),
     path("", include("maturity.urls")),
 ] + static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Unmatched URLs under /api/ answer in problem details, like every API error.
+handler404 = "config.api.page_not_found"

@@ -1,3 +1,4 @@
+import django_filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
@@ -6,6 +7,7 @@ from rest_framework.views import APIView
 
 from accounts import services
 from accounts.models import APIKey, Membership, Organization
+from config.api import ConditionalRequestMixin
 
 from .permissions import HasAPIKeyScope
 from .serializers import (
@@ -28,14 +30,23 @@ class MeView(APIView):
         return Response(MeSerializer(user).data)
 
 
-class OrganizationViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+class OrganizationFilter(django_filters.FilterSet):
+    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+
+    class Meta:
+        model = Organization
+        fields = ["kind", "region"]
+
+
+class OrganizationViewSet(ConditionalRequestMixin, mixins.UpdateModelMixin,
+                          viewsets.ReadOnlyModelViewSet):
     """Solution providers are public; other organisations are seen by their members. Owners
     and admins edit their organisation's profile (PUT / PATCH) through
     accounts.services.update_organization."""
 
     serializer_class = OrganizationSerializer
     permission_classes = [permissions.AllowAny]
-    filterset_fields = ["kind", "region"]
+    filterset_class = OrganizationFilter
     required_scopes = {"read": "catalog:read", "write": "organization:write"}
 
     def get_permissions(self):
@@ -72,7 +83,8 @@ class OrganizationViewSet(mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet
         return public.distinct().order_by("name")
 
 
-class APIKeyViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+class APIKeyViewSet(ConditionalRequestMixin, mixins.ListModelMixin, mixins.CreateModelMixin,
+                    viewsets.GenericViewSet):
     """Keys of the organisations you administer. The raw key is returned once, on creation."""
 
     serializer_class = APIKeySerializer

@@ -15,7 +15,9 @@ from rest_framework.response import Response
 from accounts.api.permissions import HasAPIKeyScope
 from catalog import attachments as services
 from catalog import selectors
+from catalog.api.filters import IdFilter
 from catalog.models import Attachment, Solution
+from config.api import ConditionalRequestMixin
 
 
 class AttachmentSerializer(serializers.ModelSerializer):
@@ -51,7 +53,7 @@ class AttachmentSerializer(serializers.ModelSerializer):
 
 
 class AttachmentFilter(filters.FilterSet):
-    solution = filters.NumberFilter(field_name="solution",
+    solution = IdFilter(field_name="solution",
                                     help_text="Only the attachments of this solution.")
 
     class Meta:
@@ -74,6 +76,7 @@ class AttachmentFilter(filters.FilterSet):
     destroy=extend_schema(summary="Remove an attachment (the vendor's members)"),
 )
 class AttachmentViewSet(
+    ConditionalRequestMixin,
     mixins.ListModelMixin,
     mixins.CreateModelMixin,
     mixins.RetrieveModelMixin,

@@ -1,12 +1,24 @@
 import django_filters
+from django import forms
 from rest_framework import serializers
 
 from catalog.models import Solution, SolutionStatus
 
 
+class IdFilter(django_filters.NumberFilter):
+    """An object's id: a whole number within the database's range, else a 400."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)
+
+
 class SolutionFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=SolutionStatus.choices)
-    vendor = django_filters.NumberFilter(field_name="vendor_id")
+    vendor = IdFilter(field_name="vendor_id")
     scenario = django_filters.CharFilter(field_name="scenarios__code")
     stage = django_filters.CharFilter(field_name="scenarios__stage__code")
     industry = django_filters.CharFilter(field_name="industries__code")

@@ -1,8 +1,11 @@
+import functools
+
 from django.utils import timezone
 from rest_framework import serializers
 
 from accounts.models import Organization, User
 from catalog import revisions, sla
+from catalog.markdown import render_markdown
 from catalog.models import (
     CaseStudy,
     CaseStudyOutcome,
@@ -21,7 +24,14 @@ from catalog.models import (
     SolutionRevision,
     Technology,
 )
+from catalog.models.taxonomy import in_reader_language
 from catalog.workflow import REVIEW_STATUSES
+
+
+@functools.lru_cache(maxsize=2048)
+def _rendered(markdown_text):
+    # Rendering is a quarter of a list page's cost; the same text always gives the same HTML.
+    return render_markdown(markdown_text)
 
 
 class CodeNameSerializer(serializers.Serializer):
@@ -117,8 +127,8 @@ class ReviewStateSerializer(serializers.Serializer):
     """Where a submission stands in review: who, by when, and how much time is left."""
 
     reviewer = serializers.CharField(source="reviewer.username", read_only=True, allow_null=True)
-    submitted_at = serializers.DateTimeField(read_only=True)
-    review_due_at = serializers.DateTimeField(read_only=True)
+    submitted_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    review_due_at = serializers.DateTimeField(read_only=True, allow_null=True)
     sla_status = serializers.SerializerMethodField()
     seconds_left = serializers.SerializerMethodField()
     needs_second_approval = serializers.BooleanField(read_only=True)
@@ -149,7 +159,7 @@ class SolutionSerializer(serializers.ModelSerializer):
     )
     title = serializers.CharField(read_only=True)
     summary = serializers.CharField(read_only=True)
-    description_html = serializers.CharField(read_only=True)
+    description_html = serializers.SerializerMethodField()
     scenarios = serializers.SlugRelatedField(
         slug_field="code", many=True, queryset=Scenario.objects.all(), required=False
     )
@@ -183,6 +193,9 @@ class SolutionSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["external_ref", "status", "created_at", "updated_at",
                             "submitted_at", "published_at"]
+
+    def get_description_html(self, solution) -> str:
+        return _rendered(in_reader_language(solution.description_en, solution.description_zh))
 
     def get_all_stages(self, solution) -> list[str]:
         # From prefetched rows only: a list of solutions costs no query per item.

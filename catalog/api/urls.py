@@ -2,6 +2,7 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from .attachments import AttachmentViewSet
+from .export import SolutionExportView
 from .progress import ReviewProgressView
 from .views import (
     TAXONOMY_VIEWSETS,
@@ -22,5 +23,7 @@ router.register("attachments", AttachmentViewSet, basename="attachment")
 urlpatterns = [
     path("review-queue/", ReviewQueueView.as_view(), name="review-queue-api"),
     path("review-progress/", ReviewProgressView.as_view(), name="review-progress-api"),
+    # Before the router: "export" would otherwise be read as a solution id.
+    path("solutions/export/", SolutionExportView.as_view(), name="solution-export-api"),
     *router.urls,
 ]

@@ -1,3 +1,4 @@
+from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
@@ -22,8 +23,13 @@ from catalog.api.serializers import (
     SolutionSerializer,
     ValidationReportSerializer,
 )
-from catalog.models import ReviewReason
+from catalog.models import CaseStudy, ReviewReason
+from config.api import ConditionalRequestMixin
 
+CASE_STUDIES = Prefetch(
+    "case_studies",
+    queryset=CaseStudy.objects.select_related("industry", "region").prefetch_related("outcomes"),
+)
 VALIDATE_ONLY = OpenApiParameter(
     "validate_only", bool,
     description="Dry run: report every problem at once, without changing state.",
@@ -35,7 +41,7 @@ def taxonomy_viewset(model, serializer_class):
     lookup = "level" if model._meta.pk.name == "level" else "code"
     relations = [f.name for f in model._meta.fields if f.is_relation]
 
-    class TaxonomyViewSet(viewsets.ReadOnlyModelViewSet):
+    class TaxonomyViewSet(ConditionalRequestMixin, viewsets.ReadOnlyModelViewSet):
         queryset = model.objects.select_related(*relations)
         permission_classes = [permissions.AllowAny]
         lookup_field = lookup
@@ -117,6 +123,7 @@ class ReviewActionsMixin:
 
 
 class SolutionViewSet(
+    ConditionalRequestMixin,
     ReviewActionsMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
@@ -138,7 +145,11 @@ class SolutionViewSet(
     required_scopes = {"read": "catalog:read", "write": "solutions:write"}
 
     def get_queryset(self):
-        return selectors.with_details(selectors.solutions_visible_to(self.request.user))
+        visible = selectors.solutions_visible_to(self.request.user)
+        if self.action == "list":
+            # A list shows no review history or check results: prefetch only what it shows.
+            return visible.prefetch_related(CASE_STUDIES)
+        return selectors.with_details(visible)
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
@@ -199,7 +210,8 @@ class SolutionViewSet(
         return Response(RevisionSerializer(revisions, many=True).data)
 
 
-class RevisionViewSet(ReviewActionsMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class RevisionViewSet(ConditionalRequestMixin, ReviewActionsMixin, mixins.RetrieveModelMixin,
+                      viewsets.GenericViewSet):
     """Changes to live solutions, with their field-by-field diff; same review as listings."""
 
     serializer_class = RevisionSerializer
@@ -246,13 +258,15 @@ class ReviewQueueView(GenericAPIView):
         if assignee == "me":
             options["reviewer"] = request.user
         elif assignee:
-            options["reviewer"] = User.objects.filter(username=assignee).first() or User()
-        items = selectors.review_items(**options)
+            options["reviewer"] = User.objects.filter(username=assignee).first()
+        # Nobody by that name has nothing assigned (reviewer=None would mean "anyone").
+        unknown = bool(assignee) and options.get("reviewer") is None
+        items = [] if unknown else selectors.review_items(**options)
         page = self.paginate_queryset(items)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
-class ReviewReasonViewSet(viewsets.ReadOnlyModelViewSet):
+class ReviewReasonViewSet(ConditionalRequestMixin, viewsets.ReadOnlyModelViewSet):
     """The maintained list of reasons for requesting changes or rejecting."""
 
     serializer_class = ReviewReasonSerializer

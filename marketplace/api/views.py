@@ -1,7 +1,10 @@
 import django_filters
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, permissions, viewsets
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, mixins, permissions, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.response import Response
@@ -10,12 +13,14 @@ from accounts import selectors as people
 from accounts.api.permissions import HasAPIKeyScope
 from accounts.models import Organization
 from catalog.models import Solution
+from config.api import ConditionalRequestMixin
 from marketplace import selectors, services
-from marketplace.models import MessageThread, Need
+from marketplace.models import MessageAttachment, MessageThread, Need, Quote
 
 from .serializers import (
     DisputeReadSerializer,
     MatchSerializer,
+    MessageAttachmentSerializer,
     MessageBodySerializer,
     MessageSerializer,
     MessageThreadSerializer,
@@ -54,8 +59,8 @@ class NeedFilter(django_filters.FilterSet):
         fields = ["status", "industry", "region", "scenario"]
 
 
-class NeedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                  viewsets.GenericViewSet):
+class NeedViewSet(ConditionalRequestMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                  mixins.CreateModelMixin, viewsets.GenericViewSet):
     """An enterprise's needs, with their ranked matches. Visible to its members only."""
 
     serializer_class = NeedSerializer
@@ -113,8 +118,17 @@ class NeedViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Creat
         return Response(self.get_serializer(need).data)
 
 
-class QuoteRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                          mixins.CreateModelMixin, viewsets.GenericViewSet):
+class QuoteFilter(django_filters.FilterSet):
+    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+
+    class Meta:
+        model = Quote
+        fields = ["status", "request"]
+
+
+class QuoteRequestViewSet(ConditionalRequestMixin, mixins.ListModelMixin,
+                          mixins.RetrieveModelMixin, mixins.CreateModelMixin,
+                          viewsets.GenericViewSet):
     """Requests for quotes: sent by an enterprise to one or several vendors."""
 
     serializer_class = QuoteRequestSerializer
@@ -151,13 +165,13 @@ class QuoteRequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         return Response(QuoteComparisonSerializer(rows, many=True).data)
 
 
-class QuoteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                   viewsets.GenericViewSet):
+class QuoteViewSet(ConditionalRequestMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                   mixins.CreateModelMixin, viewsets.GenericViewSet):
     """Vendors' quotes: seen by the quoting vendor and the asking enterprise."""
 
     serializer_class = QuoteSerializer
     permission_classes = [permissions.IsAuthenticated, HasAPIKeyScope]
-    filterset_fields = ["status", "request"]
+    filterset_class = QuoteFilter
     required_scopes = {"read": "catalog:read", "write": "quotes:write"}
 
     def get_queryset(self):
@@ -214,8 +228,8 @@ class QuoteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Crea
                                                many=True).data)
 
 
-class MessageThreadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
-                           viewsets.GenericViewSet):
+class MessageThreadViewSet(ConditionalRequestMixin, mixins.ListModelMixin,
+                           mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """A thread per request for quotes and vendor, seen only by the two parties. Operators read
     one for a dispute through dispute-read/, which logs the access."""
 
@@ -242,7 +256,8 @@ class MessageThreadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         if vendor is None:
             raise PermissionDenied("Name the vendor this message is for.")
         message = services.post_message(actor=request.user, request=quote_request,
-                                        vendor=vendor, body=data["body"])
+                                        vendor=vendor, body=data.get("body", ""),
+                                        files=data.get("attachments", ()))
         return Response(MessageSerializer(message).data, status=201)
 
     @extend_schema(methods=["get"], responses={200: MessageSerializer(many=True)})
@@ -257,7 +272,8 @@ class MessageThreadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         incoming.is_valid(raise_exception=True)
         message = services.post_message(actor=request.user, request=thread.request,
                                         vendor=thread.vendor,
-                                        body=incoming.validated_data["body"])
+                                        body=incoming.validated_data.get("body", ""),
+                                        files=incoming.validated_data.get("attachments", ()))
         return Response(MessageSerializer(message).data, status=201)
 
     @extend_schema(request=DisputeReadSerializer, responses={200: MessageSerializer(many=True)})
@@ -266,7 +282,8 @@ class MessageThreadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         """Operator staff read a thread for a dispute; the access and reason are logged."""
         if not people.is_operator(request.user):
             raise NotFound()
-        thread = get_object_or_404(MessageThread, pk=pk)
+        # DRF's get_object_or_404: an id that is not a number is a 404, not a 500.
+        thread = generics.get_object_or_404(MessageThread, pk=pk)
         incoming = DisputeReadSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         messages = services.read_thread_for_dispute(
@@ -275,8 +292,37 @@ class MessageThreadViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         return Response(MessageSerializer(messages, many=True).data)
 
 
-class RatingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin,
-                    viewsets.GenericViewSet):
+class MessageAttachmentViewSet(viewsets.GenericViewSet):
+    """A message's file, for the thread's two parties; operator staff download one for a
+    dispute with ?reason=…, and the access is logged. Anyone else gets 404."""
+
+    queryset = MessageAttachment.objects.none()
+    lookup_value_regex = r"\d+"
+    serializer_class = MessageAttachmentSerializer
+    permission_classes = [permissions.IsAuthenticated, HasAPIKeyScope]
+    required_scopes = {"read": "catalog:read", "write": "quotes:write"}
+
+    @extend_schema(
+        summary="The file itself",
+        parameters=[OpenApiParameter("reason", str, description="Operators: the dispute.")],
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+    )
+    @action(detail=True, methods=["get"])
+    def download(self, request, pk=None):
+        try:
+            attachment = services.open_message_attachment(
+                actor=request.user, attachment=selectors.message_attachment(pk),
+                reason=request.query_params.get("reason", ""),
+            )
+            stored = attachment.file.open("rb")
+        except (MessageAttachment.DoesNotExist, DjangoPermissionDenied, OSError):
+            raise Http404 from None
+        return FileResponse(stored, as_attachment=True, filename=attachment.original_name,
+                            content_type=attachment.content_type)
+
+
+class RatingViewSet(ConditionalRequestMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
+                    mixins.CreateModelMixin, viewsets.GenericViewSet):
     """Ratings of delivered work: only the enterprise that accepted a quote rates it; the
     vendor replies once; operator staff hide abusive ones with a reason."""
 
@@ -315,7 +361,10 @@ class RatingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Cre
                                       reason=incoming.validated_data["reason"])
         return Response(self.get_serializer(rating).data)
 
-    @extend_schema(responses={200: RatingSummarySerializer})
+    @extend_schema(responses={200: RatingSummarySerializer}, parameters=[
+        OpenApiParameter("vendor", int, description="A vendor's id (this or solution)."),
+        OpenApiParameter("solution", int, description="A solution's id (this or vendor)."),
+    ])
     @action(detail=False, methods=["get"])
     def summary(self, request):
         """Aggregates of the visible ratings: ?vendor=<id> and/or ?solution=<id>."""

@@ -35,6 +35,9 @@ class SubDomainSerializer(serializers.ModelSerializer):
 
 
 class MaturityModelSerializer(serializers.ModelSerializer):
+    # Versions carry dots (gbt39116-2020.1): not the slug pattern the model field implies.
+    version = serializers.CharField(read_only=True)
+
     class Meta:
         model = MaturityModel
         fields = ["version", "standard", "name_en", "name_zh", "is_current", "loaded_at"]

@@ -14,9 +14,10 @@ from rest_framework.response import Response
 from accounts import selectors as people
 from accounts.api.permissions import HasAPIKeyScope
 from accounts.models import Organization
+from config.api import ConditionalRequestMixin
 
 from .. import progress, selectors, services
-from ..models import SmartFactory
+from ..models import Assessment, SmartFactory
 from ..recommendations import quote_url, recommend
 from ..results import assessment_results
 from .serializers import (
@@ -47,7 +48,7 @@ def _acting_enterprise(user, refusal):
     return enterprise
 
 
-class MaturityModelViewSet(viewsets.ReadOnlyModelViewSet):
+class MaturityModelViewSet(ConditionalRequestMixin, viewsets.ReadOnlyModelViewSet):
     """The versions of the maturity model, each with its sub-domains and statements."""
 
     permission_classes = [permissions.AllowAny, HasAPIKeyScope]
@@ -99,7 +100,15 @@ def results_data(assessment):
     }
 
 
-class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+class AssessmentFilter(django_filters.FilterSet):
+    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+
+    class Meta:
+        model = Assessment
+        fields = ["status", "is_latest"]
+
+
+class AssessmentViewSet(ConditionalRequestMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                         mixins.CreateModelMixin, viewsets.GenericViewSet):
     """An enterprise's self-assessments: private to its members and the operator's staff.
 
@@ -108,7 +117,7 @@ class AssessmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
     weakest sub-domains."""
 
     permission_classes = [permissions.IsAuthenticated, HasAPIKeyScope]
-    filterset_fields = ["status", "is_latest"]
+    filterset_class = AssessmentFilter
     ordering_fields = ["created_at", "completed_at"]
     required_scopes = SCOPES
 
@@ -170,13 +179,14 @@ class FactoryFilter(django_filters.FilterSet):
     tier = django_filters.CharFilter(field_name="tier__code")
     region = django_filters.CharFilter(field_name="region__code")
     industry = django_filters.CharFilter(field_name="industry__code")
+    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
 
     class Meta:
         model = SmartFactory
         fields = ["status", "tier", "region", "industry", "year"]
 
 
-class FactoryViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
+class FactoryViewSet(ConditionalRequestMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                      mixins.CreateModelMixin, viewsets.GenericViewSet):
     """The smart-factory registry. Verified factories are public; an enterprise's members see
     and register its own; operators verify or reject."""

@@ -1,0 +1,79 @@
+"""The OpenAPI schema documents the errors every operation can answer, in one place.
+
+Each operation gets, next to its success responses, the problem-details responses that
+config.api.problem_exception_handler actually produces for it: 401 and 403 (a bad key, a
+missing scope or role), 429 (throttling) everywhere; 400 where there is input to validate
+(a body, filters, query parameters); 404 where the path or a query parameter names an object, or the
+list is paginated; 409 where a write may be refused by a state transition."""
+
+from drf_spectacular.openapi import AutoSchema
+from rest_framework import serializers
+
+from config.api import PROBLEM_CONTENT_TYPE
+
+WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+ERROR_DESCRIPTIONS = {
+    "400": "Invalid input: `errors` names each field and the reason.",
+    "401": "No credentials, or an invalid, expired or revoked API key.",
+    "403": "Signed in, but this role, organisation or API key scope may not do this.",
+    "404": "No such object, or not visible to you; or a page past the last.",
+    "409": "Not allowed in the object's current state (e.g. a workflow transition).",
+    "429": "Too many requests: wait the seconds given in `Retry-After`.",
+}
+
+
+class ProblemDetailsSerializer(serializers.Serializer):
+    """Problem details (RFC 9457): the one error format of the API."""
+
+    type = serializers.CharField(help_text="A URI naming the kind of problem.")
+    title = serializers.CharField()
+    status = serializers.IntegerField()
+    detail = serializers.CharField()
+    errors = serializers.DictField(
+        required=False,
+        help_text="On 400: per field, the reasons (nested objects for nested fields).",
+    )
+    current_status = serializers.CharField(required=False, help_text="On 409: the object's status.")
+    allowed = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text="On 409: the transitions allowed from it.",
+    )
+
+
+class ProblemAutoSchema(AutoSchema):
+    """drf-spectacular's AutoSchema, plus the problem-details error responses."""
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        if direction != "response":
+            return responses
+        for code in self._error_codes():
+            if code not in responses:
+                responses[code] = self._problem_response(code)
+        return responses
+
+    def _error_codes(self):
+        has_path_object = "{" in self.path
+        takes_input = (
+            self.method in WRITE_METHODS
+            or bool(self._get_filter_parameters())
+            or bool(self._get_pagination_parameters())
+            or bool(self.get_override_parameters())
+        )
+        codes = ["401", "403", "429"]
+        if takes_input:
+            codes.append("400")
+        # Explicit query parameters mostly name objects (a vendor, a page of results).
+        if has_path_object or self._get_pagination_parameters() or self.get_override_parameters():
+            codes.append("404")
+        if self.method in WRITE_METHODS:
+            codes.append("409")
+        return sorted(codes)
+
+    def _problem_response(self, code):
+        component = self.resolve_serializer(ProblemDetailsSerializer, "response")
+        return {
+            "content": {PROBLEM_CONTENT_TYPE: {"schema": component.ref}},
+            "description": ERROR_DESCRIPTIONS[code],
+        }

@@ -18,6 +18,7 @@ urlpatterns = [
     path("solutions/<int:pk>/revisions/<int:number>/withdraw/", views.revision_withdraw,
          name="revision-withdraw"),
     path("vendors/<int:pk>/", views.vendor_detail, name="vendor-detail"),
+    path("scenarios/<str:code>/", views.scenario_detail, name="scenario-detail"),
     path("review/", views.review_queue, name="review-queue"),
     path("review/progress/", views.review_progress, name="review-progress"),
     path("review/<int:pk>/", views.review_decision, name="review-decision"),

@@ -2,8 +2,8 @@
 
 Reads go through catalog.selectors (which decide who sees what), writes through
 catalog.services (which decide who may do what); the views only translate between HTTP and them.
-One module per audience: public.py (everyone), vendor.py and revision.py (a vendor's own
-work), review.py and progress.py (operator staff)."""
+One module per audience: public.py and scenario.py (everyone), vendor.py and revision.py (a
+vendor's own work), review.py and progress.py (operator staff)."""
 
 from .progress import review_progress
 from .public import home, solution_detail, vendor_detail
@@ -15,6 +15,7 @@ from .review import (
     review_revision_reassign,
 )
 from .revision import revision_check, revision_detail, revision_submit, revision_withdraw
+from .scenario import scenario_detail
 from .vendor import solution_check, solution_create, solution_edit, solution_submit
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "revision_detail",
     "revision_submit",
     "revision_withdraw",
+    "scenario_detail",
     "solution_check",
     "solution_create",
     "solution_detail",

@@ -25,7 +25,7 @@ def test_home_maps_every_scenario_with_its_published_count(client):
     assert counts["2025-01"] == 1
     assert counts["2025-02"] == 0
     assert len({scenario.link_id for scenario in scenarios}) == 8
-    assert f'href="{reverse("search")}?scenario=2025-28"' in response.content.decode()
+    assert f'href="{reverse("scenario-detail", args=["2025-28"])}"' in response.content.decode()
 
 
 def test_home_counts_scenarios_in_one_query_whatever_the_catalog_size(

@@ -7,8 +7,10 @@ search backend, tasks in-process after commit, email to the console.
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -56,6 +58,7 @@ INSTALLED_APPS = [
     "search",
     "marketplace",
     "maturity",
+    "changes",
 ]
 
 MIDDLEWARE = [
@@ -94,7 +97,7 @@ TEMPLATES = [
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'db.sqlite3'}"),
+        os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'db.sqlite3'}",
         conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
     )
 }
@@ -119,6 +122,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Money reads ¥1,234,567.00 in Chinese too (Django's zh_Hans formats group nothing).
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "Asia/Shanghai"
 USE_I18N = True
 USE_TZ = True
@@ -172,6 +177,31 @@ CELERY_BEAT_SCHEDULE = {
     # One snapshot a month; running every six hours makes sure the month is never missed.
     "maturity-monthly-snapshot": {"task": "maturity.tasks.take_monthly_snapshot",
                                   "schedule": timedelta(hours=6)},
+    "resend-stalled-webhooks": {"task": "events.tasks.resend_stalled_webhooks",
+                                "schedule": timedelta(minutes=5)},
+    # Daily digests at NOTIFICATION_DIGEST_HOUR UTC (0 is 08:00 in China); re-runs send nothing.
+    "notification-daily-digests": {
+        "task": "events.tasks.send_daily_digests",
+        "schedule": crontab(hour=int(os.environ.get("NOTIFICATION_DIGEST_HOUR", "0")), minute=0),
+    },
+}
+
+# Cache: Redis when CACHE_URL (or REDIS_URL) is set, shared by every process (API throttle
+# counts); otherwise this process's memory. Without CACHE_URL it takes the next database on
+# REDIS_URL's server, never the broker's own: clearing the cache flushes its whole database.
+def _cache_url(redis_url):
+    parts = urlsplit(redis_url)
+    db = parts.path.lstrip("/")
+    db = int(db) if db.isdigit() else 0
+    return urlunsplit(parts._replace(path=f"/{db + 1}"))
+
+
+CACHE_URL = os.environ.get("CACHE_URL") or (_cache_url(REDIS_URL) if REDIS_URL else "")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL,
+                "KEY_PREFIX": "zhizao"}
+    if CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
 
 # Search: the database backend by default, Elasticsearch when asked for.
@@ -197,16 +227,23 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "config.schema.ProblemAutoSchema",
     "EXCEPTION_HANDLER": "config.api.problem_exception_handler",
+    # Throttling: each API key, each signed-in user and each anonymous client (IP) has its
+    # own budget; a 429 says in Retry-After when to come back. Counts live in the cache
+    # (CACHES above: Redis when configured, so every gunicorn worker shares them).
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "config.api.APIKeyRateThrottle",
+        "config.api.SessionUserRateThrottle",
+        "config.api.AnonymousRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("THROTTLE_ANON", "120/min"),
         "user": os.environ.get("THROTTLE_USER", "1200/min"),
+        "api_key": os.environ.get("THROTTLE_API_KEY", "1200/min"),
     },
+    # Proxies in front of the app whose X-Forwarded-For to trust (0: the peer's address).
+    "NUM_PROXIES": int(os.environ.get("API_NUM_PROXIES", "0")),
 }
 API_MAX_PAGE_SIZE = 100
 SPECTACULAR_SETTINGS = {
@@ -239,6 +276,17 @@ LINK_CHECK_ALLOW_PRIVATE = env_bool("LINK_CHECK_ALLOW_PRIVATE", default=False)
 
 # Marketplace rules.
 QUOTE_REQUEST_MAX_VENDORS = int(os.environ.get("QUOTE_REQUEST_MAX_VENDORS", "8"))
+
+# Webhooks: per-attempt timeout (s), attempts per delivery, backoff base and cap (s), failed
+# deliveries in a row before a subscription is disabled. Endpoints must be public https
+# addresses; only tests and local demos allow private addresses or plain http.
+WEBHOOK_TIMEOUT = float(os.environ.get("WEBHOOK_TIMEOUT", "5"))
+WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("WEBHOOK_MAX_ATTEMPTS", "6"))
+WEBHOOK_RETRY_BACKOFF = int(os.environ.get("WEBHOOK_RETRY_BACKOFF", "30"))
+WEBHOOK_RETRY_BACKOFF_MAX = int(os.environ.get("WEBHOOK_RETRY_BACKOFF_MAX", "3600"))
+WEBHOOK_DISABLE_AFTER = int(os.environ.get("WEBHOOK_DISABLE_AFTER", "5"))
+WEBHOOK_ALLOW_PRIVATE = env_bool("WEBHOOK_ALLOW_PRIVATE", default=False)
+WEBHOOK_ALLOW_HTTP = env_bool("WEBHOOK_ALLOW_HTTP", default=DEBUG)
 
 # Logging: structured (key=value, or JSON lines with LOG_JSON=1) to stderr, through structlog.
 LOGGING = {

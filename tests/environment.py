@@ -5,3 +5,8 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+# Throttling is tested by its own tests with their own rates; the rest of the suite (and the
+# schema fuzzing, all from one address) must never meet a 429.
+os.environ.setdefault("THROTTLE_ANON", "1000000/min")
+os.environ.setdefault("THROTTLE_USER", "1000000/min")
+os.environ.setdefault("THROTTLE_API_KEY", "1000000/min")

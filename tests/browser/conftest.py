@@ -1,6 +1,8 @@
 """Playwright (sync API) against pytest-django's live server, driving Debian's chromium.
 
-No browser is downloaded: the folder is skipped when /usr/bin/chromium is absent."""
+No browser is downloaded: the folder is skipped when /usr/bin/chromium is absent. Chinese
+screenshots need a CJK font on the machine (Debian: fonts-wqy-microhei or fonts-noto-cjk),
+or their text shows as empty boxes; the tests themselves read the DOM and pass either way."""
 
 import os
 from pathlib import Path
@@ -27,6 +29,8 @@ if not CHROMIUM.exists():
 sync_api = pytest.importorskip("playwright.sync_api",
                                reason="browser tests need playwright (requirements-dev.txt)")
 
+from tests.web.conftest import compiled_translations  # noqa: E402, F401  (a session fixture)
+
 
 @pytest.fixture(scope="session")
 def browser():
@@ -38,7 +42,7 @@ def browser():
 
 
 @pytest.fixture
-def new_page(browser, live_server):
+def new_page(browser, live_server, compiled_translations):  # noqa: F811
     """new_page(language="en") -> a page in a fresh context (own cookies) on the live server."""
     contexts = []
 

@@ -19,7 +19,8 @@ from tests.factories import (
     VendorFactory,
 )
 
-from .conftest import log_in
+from .conftest import log_in, screenshot
+from .labels import say
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -44,7 +45,7 @@ def published_solution(reviewer, title, summary):
     return vendor_user, solution
 
 
-def answer_with_a_quote(page, quote_request, description, unit_price, weeks):
+def answer_with_a_quote(page, language, quote_request, description, unit_price, weeks):
     page.goto(f"/quote-requests/{quote_request.pk}/quote/")
     page.locator("#id_items-0-description").fill(description)
     page.locator("#id_items-0-quantity").fill("1")
@@ -52,18 +53,19 @@ def answer_with_a_quote(page, quote_request, description, unit_price, weeks):
     page.locator("#id_delivery_weeks").fill(weeks)
     valid_until = dt.date.today() + dt.timedelta(days=30)
     page.locator("#id_valid_until").fill(valid_until.isoformat())
-    page.get_by_role("button", name="Send the quote").click()
+    page.get_by_role("button", name=say(language, "Send the quote")).click()
     expect(page).to_have_url(re.compile(rf"/quote-requests/{quote_request.pk}/$"))
-    expect(page.get_by_text("Quote sent.")).to_be_visible()
+    expect(page.get_by_text(say(language, "Quote sent."))).to_be_visible()
 
 
-def test_enterprise_compares_quotes_from_two_vendors_and_accepts_one(new_page):
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_enterprise_compares_quotes_from_two_vendors_and_accepts_one(new_page, language):
     reviewer = MembershipFactory(organization=OperatorFactory(), role=Membership.Role.MEMBER,
                                  is_reviewer=True).user
     offers = [published_solution(reviewer, title, summary) for title, summary in OFFERS]
     buyer = MembershipFactory(organization=EnterpriseFactory()).user
 
-    page = log_in(new_page(), buyer)
+    page = log_in(new_page(language), buyer)
     page.goto("/search/?q=CNC")
     results = page.locator(".result-list")
     expect(results.get_by_role("link", name=OFFERS[0][0])).to_be_visible()
@@ -71,6 +73,7 @@ def test_enterprise_compares_quotes_from_two_vendors_and_accepts_one(new_page):
     industry.check()  # htmx reloads the results and pushes the filter into the address
     expect(page).to_have_url(re.compile(r"[?&]industry="))
     expect(page.locator("input[type=checkbox][name=industry]:checked")).to_have_count(1)
+    screenshot(page, f"search-facets-{language}")
 
     page.goto("/needs/new/")
     page.locator("#id_title").fill("Stop unplanned spindle breakdowns")
@@ -79,7 +82,7 @@ def test_enterprise_compares_quotes_from_two_vendors_and_accepts_one(new_page):
         str(Industry.objects.get(code="machine-tools").pk))
     page.locator("#id_scenarios input[type=checkbox][value]").first.check()
     page.locator("#id_budget_max_cny").fill("900000")
-    page.get_by_role("button", name="Post the need").click()
+    page.get_by_role("button", name=say(language, "Post the need")).click()
     expect(page).to_have_url(re.compile(r"/needs/\d+/$"))
 
     composer = page.locator("section[aria-labelledby=composer-title]")
@@ -88,23 +91,26 @@ def test_enterprise_compares_quotes_from_two_vendors_and_accepts_one(new_page):
         composer.get_by_label(re.compile(re.escape(solution.vendor.display_name))).check()
     composer.locator("#id_title").fill("Quote: spindle monitoring for two lines")
     composer.locator("#id_requirements").fill("Two machining lines, 24 spindles.")
-    composer.get_by_role("button", name="Send the request").click()
+    composer.get_by_role("button", name=say(language, "Send the request")).click()
     expect(page).to_have_url(re.compile(r"/quote-requests/\d+/$"))
     quote_request = QuoteRequest.objects.get(title="Quote: spindle monitoring for two lines")
 
     prices = ["480000", "520000"]
     for (vendor_user, _solution), price in zip(offers, prices, strict=True):
-        answer_with_a_quote(log_in(new_page(), vendor_user), quote_request,
+        answer_with_a_quote(log_in(new_page(language), vendor_user), language, quote_request,
                             "Sensors, gateway and models", price, "10")
 
     page.goto(f"/quote-requests/{quote_request.pk}/")
     table = page.locator("table.quote-compare")
     for _user, solution in offers:
         expect(table.get_by_role("columnheader", name=solution.vendor.display_name)).to_be_visible()
-    expect(table.locator("td.is-best")).to_contain_text("480,000")
+    expect(table.locator("td.is-best")).to_contain_text("¥480,000.00")  # both languages
+    screenshot(page, f"quote-comparison-{language}")
     cheaper = offers[0][1].vendor.display_name
-    table.get_by_role("button", name=f"Accept the quote of {cheaper}").click()
-    expect(page.get_by_text(re.compile("Quote accepted"))).to_be_visible()
+    accept = 'Accept<span class="visually-hidden"> the quote of %(name)s</span>'
+    table.get_by_role("button", name=say(language, accept, name=cheaper)).click()
+    accepted = "Quote accepted. The other quotes on this request are declined."
+    expect(page.get_by_text(say(language, accepted))).to_be_visible()
     quote_request.refresh_from_db()
     accepted = quote_request.quotes.get(status="accepted")
     assert accepted.vendor == offers[0][1].vendor

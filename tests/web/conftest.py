@@ -1,13 +1,19 @@
-"""Fixtures for the web pages: compiled translations, the inbox URLs, and page-level data."""
+"""Fixtures for the web pages: compiled translations, the inbox URLs, page-level data and
+the whole small site of tests/web/tour.py."""
 
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import transaction
+from django.test import TestCase, override_settings
+from django.utils import translation
 
 from accounts.models import Membership
 from catalog.models import SolutionStatus
 from tests.factories import MembershipFactory, SolutionFactory
+
+from . import tour
 
 CATALOG = Path(settings.BASE_DIR) / "locale" / "zh_Hans" / "LC_MESSAGES"
 
@@ -63,3 +69,22 @@ def reviewer_in_vendor(reviewer, vendor):
     """The reviewer, also a member of the vendor: may never decide on its solutions."""
     MembershipFactory(user=reviewer, organization=vendor, role=Membership.Role.MEMBER)
     return reviewer
+
+
+@pytest.fixture(scope="module")
+def site(django_db_setup, django_db_blocker, tmp_path_factory):
+    """build_site() once per test module, inside a transaction rolled back at its end: each
+    test still runs in its own savepoint. Built in English, as a worker would."""
+    from config.celery import app
+
+    eager, app.conf.task_always_eager = app.conf.task_always_eager, True
+    media = override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media"))
+    with django_db_blocker.unblock(), media, translation.override("en"):
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield tour.build_site(lambda: TestCase.captureOnCommitCallbacks(execute=True))
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+            app.conf.task_always_eager = eager

@@ -7,16 +7,15 @@ reviewer and an escalation (`review.escalated`) to the operator's admins. Who is
 the event's payload, as it stood when the step happened. Titles are stored untranslated and
 translated when shown; bodies are written in each recipient's own language."""
 
-from collections import defaultdict
 from datetime import datetime
 
-from django.utils import formats, timezone, translation
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from accounts.models import Membership, Organization, User
 from events.registry import subscribe
-from events.services import language_of, notify
+from events.services import notify_in_their_language
 
 from .deadlines import ESCALATION_TOPIC, REMINDER_TOPIC
 from .models import ReviewEvent, ReviewReason, Solution, SolutionStatus
@@ -98,15 +97,6 @@ def operator_admins(vendor_id=None):
     return admins.distinct()
 
 
-def _tell(users, event, title, link, describe):
-    """Notify `users` in the inbox and by email, the body written in each one's language."""
-    by_language = defaultdict(list)
-    for user in users:
-        by_language[language_of(user)].append(user)
-    for language, group in by_language.items():
-        with translation.override(language):
-            body = "\n".join(line for line in describe() if line)
-        notify(group, event=event, title=title, body=body, link=link, email=True)
 
 
 def _due(payload):
@@ -164,7 +154,8 @@ def notify_vendor(event):
     def describe():
         return [solution.title, *_explanation(record)]
 
-    _tell(_vendor_members(payload["vendor_id"]), event, title, subject.page, describe)
+    notify_in_their_language(_vendor_members(payload["vendor_id"]), event, title, subject.page,
+                             describe)
 
 
 def notify_assigned_reviewer(event):
@@ -176,8 +167,9 @@ def notify_assigned_reviewer(event):
     solution = Solution.objects.filter(pk=subject.solution_id).first()
     if solution is None:
         return
-    _tell(_active_users(payload.get("reviewer_id")), event, ASSIGNED_TITLES[subject.kind],
-          subject.review_page, lambda: [solution.title])
+    notify_in_their_language(_active_users(payload.get("reviewer_id")), event,
+                             ASSIGNED_TITLES[subject.kind], subject.review_page,
+                             lambda: [solution.title])
 
 
 def notify_reviewer_of_deadline(event):
@@ -186,8 +178,8 @@ def notify_reviewer_of_deadline(event):
     solution = Solution.objects.filter(pk=subject.solution_id).first()
     if solution is None:
         return
-    _tell(_active_users(payload.get("reviewer_id")), event, REMINDER_TITLE, subject.review_page,
-          lambda: [solution.title, _due(payload)])
+    notify_in_their_language(_active_users(payload.get("reviewer_id")), event, REMINDER_TITLE,
+                             subject.review_page, lambda: [solution.title, _due(payload)])
 
 
 def notify_operator_admins_of_overdue(event):
@@ -203,8 +195,8 @@ def notify_operator_admins_of_overdue(event):
                     if reviewer else _("No reviewer assigned"))
         return [solution.title, _due(payload), assigned]
 
-    _tell(operator_admins(payload.get("vendor_id")), event, ESCALATION_TITLE,
-          subject.review_page, describe)
+    notify_in_their_language(operator_admins(payload.get("vendor_id")), event, ESCALATION_TITLE,
+                             subject.review_page, describe)
 
 
 def register():

@@ -1,6 +1,7 @@
 """Writing events into the outbox and delivering them to their consumers."""
 
 import logging
+from collections import defaultdict
 from functools import partial
 
 from django.conf import settings
@@ -183,6 +184,19 @@ def language_of(user):
         )
     except LookupError:
         return settings.LANGUAGE_CODE
+
+
+def notify_in_their_language(users, event, title, link, describe, *, email=True):
+    """notify() with a body written in each recipient's language: `describe()` yields the
+    body's lines under the active language. One notify() per language (at most two), so the
+    number of queries stays fixed whatever the number of recipients."""
+    by_language = defaultdict(list)
+    for user in users:
+        by_language[language_of(user)].append(user)
+    for language, group in by_language.items():
+        with translation.override(language):
+            body = "\n".join(line for line in describe() if line)
+        notify(group, event=event, title=title, body=body, link=link, email=email)
 
 
 def _send_email(user, title, body, link):

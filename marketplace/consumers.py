@@ -6,17 +6,15 @@ applies each person's delivery preference). Imported listings and needs (`import
 `source: import`) are a catalog being loaded, not news: they notify nobody, as in
 catalog.consumers."""
 
-from collections import defaultdict
 
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import translation
 from django.utils.translation import gettext_noop
 
 from accounts.models import Organization, User
 from catalog.models import Solution, SolutionStatus
 from events.registry import subscribe
-from events.services import language_of, notify
+from events.services import notify, notify_in_their_language
 
 from .follows import followers_of
 
@@ -87,15 +85,6 @@ def notify_quote_expired(event):
            link=f"/quote-requests/{event.payload['request_id']}/")
 
 
-def _tell_by_language(users, event, title, link, describe):
-    """One notify() per language (at most two), so the number of queries stays fixed."""
-    by_language = defaultdict(list)
-    for user in users:
-        by_language[language_of(user)].append(user)
-    for language, group in by_language.items():
-        with translation.override(language):
-            body = "\n".join(line for line in describe() if line)
-        notify(group, event=event, title=title, body=body, link=link, email=True)
 
 
 def notify_followers(event):
@@ -113,7 +102,7 @@ def notify_followers(event):
         return
     scenario_ids = list(solution.scenarios.values_list("pk", flat=True))
     users = followers_of(solution, scenario_ids=scenario_ids)
-    _tell_by_language(
+    notify_in_their_language(
         users, event, FOLLOW_TITLES[event.topic], reverse("solution-detail", args=[solution.pk]),
         lambda: [solution.title, solution.vendor.display_name],
     )
@@ -141,8 +130,8 @@ def notify_vendors_of_need(event):
         is_active=True, memberships__organization_id__in=vendor_ids,
         memberships__organization__kind=Organization.Kind.VENDOR,
     ).distinct()
-    _tell_by_language(users, event, NEED_TITLE, reverse("need-detail", args=[need.pk]),
-                      lambda: [need.title])
+    notify_in_their_language(users, event, NEED_TITLE, reverse("need-detail", args=[need.pk]),
+                             lambda: [need.title])
 
 
 def register():

@@ -250,6 +250,10 @@ def main():
     parser.add_argument("--connections", type=int, default=4)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--client", choices=["auto", "wrk", "python"], default="auto")
+    parser.add_argument(
+        "--public-cache-seconds", type=int, default=30,
+        help="API_PUBLIC_CACHE_SECONDS for the server (0: every answer built afresh).",
+    )
     args = parser.parse_args()
 
     server_url = os.environ.get("DATABASE_URL", "")
@@ -271,7 +275,12 @@ def main():
             "PYTHONPATH": f"{BENCH}:{ROOT}",
         }
     )
-    env.pop("REDIS_URL", None)
+    # No broker (tasks in-process); the cache is Redis when REDIS_URL is given, as in
+    # production, so both workers share it; else each worker's memory.
+    redis_url = env.pop("REDIS_URL", None)
+    if redis_url and not env.get("CACHE_URL"):
+        env["CACHE_URL"] = urlunsplit(urlsplit(redis_url)._replace(path="/9"))
+    env["API_PUBLIC_CACHE_SECONDS"] = str(args.public_cache_seconds)
     os.environ.update(env)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -327,6 +336,8 @@ def main():
     print(f"ratio {ratio:.2f} (target at least 0.40)", file=sys.stderr)
     print(
         f"solutions={seeded} workers={args.workers} client={'wrk' if use_wrk else 'python'} "
+        f"public_cache_s={args.public_cache_seconds} "
+        f"cache={'redis' if env.get('CACHE_URL') else 'locmem'} "
         f"api_rps={api['rps']:.1f} ceiling_rps={ceiling['rps']:.1f} ratio={ratio:.2f} "
         f"p50_ms={api['p50_ms']:.1f} p95_ms={api['p95_ms']:.1f} "
         f"ceiling_p95_ms={ceiling['p95_ms']:.1f} errors={api['errors'] + ceiling['errors']}"

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from accounts.models import Membership, Organization, User
+from config.public_cache import bump_version
 from events.registry import subscribe
 from events.services import notify_in_their_language
 
@@ -200,6 +201,8 @@ def notify_operator_admins_of_overdue(event):
 
 
 def register():
+    # Any change may show in the public catalog's answers: cached ones are retired.
+    subscribe("*", bump_version)
     for topic in VENDOR_TITLES:
         subscribe(topic, notify_vendor)
     subscribe("solution.in_review", notify_assigned_reviewer)

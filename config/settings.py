@@ -198,7 +198,7 @@ def _cache_url(redis_url):
 
 CACHE_URL = os.environ.get("CACHE_URL") or (_cache_url(REDIS_URL) if REDIS_URL else "")
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL,
+    "default": {"BACKEND": "config.cache.RedisCache", "LOCATION": CACHE_URL,
                 "KEY_PREFIX": "zhizao"}
     if CACHE_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
@@ -246,6 +246,9 @@ REST_FRAMEWORK = {
     "NUM_PROXIES": int(os.environ.get("API_NUM_PROXIES", "0")),
 }
 API_MAX_PAGE_SIZE = 100
+# Anonymous readers' answers of the public catalog lists are cached this long at most
+# (config/public_cache.py; every outbox event retires them sooner). 0 turns it off.
+API_PUBLIC_CACHE_SECONDS = int(os.environ.get("API_PUBLIC_CACHE_SECONDS", "30"))
 SPECTACULAR_SETTINGS = {
     "TITLE": "Zhizao Hub API",
     "DESCRIPTION": "Scenario-based solutions for the mechanical industry's digital transformation.",

@@ -25,6 +25,7 @@ from catalog.api.serializers import (
 )
 from catalog.models import CaseStudy, ReviewReason
 from config.api import ConditionalRequestMixin
+from config.public_cache import PublicListCacheMixin
 
 CASE_STUDIES = Prefetch(
     "case_studies",
@@ -123,6 +124,7 @@ class ReviewActionsMixin:
 
 
 class SolutionViewSet(
+    PublicListCacheMixin,
     ConditionalRequestMixin,
     ReviewActionsMixin,
     mixins.ListModelMixin,

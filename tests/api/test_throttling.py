@@ -91,3 +91,30 @@ def test_rates_come_from_the_settings(settings, api):
     }
     assert [api.get(URL).status_code for _ in range(5)] == [200] * 5
     assert_throttled(api.get(URL))
+
+
+def test_the_previous_window_counts_by_how_much_of_it_is_still_recent(monkeypatch):
+    """Two counters per client, not a list of times: at half of a minute-long window, half
+    of the previous minute's requests still count."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.test import RequestFactory
+    from rest_framework.request import Request
+
+    from config.api import AnonymousRateThrottle
+
+    clock = {"now": 6000.0}  # the start of a window (6000 = 100 minutes)
+    monkeypatch.setattr(AnonymousRateThrottle, "timer", lambda self: clock["now"])
+    monkeypatch.setattr(AnonymousRateThrottle, "get_rate", lambda self: "10/min")
+    request = Request(RequestFactory().get(URL, REMOTE_ADDR="203.0.113.9"))
+    request.user = AnonymousUser()
+
+    def ask():
+        return AnonymousRateThrottle().allow_request(request, None)
+
+    assert all(ask() for _ in range(10))  # the previous minute, full
+    assert not ask()
+    clock["now"] += 60 + 30  # halfway through the next minute: 5 of the 10 still count
+    assert [ask() for _ in range(6)] == [True] * 5 + [False]
+    throttle = AnonymousRateThrottle()
+    assert not throttle.allow_request(request, None)
+    assert 0 < throttle.wait() <= 60

@@ -1,0 +1,116 @@
+"""The anonymous public catalog list is served from the cache until something changes."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from accounts import services as account_services
+from catalog import services
+from catalog.models import SolutionStatus
+from config.public_cache import HIT_HEADER
+from tests.factories import SolutionFactory
+
+URL = "/api/v1/solutions/?page_size=50"
+
+
+@pytest.fixture
+def cache_on(settings):
+    settings.API_PUBLIC_CACHE_SECONDS = 30
+    # A cache of this test's own: entries never outlive it or leak into another test.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "public-cache-tests",
+        }
+    }
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def published(vendor, **fields):
+    return SolutionFactory(
+        vendor=vendor, status=SolutionStatus.PUBLISHED, published_at=timezone.now(), **fields
+    )
+
+
+def titles(response):
+    return [
+        row["title_en"] if "title_en" in row else row["title"] for row in response.json()["results"]
+    ]
+
+
+@pytest.mark.django_db
+def test_a_repeated_anonymous_list_is_served_from_the_cache_without_queries(api, vendor, cache_on):
+    published(vendor, title_en="Spindle monitor")
+    first = api.get(URL)
+    assert first.status_code == 200
+    assert first[HIT_HEADER] == "miss"
+    with CaptureQueriesContext(connection) as queries:
+        second = api.get(URL)
+    assert second.status_code == 200
+    assert second[HIT_HEADER] == "hit"
+    assert len(queries) == 0
+    assert second.content == first.content
+    assert second["Content-Type"].startswith("application/json")
+
+
+@pytest.mark.django_db
+def test_a_change_retires_the_cached_answer(api, vendor, vendor_user, cache_on, on_commit):
+    keep = published(vendor, title_en="Spindle monitor")
+    gone = published(vendor, title_en="Energy dashboard")
+    assert {"Spindle monitor", "Energy dashboard"} <= set(titles(api.get(URL)))
+    assert api.get(URL)[HIT_HEADER] == "hit"
+
+    with on_commit():
+        services.archive_solution(actor=vendor_user, solution=gone)
+
+    fresh = api.get(URL)
+    assert fresh[HIT_HEADER] == "miss"
+    assert "Energy dashboard" not in titles(fresh)
+    assert keep.title_en in titles(fresh)
+
+
+@pytest.mark.django_db
+def test_each_query_and_language_has_its_own_entry(api, vendor, cache_on):
+    published(vendor, title_en="Spindle monitor", title_zh="主轴监测")
+    english = api.get(URL, HTTP_ACCEPT_LANGUAGE="en")
+    chinese = api.get(URL, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert chinese[HIT_HEADER] == "miss"
+    assert chinese.content != english.content
+    assert api.get(URL + "&ordering=id")[HIT_HEADER] == "miss"
+    assert api.get(URL, HTTP_ACCEPT_LANGUAGE="zh-hans")[HIT_HEADER] == "hit"
+
+
+@pytest.mark.django_db
+def test_signed_in_users_and_keys_always_get_a_fresh_answer(api_as, vendor, vendor_user, cache_on):
+    published(vendor)
+    draft = SolutionFactory(vendor=vendor, title_en="My unpublished draft")
+    client = api_as(vendor_user)
+    for _ in range(2):
+        response = client.get(URL)
+        assert HIT_HEADER not in response
+    # The vendor's own draft is in its answer, which therefore must never be shared.
+    assert draft.pk in [row["id"] for row in response.json()["results"]]
+
+    _, raw = account_services.create_api_key(
+        actor=vendor_user, organization=vendor, name="CRM", scopes=["catalog:read"]
+    )
+    keyed = APIClient()
+    keyed.credentials(HTTP_AUTHORIZATION=f"Api-Key {raw}")
+    for _ in range(2):
+        response = keyed.get(URL)
+        assert response.status_code == 200
+        assert HIT_HEADER not in response
+
+
+@pytest.mark.django_db
+def test_no_cache_when_turned_off(api, vendor, settings, cache_on):
+    settings.API_PUBLIC_CACHE_SECONDS = 0
+    published(vendor)
+    for _ in range(2):
+        assert HIT_HEADER not in api.get(URL)

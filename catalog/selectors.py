@@ -4,6 +4,7 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from accounts import selectors as people
+from accounts.models import Organization
 
 from . import sla
 from .models import CaseStudy, CheckResult, Solution, SolutionRevision, SolutionStatus
@@ -45,6 +46,18 @@ def solutions_visible_to(user):
     if user.is_authenticated:
         visible |= Q(vendor__memberships__user=user)
     return with_relations(qs.filter(visible).distinct())
+
+
+def sees_only_published(user):
+    """True when `user` sees exactly what an anonymous reader sees: neither operator staff
+    nor a member of any solution provider (one query when signed in)."""
+    if not user.is_authenticated:
+        return True
+    if user.is_superuser:
+        return False
+    return not user.memberships.filter(
+        organization__kind__in=[Organization.Kind.OPERATOR, Organization.Kind.VENDOR]
+    ).exists()
 
 
 def revisions_visible_to(user):

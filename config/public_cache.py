@@ -3,8 +3,9 @@
 Everyone who is not signed in and sends no API key sees the same published catalog, so the
 rendered answer to the same URL (same host, query, language and format) can be served from
 the cache (Redis in production, shared by every worker) instead of being queried and
-serialised again. Signed-in users and API keys always get a fresh answer: what they see
-depends on who they are.
+serialised again. A viewset may share that answer with signed-in callers and API keys that
+see exactly what anonymous readers see (`shares_public_answer`); everyone else always gets
+a fresh answer. Authentication, scopes and throttles run first in every case.
 
 Freshness: every outbox event moves a version number that is part of the cache key, so a
 publish, a revision swap, an archive, a vendor's rename or a rating makes the next request
@@ -54,8 +55,6 @@ def _cacheable(request):
     return (
         _timeout() > 0
         and request.method == "GET"
-        and request.auth is None
-        and not request.user.is_authenticated
         and getattr(request.accepted_renderer, "format", None) == "json"
     )
 
@@ -65,8 +64,13 @@ class PublicListCacheMixin:
     authentication, permissions and throttling (they run in `initial()`), so an anonymous
     client's rate still counts on a cached answer."""
 
+    def shares_public_answer(self, request):
+        """Whether this caller's list is the anonymous one. Anonymous readers only, unless
+        the viewset knows better (it runs after authentication, scopes and throttles)."""
+        return not request.user.is_authenticated
+
     def list(self, request, *args, **kwargs):
-        if not _cacheable(request):
+        if not (_cacheable(request) and self.shares_public_answer(request)):
             return super().list(request, *args, **kwargs)
         key = _key(request)
         # One round trip: the entry and the version it must have been built at.

@@ -146,6 +146,11 @@ class SolutionViewSet(
     ordering = ["-updated_at", "-id"]
     required_scopes = {"read": "catalog:read", "write": "solutions:write"}
 
+    def shares_public_answer(self, request):
+        # Enterprises, their keys and anonymous readers see the published catalog alike;
+        # vendors (their drafts too) and operators (everything) do not.
+        return selectors.sees_only_published(request.user)
+
     def get_queryset(self):
         visible = selectors.solutions_visible_to(self.request.user)
         if self.action == "list":

@@ -87,7 +87,7 @@ def test_each_query_and_language_has_its_own_entry(api, vendor, cache_on):
 
 
 @pytest.mark.django_db
-def test_signed_in_users_and_keys_always_get_a_fresh_answer(api_as, vendor, vendor_user, cache_on):
+def test_vendors_and_their_keys_always_get_a_fresh_answer(api_as, vendor, vendor_user, cache_on):
     published(vendor)
     draft = SolutionFactory(vendor=vendor, title_en="My unpublished draft")
     client = api_as(vendor_user)
@@ -114,3 +114,47 @@ def test_no_cache_when_turned_off(api, vendor, settings, cache_on):
     published(vendor)
     for _ in range(2):
         assert HIT_HEADER not in api.get(URL)
+
+
+@pytest.mark.django_db
+def test_operators_always_get_a_fresh_answer(api_as, vendor, reviewer, cache_on):
+    published(vendor)
+    draft = SolutionFactory(vendor=vendor, title_en="Someone's draft")
+    client = api_as(reviewer)
+    for _ in range(2):
+        response = client.get(URL)
+        assert HIT_HEADER not in response
+    assert draft.pk in [row["id"] for row in response.json()["results"]]
+
+
+@pytest.mark.django_db
+def test_enterprises_and_their_keys_share_the_anonymous_answer(
+    api, api_as, vendor, enterprise, enterprise_user, cache_on
+):
+    published(vendor, title_en="Spindle monitor")
+    SolutionFactory(vendor=vendor, title_en="Unpublished draft")
+    anonymous = api.get(URL)
+    assert anonymous[HIT_HEADER] == "miss"
+
+    signed_in = api_as(enterprise_user).get(URL)
+    assert signed_in[HIT_HEADER] == "hit"
+    assert signed_in.content == anonymous.content
+
+    _, raw = account_services.create_api_key(
+        actor=enterprise_user, organization=enterprise, name="ERP", scopes=["catalog:read"]
+    )
+    keyed = APIClient()
+    keyed.credentials(HTTP_AUTHORIZATION=f"Api-Key {raw}")
+    assert keyed.get(URL)[HIT_HEADER] == "hit"
+    assert "Unpublished draft" not in titles(keyed.get(URL))
+
+    # The key's scope is still checked before the cache is asked.
+    _, narrow = account_services.create_api_key(
+        actor=enterprise_user,
+        organization=enterprise,
+        name="Webhooks only",
+        scopes=["webhooks:manage"],
+    )
+    refused = APIClient()
+    refused.credentials(HTTP_AUTHORIZATION=f"Api-Key {narrow}")
+    assert refused.get(URL).status_code == 403

@@ -4,7 +4,9 @@ import hashlib
 import json
 import math
 import weakref
+from datetime import UTC
 
+import django_filters
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -30,6 +32,20 @@ PROBLEM_CONTENT_TYPE = "application/problem+json"
 class Pagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = settings.API_MAX_PAGE_SIZE
+
+
+class UpdatedSinceFilter(django_filters.IsoDateTimeFilter):
+    """`updated_since=<ISO 8601 time>`: rows changed at or after it. The time is taken to
+    UTC first: an offset Python accepts (up to ±23:59) may be one the database refuses."""
+
+    def __init__(self, field_name="updated_at", **kwargs):
+        kwargs.setdefault("lookup_expr", "gte")
+        super().__init__(field_name=field_name, **kwargs)
+
+    def filter(self, qs, value):
+        if value is not None and value.utcoffset() is not None:
+            value = value.astimezone(UTC)
+        return super().filter(qs, value)
 
 
 def _field_errors(detail):

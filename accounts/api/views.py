@@ -7,7 +7,7 @@ from rest_framework.views import APIView
 
 from accounts import services
 from accounts.models import APIKey, Membership, Organization
-from config.api import ConditionalRequestMixin
+from config.api import ConditionalRequestMixin, UpdatedSinceFilter
 
 from .permissions import HasAPIKeyScope
 from .serializers import (
@@ -31,7 +31,7 @@ class MeView(APIView):
 
 
 class OrganizationFilter(django_filters.FilterSet):
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = UpdatedSinceFilter()
 
     class Meta:
         model = Organization

@@ -3,6 +3,7 @@ from django import forms
 from rest_framework import serializers
 
 from catalog.models import Solution, SolutionStatus
+from config.api import UpdatedSinceFilter
 
 
 class IdFilter(django_filters.NumberFilter):
@@ -23,7 +24,7 @@ class SolutionFilter(django_filters.FilterSet):
     stage = django_filters.CharFilter(field_name="scenarios__stage__code")
     industry = django_filters.CharFilter(field_name="industries__code")
     region = django_filters.CharFilter(field_name="regions__code")
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = UpdatedSinceFilter()
 
     class Meta:
         model = Solution

@@ -13,7 +13,7 @@ from accounts import selectors as people
 from accounts.api.permissions import HasAPIKeyScope
 from accounts.models import Organization
 from catalog.models import Solution
-from config.api import ConditionalRequestMixin
+from config.api import ConditionalRequestMixin, UpdatedSinceFilter
 from marketplace import selectors, services
 from marketplace.models import MessageAttachment, MessageThread, Need, Quote
 
@@ -52,7 +52,7 @@ class NeedFilter(django_filters.FilterSet):
     industry = django_filters.CharFilter(field_name="industry__code")
     region = django_filters.CharFilter(field_name="region__code")
     scenario = django_filters.CharFilter(field_name="scenarios__code")
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = UpdatedSinceFilter()
 
     class Meta:
         model = Need
@@ -119,7 +119,7 @@ class NeedViewSet(ConditionalRequestMixin, mixins.ListModelMixin, mixins.Retriev
 
 
 class QuoteFilter(django_filters.FilterSet):
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = UpdatedSinceFilter()
 
     class Meta:
         model = Quote

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from accounts import selectors as people
 from accounts.api.permissions import HasAPIKeyScope
 from accounts.models import Organization
-from config.api import ConditionalRequestMixin
+from config.api import ConditionalRequestMixin, UpdatedSinceFilter
 
 from .. import progress, selectors, services
 from ..models import Assessment, SmartFactory
@@ -101,7 +101,7 @@ def results_data(assessment):
 
 
 class AssessmentFilter(django_filters.FilterSet):
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = UpdatedSinceFilter()
 
     class Meta:
         model = Assessment
@@ -179,7 +179,7 @@ class FactoryFilter(django_filters.FilterSet):
     tier = django_filters.CharFilter(field_name="tier__code")
     region = django_filters.CharFilter(field_name="region__code")
     industry = django_filters.CharFilter(field_name="industry__code")
-    updated_since = django_filters.IsoDateTimeFilter(field_name="updated_at", lookup_expr="gte")
+    updated_since = UpdatedSinceFilter()
 
     class Meta:
         model = SmartFactory

@@ -10,6 +10,8 @@ operation, the same every run."""
 import pytest
 import schemathesis
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
@@ -48,6 +50,18 @@ def _key(organization, role=Membership.Role.OWNER):
         actor=admin, organization=organization, name="probe", scopes=list(API_KEY_SCOPES)
     )
     return {"Authorization": f"Api-Key {raw}"}
+
+
+@pytest.fixture(autouse=True)
+def keep_the_test_connection():
+    """The WSGI handler closes "old" database connections at each request's start and end;
+    inside the test's transaction that would close its connection on PostgreSQL (Django's
+    own test client unhooks the same handler while it calls the app)."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
 
 
 @pytest.fixture

@@ -9,7 +9,12 @@ rounds of a fixed time each (fair on a noisy machine):
 - ceiling: GET /bench/ping, a view that returns {"ok": true} through the same middleware,
   on the same server (added by this module's URLconf, so production code has no such view);
 - api: GET /api/v1/solutions/?page_size=50 with filters (industry, region, ordering),
-  anonymous, as a partner portal's catalog sync reads it.
+  anonymous;
+- api_key: the same with an enterprise's API key (catalog:read), as a partner portal's
+  catalog sync reads it.
+
+With the default settings both are served from the public list cache after the first
+request (config/public_cache.py); `--public-cache-seconds 0` measures answers built afresh.
 
 The load comes from wrk (Debian package `wrk`) when installed, else from a Python threaded
 client. Target: the api's throughput at least 0.4 of the ceiling's. The last line is the
@@ -117,8 +122,22 @@ def prepare(count, seed_value):
     ids = seed(count, random.Random(seed_value))
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
+    key = partner_key()
     connection.close()
-    return len(ids), time.perf_counter() - start
+    return len(ids), time.perf_counter() - start, key
+
+
+def partner_key():
+    """An enterprise's API key with catalog:read: a provincial portal syncing the catalog."""
+    from accounts import services
+    from accounts.models import Membership, Organization, User
+
+    portal = Organization.objects.create(kind=Organization.Kind.ENTERPRISE, name="Bench portal")
+    admin = User.objects.create_user("bench-portal", "portal@bench.invalid", "x")
+    Membership.objects.create(user=admin, organization=portal, role=Membership.Role.OWNER)
+    _, raw = services.create_api_key(actor=admin, organization=portal, name="Portal sync",
+                                     scopes=["catalog:read"])
+    return raw
 
 
 def free_port():
@@ -160,10 +179,11 @@ def stop_server(server):
         os.killpg(server.pid, signal.SIGKILL)
 
 
-def load_with_wrk(url, seconds, connections, script):
+def load_with_wrk(url, seconds, connections, script, headers=()):
     output = subprocess.run(
         [
             "wrk",
+            *[part for header in headers for part in ("-H", header)],
             "-t",
             "1",
             "-c",
@@ -185,7 +205,7 @@ def load_with_wrk(url, seconds, connections, script):
     return figures
 
 
-def load_with_threads(url, seconds, connections, _script=None):
+def load_with_threads(url, seconds, connections, _script=None, headers=()):
     """The fallback client: `connections` threads, each one request at a time."""
     import http.client
 
@@ -199,7 +219,8 @@ def load_with_threads(url, seconds, connections, _script=None):
         while time.perf_counter() < stop_at:
             start = time.perf_counter()
             try:
-                connection.request("GET", target)
+                connection.request("GET", target, headers=dict(
+                    header.split(": ", 1) for header in headers))
                 response = connection.getresponse()
                 response.read()
                 ok = response.status == 200
@@ -271,6 +292,9 @@ def main():
             # The throttle would answer 429 long before the server is saturated.
             "THROTTLE_ANON": "100000000/min",
             "THROTTLE_USER": "100000000/min",
+            "THROTTLE_API_KEY": "100000000/min",
+            # As docker/compose.yml runs the web: connections kept between requests.
+            "DATABASE_CONN_MAX_AGE": "60",
             "ZHIZAO_VAR_DIR": tempfile.mkdtemp(prefix="zhizao-bench-api-"),
             "PYTHONPATH": f"{BENCH}:{ROOT}",
         }
@@ -288,7 +312,8 @@ def main():
     load = load_with_wrk if use_wrk else load_with_threads
     server = None
     try:
-        seeded, seed_seconds = prepare(args.solutions, args.seed)
+        seeded, seed_seconds, key = prepare(args.solutions, args.seed)
+        key_headers = (f"Authorization: Api-Key {key}",)
         print(f"seeded {seeded} solutions in {seed_seconds:.0f}s", file=sys.stderr)
         port = free_port()
         server = start_server(port, args.workers, env)
@@ -303,10 +328,13 @@ def main():
             script.write(WRK_SCRIPT)
         for url in (base + PING_PATH, base + API_PATH):  # warm both workers
             load(url, 2, args.connections, script.name)
-        results = {"ceiling": [], "api": []}
+        results = {"ceiling": [], "api": [], "api_key": []}
+        kinds = (("ceiling", PING_PATH, ()), ("api", API_PATH, ()),
+                 ("api_key", API_PATH, key_headers))
         for number in range(args.rounds):
-            for kind, path in (("ceiling", PING_PATH), ("api", API_PATH)):
-                figures = load(base + path, args.seconds, args.connections, script.name)
+            for kind, path, headers in kinds:
+                figures = load(base + path, args.seconds, args.connections, script.name,
+                               headers)
                 results[kind].append(figures)
                 print(
                     f"round {number + 1} {kind:8} {figures['rps']:8.1f} rps  "
@@ -326,9 +354,10 @@ def main():
         drop_database(server_url)
 
     ceiling, api = summarise(results["ceiling"]), summarise(results["api"])
+    keyed = summarise(results["api_key"])
     ratio = api["rps"] / ceiling["rps"]
     print(f"\n{'':8} {'rps':>8} {'p50 ms':>8} {'p95 ms':>8}", file=sys.stderr)
-    for kind, figures in (("ceiling", ceiling), ("api", api)):
+    for kind, figures in (("ceiling", ceiling), ("api", api), ("api_key", keyed)):
         print(
             f"{kind:8} {figures['rps']:8.1f} {figures['p50_ms']:8.1f} {figures['p95_ms']:8.1f}",
             file=sys.stderr,
@@ -340,7 +369,9 @@ def main():
         f"cache={'redis' if env.get('CACHE_URL') else 'locmem'} "
         f"api_rps={api['rps']:.1f} ceiling_rps={ceiling['rps']:.1f} ratio={ratio:.2f} "
         f"p50_ms={api['p50_ms']:.1f} p95_ms={api['p95_ms']:.1f} "
-        f"ceiling_p95_ms={ceiling['p95_ms']:.1f} errors={api['errors'] + ceiling['errors']}"
+        f"key_rps={keyed['rps']:.1f} key_ratio={keyed['rps'] / ceiling['rps']:.2f} "
+        f"key_p95_ms={keyed['p95_ms']:.1f} ceiling_p95_ms={ceiling['p95_ms']:.1f} "
+        f"errors={api['errors'] + ceiling['errors'] + keyed['errors']}"
     )
 
 

@@ -101,3 +101,20 @@ def test_admin_of_another_organisation_cannot_create_keys_for_it(vendor, other_v
         "organization": vendor.pk, "name": "Foreign", "scopes": ["catalog:read"],
     }, format="json")
     assert response.status_code == 403
+
+
+def test_last_used_time_is_written_at_most_once_a_minute(vendor_key):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    client = key_client(vendor_key)
+    recent = timezone.now() - timedelta(seconds=10)
+    APIKey.objects.update(last_used_at=recent)
+    assert client.get("/api/v1/solutions/").status_code == 200
+    assert APIKey.objects.get().last_used_at == recent  # no write for every request
+
+    stale = timezone.now() - timedelta(minutes=2)
+    APIKey.objects.update(last_used_at=stale)
+    assert client.get("/api/v1/solutions/").status_code == 200
+    assert APIKey.objects.get().last_used_at > stale

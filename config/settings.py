@@ -234,9 +234,9 @@ REST_FRAMEWORK = {
     # own budget; a 429 says in Retry-After when to come back. Counts live in the cache
     # (CACHES above: Redis when configured, so every gunicorn worker shares them).
     "DEFAULT_THROTTLE_CLASSES": [
-        "config.api.APIKeyRateThrottle",
-        "config.api.SessionUserRateThrottle",
-        "config.api.AnonymousRateThrottle",
+        "config.throttling.APIKeyRateThrottle",
+        "config.throttling.SessionUserRateThrottle",
+        "config.throttling.AnonymousRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("THROTTLE_ANON", "120/min"),

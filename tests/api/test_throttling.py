@@ -100,7 +100,7 @@ def test_the_previous_window_counts_by_how_much_of_it_is_still_recent(monkeypatc
     from django.test import RequestFactory
     from rest_framework.request import Request
 
-    from config.api import AnonymousRateThrottle
+    from config.throttling import AnonymousRateThrottle
 
     clock = {"now": 6000.0}  # the start of a window (6000 = 100 minutes)
     monkeypatch.setattr(AnonymousRateThrottle, "timer", lambda self: clock["now"])

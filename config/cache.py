@@ -13,6 +13,7 @@ class RedisCacheClient(django_redis.RedisCacheClient):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._clients = {}
+        self._scripts = {}
 
     def get_client(self, key=None, *, write=False):
         pool = self._get_connection_pool(write)
@@ -21,6 +22,15 @@ class RedisCacheClient(django_redis.RedisCacheClient):
             client = self._clients[id(pool)] = self._client(connection_pool=pool)
         return client
 
+    def script(self, source, key):
+        """A Lua script on the server that holds `key`, sent by its digest (EVALSHA: the
+        source travels once per server, or again after the server forgot it)."""
+        client = self.get_client(key, write=True)
+        script = self._scripts.get((id(client), source))
+        if script is None:
+            script = self._scripts[(id(client), source)] = client.register_script(source)
+        return script
+
 
 class RedisCache(django_redis.RedisCache):
     def __init__(self, server, params):
@@ -28,20 +38,80 @@ class RedisCache(django_redis.RedisCache):
         self._class = RedisCacheClient
 
 
-def count(cache, key, timeout):
-    """Add one to the counter at `key`, created with `timeout` seconds to live: one round
-    trip on Redis (INCR, then EXPIRE only if it has none), add-or-incr elsewhere."""
-    if hasattr(cache, "_connections"):  # django.core.cache.cache: a proxy to "default"
-        cache = cache._connections[cache._alias]
+def _backend(cache):
+    """The backend behind `django.core.cache.cache` (a proxy to "default"), or `cache`."""
+    if hasattr(cache, "_connections"):
+        return cache._connections[cache._alias]
+    return cache
+
+
+def count(cache, key, timeout, amount=1):
+    """Add `amount` to the counter at `key`, created with `timeout` seconds to live: one
+    round trip on Redis (INCRBY, then EXPIRE only if it has none), add-or-incr elsewhere."""
+    cache = _backend(cache)
     if isinstance(cache, RedisCache):
         full_key = cache.make_and_validate_key(key)
         pipe = cache._cache.get_client(full_key, write=True).pipeline(transaction=False)
-        pipe.incr(full_key)
+        pipe.incrby(full_key, amount)
         pipe.expire(full_key, int(timeout), nx=True)
         pipe.execute()
         return
-    if not cache.add(key, 1, timeout):
+    if not cache.add(key, amount, timeout):
         try:
-            cache.incr(key)
+            cache.incr(key, amount)
         except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout)
+            cache.set(key, amount, timeout)
+
+
+# Counts a request in the current window when the sliding estimate allows it, in one step on
+# the server: the read and the write cannot interleave with another worker's. First adds the
+# requests this process admitted on its own since it last asked (ARGV[4], to KEYS[3]).
+WINDOW_SCRIPT = """
+local earlier = tonumber(ARGV[4])
+if earlier > 0 then
+  redis.call('INCRBY', KEYS[3], earlier)
+  if redis.call('TTL', KEYS[3]) < 0 then
+    redis.call('EXPIRE', KEYS[3], ARGV[3])
+  end
+end
+local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+local previous = tonumber(redis.call('GET', KEYS[2]) or '0')
+if previous * tonumber(ARGV[1]) + current >= tonumber(ARGV[2]) then
+  return {0, current, previous}
+end
+redis.call('INCR', KEYS[1])
+if redis.call('TTL', KEYS[1]) < 0 then
+  redis.call('EXPIRE', KEYS[1], ARGV[3])
+end
+return {1, current, previous}
+"""
+
+
+def count_within(cache, current_key, previous_key, *, weight, limit, timeout, earlier=0,
+                 earlier_key=None):
+    """The two-window rate check: allowed when `previous * weight + current < limit`, and
+    then the current window's counter (at `current_key`, living `timeout` seconds) is one
+    more. Returns (allowed, current, previous) as they were before this request.
+
+    `earlier` requests admitted before without being counted are first added to
+    `earlier_key` (the current window's counter unless told otherwise).
+
+    One round trip on Redis (a Lua script, atomic); elsewhere a read, then `count()`."""
+    cache = _backend(cache)
+    earlier_key = earlier_key or current_key
+    if isinstance(cache, RedisCache):
+        keys = [cache.make_and_validate_key(current_key),
+                cache.make_and_validate_key(previous_key),
+                cache.make_and_validate_key(earlier_key)]
+        allowed, current, previous = cache._cache.script(WINDOW_SCRIPT, keys[0])(
+            keys=keys, args=[repr(float(weight)), int(limit), int(timeout), int(earlier)]
+        )
+        return bool(allowed), int(current), int(previous)
+    if earlier:
+        count(cache, earlier_key, timeout, earlier)
+    counts = cache.get_many([current_key, previous_key])
+    current, previous = counts.get(current_key, 0), counts.get(previous_key, 0)
+    if previous * weight + current >= limit:
+        return False, current, previous
+    count(cache, current_key, timeout)
+    return True, current, previous

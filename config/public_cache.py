@@ -7,14 +7,27 @@ serialised again. A viewset may share that answer with signed-in callers and API
 see exactly what anonymous readers see (`shares_public_answer`); everyone else always gets
 a fresh answer. Authentication, scopes and throttles run first in every case.
 
-Freshness: every outbox event moves a version number that is part of the cache key, so a
-publish, a revision swap, an archive, a vendor's rename or a rating makes the next request
-build a new answer as soon as the event is dispatched (after commit; the beat sweep delivers
-it if the broker was down). `API_PUBLIC_CACHE_SECONDS` bounds how long an entry may live in
-any case; 0 turns the cache off.
+Freshness: every outbox event moves a version number that every entry is checked against,
+so a publish, a revision swap, an archive, a vendor's rename or a rating retires the answers
+built before it as soon as the event is dispatched (after commit; the beat sweep delivers it
+if the broker was down). Each worker process reads the version from the shared cache at most
+every `API_PUBLIC_CACHE_VERSION_SECONDS` (default 1; 0 reads it on every request), so a
+change shows at most that long after its dispatch. `API_PUBLIC_CACHE_SECONDS` bounds how long
+an entry may live in any case; 0 turns the cache off.
+
+Each worker process also keeps the last `LOCAL_ENTRIES` answers it served in its own memory,
+so a hit needs no round trip to the shared cache at all (a page of 50 solutions is about
+130 kB; under load each round trip to Redis also waits for a core). Those copies obey the same
+version and the same expiry as the shared ones. When the version is missing (a new or flushed
+cache) a random one is drawn, so a copy made against an earlier cache is never taken for a
+current one.
 """
 
 import hashlib
+import secrets
+import threading
+import time
+from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
@@ -22,7 +35,13 @@ from django.http import HttpResponse
 from django.utils import translation
 
 VERSION_KEY = "api:public:version"
+KEY_PREFIX = "api:public:v2:"
 HIT_HEADER = "X-Cache"
+LOCAL_ENTRIES = 64
+
+_local = OrderedDict()  # key -> (version, expires_at, content, content_type), newest last
+_local_lock = threading.Lock()
+_version = (None, 0.0)  # (version, monotonic time until which it is taken as current)
 
 
 def _timeout():
@@ -36,7 +55,55 @@ def bump_version(event=None):
     try:
         cache.incr(VERSION_KEY)
     except ValueError:  # not there yet (or evicted): any new value retires the old entries
-        cache.set(VERSION_KEY, 1, None)
+        cache.set(VERSION_KEY, _new_version(), None)
+
+
+def _new_version():
+    return secrets.randbits(52)
+
+
+def current_version():
+    """The version every answer served now must have been built at, as read from the shared
+    cache within the last `API_PUBLIC_CACHE_VERSION_SECONDS`."""
+    global _version
+    now = time.monotonic()
+    version, until = _version
+    if version is not None and now < until:
+        return version
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, _new_version(), None)
+        version = cache.get(VERSION_KEY)
+    _version = (version, now + getattr(settings, "API_PUBLIC_CACHE_VERSION_SECONDS", 1))
+    return version
+
+
+def forget_local():
+    """Drop this process's copies and its reading of the version (tests, a flushed cache)."""
+    global _version
+    with _local_lock:
+        _local.clear()
+        _version = (None, 0.0)
+
+
+def _remember(key, entry):
+    with _local_lock:
+        _local[key] = entry
+        _local.move_to_end(key)
+        while len(_local) > LOCAL_ENTRIES:
+            _local.popitem(last=False)
+
+
+def _recall(key, version, now):
+    """This process's copy, else the shared one (remembered here), if current."""
+    entry = _local.get(key)
+    if entry is not None and entry[0] == version and entry[1] > now:
+        return entry
+    entry = cache.get(key)
+    if entry is not None and entry[0] == version and entry[1] > now:
+        _remember(key, entry)
+        return entry
+    return None
 
 
 def _key(request):
@@ -48,7 +115,7 @@ def _key(request):
             request.accepted_media_type or "",
         )
     )
-    return f"api:public:{hashlib.sha256(parts.encode()).hexdigest()}"
+    return f"{KEY_PREFIX}{hashlib.sha256(parts.encode()).hexdigest()}"
 
 
 def _cacheable(request):
@@ -73,12 +140,10 @@ class PublicListCacheMixin:
         if not (_cacheable(request) and self.shares_public_answer(request)):
             return super().list(request, *args, **kwargs)
         key = _key(request)
-        # One round trip: the entry and the version it must have been built at.
-        found = cache.get_many([VERSION_KEY, key])
-        version = found.get(VERSION_KEY, 0)
-        cached = found.get(key)
-        if cached is not None and cached[0] == version:
-            _, content, content_type = cached
+        version = current_version()
+        cached = _recall(key, version, time.time())
+        if cached is not None:
+            _, _, content, content_type = cached
             response = HttpResponse(content, content_type=content_type)
             response[HIT_HEADER] = "hit"
             return response
@@ -91,6 +156,9 @@ class PublicListCacheMixin:
         if entry and response.status_code == 200 and hasattr(response, "render"):
             key, version = entry
             response.render()
-            cache.set(key, (version, response.content, response["Content-Type"]), _timeout())
+            timeout = _timeout()
+            cached = (version, time.time() + timeout, response.content, response["Content-Type"])
+            cache.set(key, cached, timeout)
+            _remember(key, cached)
             response[HIT_HEADER] = "miss"
         return response

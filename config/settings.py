@@ -246,10 +246,16 @@ REST_FRAMEWORK = {
     # Proxies in front of the app whose X-Forwarded-For to trust (0: the peer's address).
     "NUM_PROXIES": int(os.environ.get("API_NUM_PROXIES", "0")),
 }
+# Far below a high rate each process admits requests without asking the cache, and counts
+# them there later (config/throttling.py): by up to this share of the rate per process.
+API_THROTTLE_LOCAL_SHARE = float(os.environ.get("API_THROTTLE_LOCAL_SHARE", "0.01"))
+API_THROTTLE_LOCAL_SECONDS = float(os.environ.get("API_THROTTLE_LOCAL_SECONDS", "1"))
 API_MAX_PAGE_SIZE = 100
 # Anonymous readers' answers of the public catalog lists are cached this long at most
 # (config/public_cache.py; every outbox event retires them sooner). 0 turns it off.
 API_PUBLIC_CACHE_SECONDS = int(os.environ.get("API_PUBLIC_CACHE_SECONDS", "30"))
+# How often each process reads that cache's version (a change shows this much later at most).
+API_PUBLIC_CACHE_VERSION_SECONDS = float(os.environ.get("API_PUBLIC_CACHE_VERSION_SECONDS", "1"))
 SPECTACULAR_SETTINGS = {
     "TITLE": "Zhizao Hub API",
     "DESCRIPTION": "Scenario-based solutions for the mechanical industry's digital transformation.",

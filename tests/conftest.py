@@ -79,6 +79,19 @@ def user(db):
 
 
 @pytest.fixture(autouse=True)
+def no_process_memory_between_tests():
+    """What a process remembers of the caches (throttle tallies, public list copies) belongs
+    to the cache it read; every test starts with caches of its own."""
+    from config import public_cache, throttling
+
+    throttling.forget_local()
+    public_cache.forget_local()
+    yield
+    throttling.forget_local()
+    public_cache.forget_local()
+
+
+@pytest.fixture(autouse=True)
 def tasks_in_process(settings):
     """Tasks run in-process unless a test asks for the real worker (see test_pipeline_worker).
 

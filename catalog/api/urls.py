@@ -13,9 +13,10 @@ from .views import (
 )
 
 router = DefaultRouter()
+# The most requested first: URLs are matched in order.
+router.register("solutions", SolutionViewSet, basename="solution")
 for name, viewset in TAXONOMY_VIEWSETS.items():
     router.register(f"taxonomy/{name}", viewset, basename=f"taxonomy-{name}")
-router.register("solutions", SolutionViewSet, basename="solution")
 router.register("revisions", RevisionViewSet, basename="revision")
 router.register("review-reasons", ReviewReasonViewSet, basename="review-reason")
 router.register("attachments", AttachmentViewSet, basename="attachment")

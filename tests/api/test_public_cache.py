@@ -9,6 +9,7 @@ from rest_framework.test import APIClient
 from accounts import services as account_services
 from catalog import services
 from catalog.models import SolutionStatus
+from config import public_cache
 from config.public_cache import HIT_HEADER
 from tests.factories import SolutionFactory
 
@@ -18,6 +19,8 @@ URL = "/api/v1/solutions/?page_size=50"
 @pytest.fixture
 def cache_on(settings):
     settings.API_PUBLIC_CACHE_SECONDS = 30
+    # The version is read on every request here; its interval has a test of its own.
+    settings.API_PUBLIC_CACHE_VERSION_SECONDS = 0
     # A cache of this test's own: entries never outlive it or leak into another test.
     settings.CACHES = {
         "default": {
@@ -28,8 +31,10 @@ def cache_on(settings):
     from django.core.cache import cache
 
     cache.clear()
+    public_cache.forget_local()
     yield
     cache.clear()
+    public_cache.forget_local()
 
 
 def published(vendor, **fields):
@@ -158,3 +163,85 @@ def test_enterprises_and_their_keys_share_the_anonymous_answer(
     refused = APIClient()
     refused.credentials(HTTP_AUTHORIZATION=f"Api-Key {narrow}")
     assert refused.get(URL).status_code == 403
+
+
+def another_worker():
+    """What a second worker process would hold: nothing of this one's memory."""
+    public_cache.forget_local()
+
+
+@pytest.mark.django_db
+def test_a_hit_needs_no_trip_to_the_shared_cache_and_other_workers_share_the_entry(
+    api, vendor, cache_on, monkeypatch
+):
+    from django.core.cache import cache
+
+    published(vendor, title_en="Spindle monitor")
+    first = api.get(URL)
+    asked = []
+    real_get = type(cache._connections["default"]).get
+    monkeypatch.setattr(
+        type(cache._connections["default"]), "get",
+        lambda self, key, *args, **kwargs: (
+            key.startswith("api:public") and asked.append(key)
+        ) or real_get(self, key, *args, **kwargs),
+    )
+    assert api.get(URL)[HIT_HEADER] == "hit"
+    assert asked == [public_cache.VERSION_KEY]  # the version only: the copy is this worker's
+
+    another_worker()
+    asked.clear()
+    with CaptureQueriesContext(connection) as queries:
+        shared = api.get(URL)
+    assert shared[HIT_HEADER] == "hit" and len(queries) == 0
+    assert shared.content == first.content
+    assert len(asked) == 2  # the version, then the shared entry
+
+
+@pytest.mark.django_db
+def test_the_version_is_read_at_most_once_per_interval(
+    api, vendor, vendor_user, cache_on, settings, monkeypatch
+):
+    """Another process bumps the version: this one notices after the interval, not before."""
+    settings.API_PUBLIC_CACHE_VERSION_SECONDS = 1
+    clock = {"now": 1000.0}
+    monkeypatch.setattr(public_cache.time, "monotonic", lambda: clock["now"])
+    published(vendor, title_en="Spindle monitor")
+    assert api.get(URL)[HIT_HEADER] == "miss"
+    published(vendor, title_en="Energy dashboard")
+    public_cache.bump_version()  # as a worker dispatching the publication would
+
+    clock["now"] += 0.5
+    stale = api.get(URL)
+    assert stale[HIT_HEADER] == "hit" and "Energy dashboard" not in titles(stale)
+    clock["now"] += 0.6
+    fresh = api.get(URL)
+    assert fresh[HIT_HEADER] == "miss" and "Energy dashboard" in titles(fresh)
+
+
+@pytest.mark.django_db
+def test_a_worker_copy_expires_with_the_entry(api, vendor, cache_on, monkeypatch):
+    clock = {"now": 1_000_000.0}
+    monkeypatch.setattr(public_cache.time, "time", lambda: clock["now"])
+    published(vendor)
+    assert api.get(URL)[HIT_HEADER] == "miss"
+    clock["now"] += 29
+    assert api.get(URL)[HIT_HEADER] == "hit"
+    clock["now"] += 2  # past API_PUBLIC_CACHE_SECONDS: neither copy may be served
+    assert api.get(URL)[HIT_HEADER] == "miss"
+
+
+@pytest.mark.django_db
+def test_worker_copies_are_bounded(api, vendor, cache_on, monkeypatch):
+    monkeypatch.setattr(public_cache, "LOCAL_ENTRIES", 3)
+    published(vendor)
+    urls = [f"{URL}&page_size={size}" for size in (10, 11, 12, 13)]
+    for url in urls:
+        assert api.get(url)[HIT_HEADER] == "miss"
+    assert len(public_cache._local) == 3
+    from django.core.cache import cache
+
+    cache.clear()  # the shared entries are gone too: only a worker copy could answer now
+    public_cache._version = (None, 0.0)
+    # A flushed cache draws a new version, so even the copies still held are not served.
+    assert all(api.get(url)[HIT_HEADER] == "miss" for url in urls[1:])

@@ -118,3 +118,88 @@ def test_the_previous_window_counts_by_how_much_of_it_is_still_recent(monkeypatc
     throttle = AnonymousRateThrottle()
     assert not throttle.allow_request(request, None)
     assert 0 < throttle.wait() <= 60
+
+
+class TestFarBelowAHighRate:
+    """At 1,000 a minute the margin is 10 (1%): requests well under it are admitted by the
+    process and counted in the cache at the next reading."""
+
+    @pytest.fixture(autouse=True)
+    def high_rate(self, monkeypatch):
+        from config import throttling
+        from config.throttling import AnonymousRateThrottle
+
+        self.clock = {"now": 6000.0, "monotonic": 50.0}
+        monkeypatch.setattr(AnonymousRateThrottle, "timer", lambda _: self.clock["now"])
+        monkeypatch.setattr(throttling.time, "monotonic", lambda: self.clock["monotonic"])
+        monkeypatch.setattr(AnonymousRateThrottle, "get_rate", lambda _: "1000/min")
+        self.reads = 0
+        real = throttling.count_within
+
+        def counted(*args, **kwargs):
+            self.reads += 1
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(throttling, "count_within", counted)
+
+    def ask(self, address="203.0.113.9"):
+        from django.contrib.auth.models import AnonymousUser
+        from django.test import RequestFactory
+        from rest_framework.request import Request
+
+        from config.throttling import AnonymousRateThrottle
+
+        request = Request(RequestFactory().get(URL, REMOTE_ADDR=address))
+        request.user = AnonymousUser()
+        return AnonymousRateThrottle().allow_request(request, None)
+
+    def counter(self, window=100, address="203.0.113.9"):
+        from django.core.cache import cache
+
+        return cache.get(f"throttle_anon_{address}:{window}", 0)
+
+    def test_the_cache_is_read_once_per_margin_and_every_request_is_counted(self):
+        assert all(self.ask() for _ in range(20))
+        # Read by the 1st and the 11th request (which added the 9 admitted between).
+        assert self.reads == 2 and self.counter() == 11
+        assert self.ask()  # the 21st: reads again, adding the 9 admitted since
+        assert self.reads == 3 and self.counter() == 21
+
+    def test_near_the_rate_every_request_is_counted_first_and_none_passes_it(self):
+        from django.core.cache import cache
+
+        cache.set("throttle_anon_203.0.113.9:100", 980, 120)
+        answers = [self.ask() for _ in range(25)]
+        assert answers == [True] * 20 + [False] * 5
+        assert self.counter() == 1000
+        assert self.reads >= 10  # within the margin of the rate: no request on trust
+
+    def test_others_using_the_budget_are_noticed_within_the_margin(self):
+        from django.core.cache import cache
+
+        assert self.ask()
+        cache.set("throttle_anon_203.0.113.9:100", 1000, 120)  # other processes used it up
+        answers = [self.ask() for _ in range(20)]
+        assert answers.count(True) < 10  # the margin: never more past the rate
+        assert answers[-1] is False
+
+    def test_a_reading_is_trusted_for_a_second_at_most(self):
+        assert self.ask()
+        self.clock["monotonic"] += 0.5
+        assert self.ask() and self.reads == 1
+        self.clock["monotonic"] += 0.6
+        assert self.ask() and self.reads == 2
+        assert self.counter() == 3
+
+    def test_requests_admitted_late_in_a_window_are_counted_in_it(self):
+        assert all(self.ask() for _ in range(5))  # 1 read, 4 admitted on trust
+        self.clock["now"] += 60  # the next window
+        assert self.ask()
+        assert self.counter(window=100) == 5 and self.counter(window=101) == 1
+
+    def test_low_rates_are_always_counted_first(self, monkeypatch):
+        from config.throttling import AnonymousRateThrottle
+
+        monkeypatch.setattr(AnonymousRateThrottle, "get_rate", lambda _: "120/min")
+        assert all(self.ask() for _ in range(5))
+        assert self.reads == 5

@@ -55,9 +55,16 @@ def sees_only_published(user):
         return True
     if user.is_superuser:
         return False
-    return not user.memberships.filter(
+    # An API key's principal keeps the answer as long as it is remembered (accounts.api).
+    memo = getattr(user, "principal_memo", None)
+    if memo is not None and "sees_only_published" in memo:
+        return memo["sees_only_published"]
+    answer = not user.memberships.filter(
         organization__kind__in=[Organization.Kind.OPERATOR, Organization.Kind.VENDOR]
     ).exists()
+    if memo is not None:
+        memo["sees_only_published"] = answer
+    return answer
 
 
 def revisions_visible_to(user):

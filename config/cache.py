@@ -6,6 +6,10 @@ round trip to Redis on a fast path (measured: two thirds of the time of an API a
 from the cache, throttle counts included). A `redis.Redis` shares its pool safely between
 threads, so one per pool is enough."""
 
+import secrets
+import time
+
+from django.conf import settings
 from django.core.cache.backends import redis as django_redis
 
 
@@ -115,3 +119,47 @@ def count_within(cache, current_key, previous_key, *, weight, limit, timeout, ea
         return False, current, previous
     count(cache, current_key, timeout)
     return True, current, previous
+
+
+class SharedVersion:
+    """A version number in the default cache that retires what processes derived from the
+    data before it changed, and that each process reads at most every `interval_setting`
+    seconds (so a change shows that much later at most; 0 reads it every time).
+
+    When the number is missing (a new or flushed cache) a random one is drawn, so nothing
+    derived against an earlier cache is taken for current."""
+
+    def __init__(self, key, interval_setting, default_interval=1):
+        self.key = key
+        self.interval_setting = interval_setting
+        self.default_interval = default_interval
+        self._read = (None, 0.0)  # (version, monotonic time until which it is current)
+
+    def current(self):
+        from django.core.cache import cache
+
+        now = time.monotonic()
+        version, until = self._read
+        if version is not None and now < until:
+            return version
+        version = cache.get(self.key)
+        if version is None:
+            cache.add(self.key, secrets.randbits(52), None)
+            version = cache.get(self.key)
+        interval = getattr(settings, self.interval_setting, self.default_interval)
+        self._read = (version, now + interval)
+        return version
+
+    def bump(self):
+        """Everything derived before now is stale (for other processes, once they read)."""
+        from django.core.cache import cache
+
+        self.forget()
+        try:
+            cache.incr(self.key)
+        except ValueError:  # not there yet (or evicted): any new value will do
+            cache.set(self.key, secrets.randbits(52), None)
+
+    def forget(self):
+        """Read the version again next time."""
+        self._read = (None, 0.0)

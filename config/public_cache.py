@@ -24,7 +24,6 @@ current one.
 """
 
 import hashlib
-import secrets
 import threading
 import time
 from collections import OrderedDict
@@ -34,6 +33,8 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils import translation
 
+from .cache import SharedVersion
+
 VERSION_KEY = "api:public:version"
 KEY_PREFIX = "api:public:v2:"
 HIT_HEADER = "X-Cache"
@@ -41,7 +42,7 @@ LOCAL_ENTRIES = 64
 
 _local = OrderedDict()  # key -> (version, expires_at, content, content_type), newest last
 _local_lock = threading.Lock()
-_version = (None, 0.0)  # (version, monotonic time until which it is taken as current)
+VERSION = SharedVersion(VERSION_KEY, "API_PUBLIC_CACHE_VERSION_SECONDS")
 
 
 def _timeout():
@@ -52,38 +53,20 @@ def bump_version(event=None):
     """An outbox consumer: whatever changed, public answers built before it are stale."""
     if _timeout() <= 0:
         return
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:  # not there yet (or evicted): any new value retires the old entries
-        cache.set(VERSION_KEY, _new_version(), None)
-
-
-def _new_version():
-    return secrets.randbits(52)
+    VERSION.bump()
 
 
 def current_version():
     """The version every answer served now must have been built at, as read from the shared
     cache within the last `API_PUBLIC_CACHE_VERSION_SECONDS`."""
-    global _version
-    now = time.monotonic()
-    version, until = _version
-    if version is not None and now < until:
-        return version
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, _new_version(), None)
-        version = cache.get(VERSION_KEY)
-    _version = (version, now + getattr(settings, "API_PUBLIC_CACHE_VERSION_SECONDS", 1))
-    return version
+    return VERSION.current()
 
 
 def forget_local():
     """Drop this process's copies and its reading of the version (tests, a flushed cache)."""
-    global _version
     with _local_lock:
         _local.clear()
-        _version = (None, 0.0)
+    VERSION.forget()
 
 
 def _remember(key, entry):

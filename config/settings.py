@@ -250,6 +250,8 @@ REST_FRAMEWORK = {
 # them there later (config/throttling.py): by up to this share of the rate per process.
 API_THROTTLE_LOCAL_SHARE = float(os.environ.get("API_THROTTLE_LOCAL_SHARE", "0.01"))
 API_THROTTLE_LOCAL_SECONDS = float(os.environ.get("API_THROTTLE_LOCAL_SECONDS", "1"))
+# How often each process checks whether the API keys it remembers changed (revocations).
+API_KEY_CACHE_SECONDS = float(os.environ.get("API_KEY_CACHE_SECONDS", "1"))
 API_MAX_PAGE_SIZE = 100
 # Anonymous readers' answers of the public catalog lists are cached this long at most
 # (config/public_cache.py; every outbox event retires them sooner). 0 turns it off.

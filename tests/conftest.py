@@ -82,13 +82,18 @@ def user(db):
 def no_process_memory_between_tests():
     """What a process remembers of the caches (throttle tallies, public list copies) belongs
     to the cache it read; every test starts with caches of its own."""
+    from accounts.api.authentication import PRINCIPALS, _principals
     from config import public_cache, throttling
 
-    throttling.forget_local()
-    public_cache.forget_local()
+    def forget():
+        throttling.forget_local()
+        public_cache.forget_local()
+        _principals.clear()
+        PRINCIPALS.forget()
+
+    forget()
     yield
-    throttling.forget_local()
-    public_cache.forget_local()
+    forget()
 
 
 @pytest.fixture(autouse=True)

@@ -1,18 +1,81 @@
 """`Authorization: Api-Key <key>` for partner portals.
 
 A key acts as its organisation's first owner or admin, so it can never do more than that
-organisation's role allows; scopes narrow it further (see accounts.api.permissions)."""
+organisation's role allows; scopes narrow it further (see accounts.api.permissions).
 
+Each process remembers the keys it has checked (the key, the user it acts as, and what
+other modules memoised for that principal), so a partner's requests cost no queries to
+authenticate. Any change to a key, a membership, a user or an organisation moves a shared
+version (`PRINCIPALS`), read by each process at most every `API_KEY_CACHE_SECONDS` (default
+1), so a revoked key is refused everywhere within that time, and at once by the process
+that revoked it. Expiry is checked on every request."""
+
+import threading
+from collections import OrderedDict
 from datetime import timedelta
 
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
 from accounts.models import APIKey, Membership
+from config.cache import SharedVersion
 
 KEYWORD = "Api-Key"
 LAST_USED_PRECISION = timedelta(minutes=1)
+REMEMBERED_KEYS = 1000
+
+PRINCIPALS = SharedVersion("api:principals:version", "API_KEY_CACHE_SECONDS")
+_principals = OrderedDict()  # hashed key -> (version, APIKey, User), newest last
+_principals_lock = threading.Lock()
+
+
+def forget_principals(**_signal_kwargs):
+    """Keys, memberships, people or organisations changed: check every key afresh, here at
+    once and in other processes once the change is committed and they read the version."""
+    with _principals_lock:
+        _principals.clear()
+    PRINCIPALS.forget()
+    transaction.on_commit(PRINCIPALS.bump)
+
+
+def _recall(hashed, version):
+    found = _principals.get(hashed)
+    if found is not None and found[0] == version:
+        return found[1], found[2]
+    return None
+
+
+def _remember(hashed, version, key, user):
+    with _principals_lock:
+        _principals[hashed] = (version, key, user)
+        _principals.move_to_end(hashed)
+        while len(_principals) > REMEMBERED_KEYS:
+            _principals.popitem(last=False)
+
+
+def _load(hashed):
+    key = APIKey.objects.select_related("organization").filter(hashed_key=hashed).first()
+    if key is None or not key.is_active:
+        raise exceptions.AuthenticationFailed(_("Invalid, expired or revoked API key."))
+    membership = (
+        Membership.objects.select_related("user")
+        .filter(
+            organization=key.organization,
+            role__in=[Membership.Role.OWNER, Membership.Role.ADMIN],
+            user__is_active=True,
+        )
+        .order_by("created_at")
+        .first()
+    )
+    if membership is None:
+        raise exceptions.AuthenticationFailed(_("The key's organisation has no active admin."))
+    user = membership.user
+    # For facts other modules derive from this principal alone (catalog's "sees only the
+    # published catalog"): they live exactly as long as this entry.
+    user.principal_memo = {}
+    return key, user
 
 
 class APIKeyAuthentication(authentication.BaseAuthentication):
@@ -20,32 +83,22 @@ class APIKeyAuthentication(authentication.BaseAuthentication):
         header = authentication.get_authorization_header(request).decode("latin-1")
         if not header.startswith(KEYWORD + " "):
             return None
-        raw_key = header[len(KEYWORD) + 1 :].strip()
-        key = (
-            APIKey.objects.select_related("organization")
-            .filter(hashed_key=APIKey.hash(raw_key))
-            .first()
-        )
-        if key is None or not key.is_active:
+        hashed = APIKey.hash(header[len(KEYWORD) + 1 :].strip())
+        version = PRINCIPALS.current()  # before reading the rows, so a change retires them
+        found = _recall(hashed, version)
+        if found is None:
+            found = _load(hashed)
+            _remember(hashed, version, *found)
+        key, user = found
+        if not key.is_active:  # expired since it was remembered
             raise exceptions.AuthenticationFailed(_("Invalid, expired or revoked API key."))
-        membership = (
-            Membership.objects.select_related("user")
-            .filter(
-                organization=key.organization,
-                role__in=[Membership.Role.OWNER, Membership.Role.ADMIN],
-                user__is_active=True,
-            )
-            .order_by("created_at")
-            .first()
-        )
-        if membership is None:
-            raise exceptions.AuthenticationFailed(_("The key's organisation has no active admin."))
         now = timezone.now()
         # The last-used time is shown to the minute: writing it on every request would make
         # a busy key's requests queue on its row (and flush a commit each).
         if key.last_used_at is None or now - key.last_used_at >= LAST_USED_PRECISION:
             APIKey.objects.filter(pk=key.pk).update(last_used_at=now)
-        return membership.user, key
+            key.last_used_at = now
+        return user, key
 
     def authenticate_header(self, request):
         return KEYWORD

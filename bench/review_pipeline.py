@@ -5,13 +5,18 @@ worker: how much of the worker's capacity each submission costs.
         .venv/bin/python bench/review_pipeline.py --n 1000
 
 It drops and creates a throwaway database (`zhizao_bench`, on the server of DATABASE_URL) and
-migrates it, so real data is never touched; seeds N complete solutions of one vendor and one
+migrates it, so real data is never touched; the worker keeps its database connection between
+tasks, as docker/compose.yml runs it (DATABASE_CONN_MAX_AGE=60; set it to 0 to see the cost of
+a connection per task); seeds N complete solutions of one vendor and one
 reviewer; starts a worker on a private queue (tests/worker.py); then measures
   (a) N no-op tasks: the worker's bare task rate,
   (b) N submissions through catalog.services.submit_solution, until all are in review (the
       pre-checks, the assignment and the outbox deliveries all run on the worker),
   (c) the queries of services.run_prechecks for one fresh submission with 10 and with 100
       solutions already published (they should not grow with the catalog),
+  (d) the floor: N tasks that make only the writes the issue asks of each submission's
+      pre-check step (results, assignment, audit and outbox events, inbox notices), with
+      no check run: no implementation of (b) can beat its rate,
 and where the worker's time went, from its log. The last line holds the key figures.
 
 The worker imports this file (`--include bench.review_pipeline`) for the no-op task, so
@@ -46,6 +51,43 @@ DONE_KEY = "zhizao-bench:noop-done"
 @shared_task(name="bench.noop", ignore_result=True)
 def bench_noop():
     """Does nothing: what a task costs the worker by itself."""
+
+
+@shared_task(name="bench.floor", ignore_result=True)
+def bench_floor(solution_id, reviewer_id):
+    """Only the writes the issue asks of every submission's pre-check step, and no check at
+    all: read the submission, store its six check results, assign the reviewer, move it into
+    review with its audit event and outbox event, put a notice in two inboxes; one commit.
+    No implementation of the pipeline can cost the worker less than this."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from catalog.models import CheckResult, ReviewEvent, Solution, SolutionStatus
+    from events.models import Notification, OutboxEvent
+
+    with transaction.atomic():
+        solution = Solution.objects.select_for_update().get(pk=solution_id)
+        CheckResult.objects.bulk_create(
+            CheckResult(solution=solution, submission=1, code=code, passed=True)
+            for code in ("completeness", "taxonomy", "outcomes", "near_duplicate",
+                         "attachments", "links")
+        )
+        Solution.objects.filter(pk=solution_id).update(
+            status=SolutionStatus.IN_REVIEW, reviewer_id=reviewer_id,
+            review_due_at=timezone.now())
+        ReviewEvent.objects.create(solution=solution, from_status=solution.status,
+                                   to_status=SolutionStatus.IN_REVIEW)
+        # Written as delivered: delivering it is not part of the floor.
+        event = OutboxEvent.objects.create(topic="solution.in_review",
+                                           aggregate_type="solution",
+                                           aggregate_id=str(solution_id),
+                                           payload={"vendor_id": solution.vendor_id},
+                                           dispatched_at=timezone.now())
+        Notification.objects.bulk_create(
+            Notification(recipient_id=user_id, topic=event.topic, title="In review",
+                         event=event)
+            for user_id in {reviewer_id, solution.created_by_id or reviewer_id}
+        )
 
 
 @shared_task(name="bench.mark_done", ignore_result=True)
@@ -96,6 +138,9 @@ def drop_database(server_url, name):
 
 def setup_django(bench_url):
     os.environ["DATABASE_URL"] = bench_url
+    # As docker/compose.yml runs the worker (and the web): database connections kept between
+    # tasks instead of a new one for each (a PostgreSQL connection costs milliseconds).
+    os.environ.setdefault("DATABASE_CONN_MAX_AGE", "60")
     os.environ.setdefault("SEARCH_BACKEND", "database")
     import django
 
@@ -117,7 +162,7 @@ def seed_people():
     Membership.objects.create(user=vendor_user, organization=vendor, role=Membership.Role.OWNER)
     Membership.objects.create(user=reviewer, organization=operator,
                               role=Membership.Role.MEMBER, is_reviewer=True)
-    return vendor, vendor_user
+    return vendor, vendor_user, reviewer
 
 
 def seed_solutions(vendor, count, status="draft", start=0):
@@ -222,6 +267,23 @@ def measure_noop(n):
     elapsed = time.perf_counter() - start
     client.delete(key)
     return n / elapsed, elapsed, sent
+
+
+def measure_floor(solutions, reviewer):
+    """(d) The floor: the writes of each submission's pre-check step and nothing else."""
+    import redis
+
+    client = redis.Redis.from_url(os.environ["REDIS_URL"])
+    key = f"{DONE_KEY}:floor:{os.getpid()}:{time.time()}"
+    start = time.perf_counter()
+    for solution in solutions:
+        bench_floor.delay(solution.pk, reviewer.pk)
+    bench_mark_done.delay(key)
+    wait_for(lambda: client.exists(key), timeout=max(120, len(solutions) / 5),
+             what="the floor tasks")
+    elapsed = time.perf_counter() - start
+    client.delete(key)
+    return len(solutions) / elapsed, elapsed
 
 
 def measure_pipeline(solutions, vendor_user):
@@ -388,8 +450,8 @@ def profile_in_process(vendor, vendor_user, count):
               f"({breakdown.calls[label] / count:.1f} calls)")
 
 
-def measure_on_worker(args, vendor, vendor_user, solutions):
-    """(a), (b) and (c) with a worker running; its queue's keys are removed afterwards."""
+def measure_on_worker(args, vendor, vendor_user, solutions, floor_solutions, reviewer):
+    """(a) to (d) with a worker running; its queue's keys are removed afterwards."""
     from tests.worker import celery_worker
 
     worker_args = ("--include", "bench.review_pipeline", *args.worker_arg)
@@ -420,10 +482,16 @@ def measure_on_worker(args, vendor, vendor_user, solutions):
             print(f"(c) run_prechecks queries per submission: {small} with 10 published, "
                   f"{large} with 100 published (as Django logs them: {control} of them are "
                   f"BEGIN/COMMIT; the first run in this process: {first})")
+            floor_rate, floor_s = measure_floor(floor_solutions, reviewer)
+            print(f"(d) floor: {args.n} tasks making only the writes a submission's pre-check "
+                  f"step must make (check results, assignment, audit and outbox events, two "
+                  f"inbox notices; no check run): {floor_s:.2f}s ({floor_rate:.0f}/s, "
+                  f"{floor_rate / noop_rate:.2f} of the no-op rate)")
             settle(queue)
         finally:
             forget_queue(queue)
-    return {"noop_rate": noop_rate, "pipeline_rate": rate, "small": small, "large": large}
+    return {"noop_rate": noop_rate, "pipeline_rate": rate, "small": small, "large": large,
+            "floor_rate": floor_rate}
 
 
 def main():
@@ -443,11 +511,13 @@ def main():
         setup_django(bench_url)
         from django.db import connection
 
-        vendor, vendor_user = seed_people()
+        vendor, vendor_user, reviewer = seed_people()
         solutions = seed_solutions(vendor, args.n)
+        floor_solutions = seed_solutions(vendor, args.n, start=400_000)
         print(f"database {args.database} on {connection.settings_dict['HOST']}: "
               f"{args.n} draft solutions seeded")
-        figures = measure_on_worker(args, vendor, vendor_user, solutions)
+        figures = measure_on_worker(args, vendor, vendor_user, solutions, floor_solutions,
+                                    reviewer)
         if args.profile_sample > 0:
             profile_in_process(vendor, vendor_user, min(args.n, args.profile_sample))
     finally:
@@ -457,6 +527,8 @@ def main():
     print(f"n={args.n} noop_rate={figures['noop_rate']:.1f} "
           f"pipeline_rate={figures['pipeline_rate']:.1f} "
           f"ratio={figures['pipeline_rate'] / figures['noop_rate']:.3f} "
+          f"floor_rate={figures['floor_rate']:.1f} "
+          f"floor_ratio={figures['floor_rate'] / figures['noop_rate']:.3f} "
           f"queries_per_submission_small={figures['small']} "
           f"queries_per_submission_large={figures['large']}")
 

@@ -7,7 +7,8 @@ from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -221,18 +222,29 @@ def run_prechecks(kind, subject_id):
 
 
 def least_loaded_reviewer(vendor, exclude=()):
-    """The eligible reviewer with the fewest open reviews; never one from the vendor."""
+    """The eligible reviewer with the fewest open reviews; never one from the vendor.
+
+    Each reviewer's open reviews are counted in subqueries of their own (joining both kinds
+    of assignment at once would count the product of the two)."""
     open_states = [S.SUBMITTED, S.IN_REVIEW]
+
+    def open_count(model):
+        return Coalesce(
+            Subquery(
+                model.objects.filter(reviewer=OuterRef("pk"), status__in=open_states)
+                .order_by()
+                .values("reviewer")
+                .annotate(n=Count("pk"))
+                .values("n")
+            ),
+            0,
+        )
+
     return (
         people.reviewers()
         .exclude(memberships__organization=vendor)
         .exclude(pk__in=[user.pk for user in exclude])
-        .annotate(
-            open_solutions=Count("assigned_solutions", distinct=True,
-                                 filter=Q(assigned_solutions__status__in=open_states)),
-            open_revisions=Count("assigned_solutionrevisions", distinct=True,
-                                 filter=Q(assigned_solutionrevisions__status__in=open_states)),
-        )
+        .annotate(open_solutions=open_count(Solution), open_revisions=open_count(SolutionRevision))
         .order_by("open_solutions", "open_revisions", "pk")
         .first()
     )

@@ -164,6 +164,11 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Celery's Django fixup closes the database connection before and after every task unless
+# this is set (then only every so many tasks). With persistent connections the worker leaves
+# that to Django instead, as a web request does (config/celery.py): a new PostgreSQL
+# connection per task cost more than most tasks themselves.
+CELERY_DB_REUSE_MAX = 1_000_000 if DATABASES["default"].get("CONN_MAX_AGE") else None
 CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5}
 CELERY_BEAT_SCHEDULE = {
     "sweep-outbox": {"task": "events.tasks.dispatch_outbox", "schedule": timedelta(seconds=60)},

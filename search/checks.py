@@ -14,6 +14,7 @@ Only the languages both texts are written in are compared: an English-only copy 
 bilingual listing is as much a duplicate as a full copy."""
 
 import logging
+from functools import lru_cache
 
 from django.conf import settings
 from django.db import DatabaseError, transaction
@@ -43,15 +44,22 @@ def _text(fields, name):
     return plain_text(value) if name.startswith("description") else value
 
 
+@lru_cache(maxsize=8192)
+def _terms(value, is_markdown):
+    """The terms of one field's text. Remembered by text: the same published solutions are
+    the candidates of submission after submission, and rendering their markdown and
+    analysing it is most of this check's time."""
+    text = plain_text(value) if is_markdown else value
+    return frozenset(token.term for token in analysis.tokenize(text))
+
+
 def terms_by_language(fields):
     """{language: set of terms} of a snapshot's (or a solution's) title, summary and
     description; descriptions are markdown and compared as the text a reader sees."""
     return {
-        language: {
-            token.term
-            for name in names
-            for token in analysis.tokenize(_text(fields, name))
-        }
+        language: frozenset().union(
+            *(_terms(fields.get(name) or "", name.startswith("description")) for name in names)
+        )
         for language, names in LANGUAGES.items()
     }
 

@@ -16,7 +16,9 @@ reviewer; starts a worker on a private queue (tests/worker.py); then measures
       solutions already published (they should not grow with the catalog),
   (d) the floor: N tasks that make only the writes the issue asks of each submission's
       pre-check step (results, assignment, audit and outbox events, inbox notices), with
-      no check run: no implementation of (b) can beat its rate,
+      no check run: no implementation of (b) with a task per submission can beat its rate,
+  (e) the near-duplicate check's search alone, per submission, against --published live
+      listings (default 1,000: the plan's 2027 target is 200 outstanding ones),
 and where the worker's time went, from its log. The last line holds the key figures.
 
 The worker imports this file (`--include bench.review_pipeline`) for the no-op task, so
@@ -330,6 +332,33 @@ def queries_for_a_fresh_submission(vendor, vendor_user, published):
     return len(queries), control
 
 
+def near_duplicate_search_cost(vendor, published, sample=50):
+    """(e) Milliseconds of the near-duplicate check's search alone (the candidates from the
+    search backend), per submission, with `published` listings live: a cost every
+    submission's pre-checks must pay whatever else is made cheaper."""
+    from catalog.models import Solution, SolutionStatus
+    from catalog.services import content_of
+    from search.checks import LANGUAGES, _text
+    from search.selectors import solutions_sharing_words
+    from search.services import rebuild_index
+
+    live = Solution.objects.filter(status=SolutionStatus.PUBLISHED).count()
+    if live < published:
+        seed_solutions(vendor, published - live, status="published", start=500_000 + live)
+    rebuild_index()
+    texts = [
+        "\n".join(_text(content, name) for names in zip(*LANGUAGES.values(), strict=True)
+                  for name in names)
+        for content in map(content_of, seed_solutions(vendor, sample + 5, start=600_000))
+    ]
+    for text in texts[:5]:  # the first searches fill per-process caches
+        solutions_sharing_words(text, limit=10)
+    start = time.perf_counter()
+    for text in texts[5:]:
+        solutions_sharing_words(text, limit=10)
+    return (time.perf_counter() - start) / sample * 1000
+
+
 TASK_LINE = re.compile(r"Task (\S+)\[[^\]]+\] succeeded in ([\d.e-]+)s")
 
 
@@ -490,8 +519,12 @@ def measure_on_worker(args, vendor, vendor_user, solutions, floor_solutions, rev
             settle(queue)
         finally:
             forget_queue(queue)
+    search_ms = near_duplicate_search_cost(vendor, args.published)
+    print(f"(e) the near-duplicate search alone, with {args.published} solutions published: "
+          f"{search_ms:.1f} ms per submission; a pipeline paying only that could reach "
+          f"{1000 / search_ms / noop_rate:.3f} of the no-op rate")
     return {"noop_rate": noop_rate, "pipeline_rate": rate, "small": small, "large": large,
-            "floor_rate": floor_rate}
+            "floor_rate": floor_rate, "search_ms": search_ms}
 
 
 def main():
@@ -499,6 +532,8 @@ def main():
     parser.add_argument("--n", type=int, default=1000, help="solutions and no-op tasks")
     parser.add_argument("--database", default=BENCH_DATABASE, help="throwaway database name")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument("--published", type=int, default=1000,
+                        help="live listings for the near-duplicate search's cost (e)")
     parser.add_argument("--profile-sample", type=int, default=50,
                         help="submissions profiled in-process at the end")
     parser.add_argument("--worker-arg", action="append", default=[],
@@ -529,6 +564,8 @@ def main():
           f"ratio={figures['pipeline_rate'] / figures['noop_rate']:.3f} "
           f"floor_rate={figures['floor_rate']:.1f} "
           f"floor_ratio={figures['floor_rate'] / figures['noop_rate']:.3f} "
+          f"near_duplicate_search_ms={figures['search_ms']:.1f} "
+          f"search_bound_ratio={1000 / figures['search_ms'] / figures['noop_rate']:.3f} "
           f"queries_per_submission_small={figures['small']} "
           f"queries_per_submission_large={figures['large']}")
 

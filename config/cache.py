@@ -4,13 +4,33 @@ Django builds a new `redis.Redis` for every cache operation; redis-py fills a ta
 several hundred response callbacks in each one's constructor, which costs more than the
 round trip to Redis on a fast path (measured: two thirds of the time of an API answer served
 from the cache, throttle counts included). A `redis.Redis` shares its pool safely between
-threads, so one per pool is enough."""
+threads, so one per pool is enough.
 
+When the cache cannot be reached, what only speeds the API up is skipped and throttles let
+requests through (`cache_failed` logs it, at most once a minute per process): the API keeps
+answering from the database rather than failing."""
+
+import logging
 import secrets
 import time
 
 from django.conf import settings
 from django.core.cache.backends import redis as django_redis
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
+
+# What a cache that cannot be reached raises (redis-py wraps socket errors in RedisError).
+UNAVAILABLE = (RedisError, OSError)
+_last_warning = [0.0]
+
+
+def cache_failed(what, exc):
+    """Log that the cache could not be used for `what` (once a minute per process)."""
+    now = time.monotonic()
+    if now - _last_warning[0] >= 60:
+        _last_warning[0] = now
+        logger.warning("cache unavailable (%s): %s: %s", what, type(exc).__name__, exc)
 
 
 class RedisCacheClient(django_redis.RedisCacheClient):
@@ -42,7 +62,7 @@ class RedisCache(django_redis.RedisCache):
         self._class = RedisCacheClient
 
 
-def _backend(cache):
+def backend_of(cache):
     """The backend behind `django.core.cache.cache` (a proxy to "default"), or `cache`."""
     if hasattr(cache, "_connections"):
         return cache._connections[cache._alias]
@@ -52,7 +72,7 @@ def _backend(cache):
 def count(cache, key, timeout, amount=1):
     """Add `amount` to the counter at `key`, created with `timeout` seconds to live: one
     round trip on Redis (INCRBY, then EXPIRE only if it has none), add-or-incr elsewhere."""
-    cache = _backend(cache)
+    cache = backend_of(cache)
     if isinstance(cache, RedisCache):
         full_key = cache.make_and_validate_key(key)
         pipe = cache._cache.get_client(full_key, write=True).pipeline(transaction=False)
@@ -101,8 +121,18 @@ def count_within(cache, current_key, previous_key, *, weight, limit, timeout, ea
     `earlier_key` (the current window's counter unless told otherwise).
 
     One round trip on Redis (a Lua script, atomic); elsewhere a read, then `count()`."""
-    cache = _backend(cache)
+    cache = backend_of(cache)
     earlier_key = earlier_key or current_key
+    try:
+        return _count_within(cache, current_key, previous_key, weight, limit, timeout, earlier,
+                             earlier_key)
+    except UNAVAILABLE as exc:
+        cache_failed("throttle", exc)  # no count to go by: the request is let through
+        return True, 0, 0
+
+
+def _count_within(cache, current_key, previous_key, weight, limit, timeout, earlier,
+                  earlier_key):
     if isinstance(cache, RedisCache):
         keys = [cache.make_and_validate_key(current_key),
                 cache.make_and_validate_key(previous_key),
@@ -136,16 +166,22 @@ class SharedVersion:
         self._read = (None, 0.0)  # (version, monotonic time until which it is current)
 
     def current(self):
+        """The version, or None when the cache cannot be reached (then nothing derived may
+        be taken for current)."""
         from django.core.cache import cache
 
         now = time.monotonic()
         version, until = self._read
         if version is not None and now < until:
             return version
-        version = cache.get(self.key)
-        if version is None:
-            cache.add(self.key, secrets.randbits(52), None)
+        try:
             version = cache.get(self.key)
+            if version is None:
+                cache.add(self.key, secrets.randbits(52), None)
+                version = cache.get(self.key)
+        except UNAVAILABLE as exc:
+            cache_failed(self.key, exc)
+            return None
         interval = getattr(settings, self.interval_setting, self.default_interval)
         self._read = (version, now + interval)
         return version
@@ -156,9 +192,13 @@ class SharedVersion:
 
         self.forget()
         try:
-            cache.incr(self.key)
-        except ValueError:  # not there yet (or evicted): any new value will do
-            cache.set(self.key, secrets.randbits(52), None)
+            try:
+                cache.incr(self.key)
+            except ValueError:  # not there yet (or evicted): any new value will do
+                cache.set(self.key, secrets.randbits(52), None)
+        except UNAVAILABLE as exc:
+            # Lost: what others derived stays until it expires (its users bound its age).
+            cache_failed(self.key, exc)
 
     def forget(self):
         """Read the version again next time."""

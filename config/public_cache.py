@@ -33,7 +33,7 @@ from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils import translation
 
-from .cache import SharedVersion
+from .cache import UNAVAILABLE, SharedVersion, cache_failed
 
 VERSION_KEY = "api:public:version"
 KEY_PREFIX = "api:public:v2:"
@@ -82,7 +82,11 @@ def _recall(key, version, now):
     entry = _local.get(key)
     if entry is not None and entry[0] == version and entry[1] > now:
         return entry
-    entry = cache.get(key)
+    try:
+        entry = cache.get(key)
+    except UNAVAILABLE as exc:
+        cache_failed("public list", exc)
+        return None
     if entry is not None and entry[0] == version and entry[1] > now:
         _remember(key, entry)
         return entry
@@ -124,6 +128,8 @@ class PublicListCacheMixin:
             return super().list(request, *args, **kwargs)
         key = _key(request)
         version = current_version()
+        if version is None:  # the cache cannot be reached: an answer built afresh
+            return super().list(request, *args, **kwargs)
         cached = _recall(key, version, time.time())
         if cached is not None:
             _, _, content, content_type = cached
@@ -141,7 +147,10 @@ class PublicListCacheMixin:
             response.render()
             timeout = _timeout()
             cached = (version, time.time() + timeout, response.content, response["Content-Type"])
-            cache.set(key, cached, timeout)
             _remember(key, cached)
+            try:
+                cache.set(key, cached, timeout)
+            except UNAVAILABLE as exc:
+                cache_failed("public list", exc)
             response[HIT_HEADER] = "miss"
         return response

@@ -203,9 +203,13 @@ def _cache_url(redis_url):
 
 
 CACHE_URL = os.environ.get("CACHE_URL") or (_cache_url(REDIS_URL) if REDIS_URL else "")
+# A cache that stops answering must not hold requests up: give up on it after this long.
+CACHE_TIMEOUT_SECONDS = float(os.environ.get("CACHE_TIMEOUT_SECONDS", "0.5"))
 CACHES = {
     "default": {"BACKEND": "config.cache.RedisCache", "LOCATION": CACHE_URL,
-                "KEY_PREFIX": "zhizao"}
+                "KEY_PREFIX": "zhizao",
+                "OPTIONS": {"socket_connect_timeout": CACHE_TIMEOUT_SECONDS,
+                            "socket_timeout": CACHE_TIMEOUT_SECONDS}}
     if CACHE_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }

@@ -33,11 +33,28 @@ def _check_search():
         raise ConnectionError("search backend did not answer")
 
 
+def _check_cache():
+    from django.core.cache import cache
+
+    from .cache import RedisCache, backend_of
+
+    backend = backend_of(cache)
+    if isinstance(backend, RedisCache):
+        backend._cache.get_client(write=False).ping()
+
+
+# Without these the product still answers, only slower: their failure is reported as
+# "degraded" and does not make the instance unhealthy (every instance shares them).
+DEGRADING = {"cache"}
+
+
 def component_checks():
     """The components this deployment is configured to use, with how to check each."""
     checks = {"database": _check_database, "search": _check_search}
     if settings.REDIS_URL:
         checks["broker"] = _check_broker
+    if settings.CACHE_URL:
+        checks["cache"] = _check_cache
     return checks
 
 
@@ -50,7 +67,10 @@ def healthz(request):
             check()
         except Exception as exc:
             logger.warning("healthz: %s failing: %s", name, exc)
-            report[name] = {"status": "failing", "error": f"{type(exc).__name__}: {exc}"[:300]}
+            report[name] = {
+                "status": "degraded" if name in DEGRADING else "failing",
+                "error": f"{type(exc).__name__}: {exc}"[:300],
+            }
         else:
             report[name] = {"status": "ok"}
     if not settings.REDIS_URL:

@@ -36,3 +36,34 @@ def test_healthz_is_503_when_the_search_backend_fails(client, settings, monkeypa
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["components"]["search"]["status"] == "failing"
+
+
+def test_healthz_reports_a_cache_that_is_down_as_degraded_not_failing(client, settings):
+    settings.REDIS_URL = ""
+    settings.CACHE_URL = "redis://127.0.0.1:1/0"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "config.cache.RedisCache",
+            "LOCATION": settings.CACHE_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    response = client.get("/healthz")
+    assert response.status_code == 200  # the API still answers, from the database
+    body = response.json()
+    assert body["status"] == "ok"
+    assert body["components"]["cache"]["status"] == "degraded"
+    assert "ConnectionError" in body["components"]["cache"]["error"]
+
+
+def test_healthz_checks_a_configured_cache(client, settings):
+    import os
+
+    redis_url = os.environ.get("REDIS_URL")
+    if not redis_url:
+        pytest.skip("needs REDIS_URL (CI sets it)")
+    settings.REDIS_URL = ""
+    settings.CACHE_URL = redis_url
+    settings.CACHES = {"default": {"BACKEND": "config.cache.RedisCache", "LOCATION": redis_url}}
+    response = client.get("/healthz")
+    assert response.json()["components"]["cache"]["status"] == "ok"

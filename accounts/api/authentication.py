@@ -8,9 +8,12 @@ other modules memoised for that principal), so a partner's requests cost no quer
 authenticate. Any change to a key, a membership, a user or an organisation moves a shared
 version (`PRINCIPALS`), read by each process at most every `API_KEY_CACHE_SECONDS` (default
 1), so a revoked key is refused everywhere within that time, and at once by the process
-that revoked it. Expiry is checked on every request."""
+that revoked it. Expiry is checked on every request. An entry is used for `REMEMBER_FOR`
+seconds at most, so a change announced while the cache could not be reached still shows;
+without the cache nothing is remembered."""
 
 import threading
+import time
 from collections import OrderedDict
 from datetime import timedelta
 
@@ -25,9 +28,10 @@ from config.cache import SharedVersion
 KEYWORD = "Api-Key"
 LAST_USED_PRECISION = timedelta(minutes=1)
 REMEMBERED_KEYS = 1000
+REMEMBER_FOR = 60  # seconds
 
 PRINCIPALS = SharedVersion("api:principals:version", "API_KEY_CACHE_SECONDS")
-_principals = OrderedDict()  # hashed key -> (version, APIKey, User), newest last
+_principals = OrderedDict()  # hashed key -> (version, until, APIKey, User), newest last
 _principals_lock = threading.Lock()
 
 
@@ -42,14 +46,14 @@ def forget_principals(**_signal_kwargs):
 
 def _recall(hashed, version):
     found = _principals.get(hashed)
-    if found is not None and found[0] == version:
-        return found[1], found[2]
+    if found is not None and found[0] == version and time.monotonic() < found[1]:
+        return found[2], found[3]
     return None
 
 
 def _remember(hashed, version, key, user):
     with _principals_lock:
-        _principals[hashed] = (version, key, user)
+        _principals[hashed] = (version, time.monotonic() + REMEMBER_FOR, key, user)
         _principals.move_to_end(hashed)
         while len(_principals) > REMEMBERED_KEYS:
             _principals.popitem(last=False)
@@ -85,10 +89,11 @@ class APIKeyAuthentication(authentication.BaseAuthentication):
             return None
         hashed = APIKey.hash(header[len(KEYWORD) + 1 :].strip())
         version = PRINCIPALS.current()  # before reading the rows, so a change retires them
-        found = _recall(hashed, version)
+        found = _recall(hashed, version) if version is not None else None
         if found is None:
             found = _load(hashed)
-            _remember(hashed, version, *found)
+            if version is not None:
+                _remember(hashed, version, *found)
         key, user = found
         if not key.is_active:  # expired since it was remembered
             raise exceptions.AuthenticationFailed(_("Invalid, expired or revoked API key."))

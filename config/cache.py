@@ -12,7 +12,9 @@ answering from the database rather than failing."""
 
 import logging
 import secrets
+import threading
 import time
+from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache.backends import redis as django_redis
@@ -149,6 +151,40 @@ def _count_within(cache, current_key, previous_key, weight, limit, timeout, earl
         return False, current, previous
     count(cache, current_key, timeout)
     return True, current, previous
+
+
+class ProcessMemo:
+    """What this process remembers, thread-safe; past `keep` entries the least recently used
+    go first. Hold `lock` (re-entrant) to read and change an entry in one step."""
+
+    def __init__(self):
+        self.lock = threading.RLock()
+        self._entries = OrderedDict()
+
+    def get(self, key):
+        with self.lock:
+            entry = self._entries.get(key)
+            if entry is not None:
+                self._entries.move_to_end(key)
+            return entry
+
+    def put(self, key, value, keep):
+        with self.lock:
+            self._entries[key] = value
+            self._entries.move_to_end(key)
+            while len(self._entries) > keep:
+                self._entries.popitem(last=False)
+
+    def pop(self, key):
+        with self.lock:
+            return self._entries.pop(key, None)
+
+    def clear(self):
+        with self.lock:
+            self._entries.clear()
+
+    def __len__(self):
+        return len(self._entries)
 
 
 class SharedVersion:

@@ -24,24 +24,21 @@ current one.
 """
 
 import hashlib
-import threading
 import time
-from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils import translation
 
-from .cache import UNAVAILABLE, SharedVersion, cache_failed
+from .cache import UNAVAILABLE, ProcessMemo, SharedVersion, cache_failed
 
 VERSION_KEY = "api:public:version"
 KEY_PREFIX = "api:public:v2:"
 HIT_HEADER = "X-Cache"
 LOCAL_ENTRIES = 64
 
-_local = OrderedDict()  # key -> (version, expires_at, content, content_type), newest last
-_local_lock = threading.Lock()
+_local = ProcessMemo()  # key -> (version, expires_at, content, content_type)
 VERSION = SharedVersion(VERSION_KEY, "API_PUBLIC_CACHE_VERSION_SECONDS")
 
 
@@ -56,41 +53,30 @@ def bump_version(event=None):
     VERSION.bump()
 
 
-def current_version():
-    """The version every answer served now must have been built at, as read from the shared
-    cache within the last `API_PUBLIC_CACHE_VERSION_SECONDS`."""
-    return VERSION.current()
-
-
 def forget_local():
     """Drop this process's copies and its reading of the version (tests, a flushed cache)."""
-    with _local_lock:
-        _local.clear()
+    _local.clear()
     VERSION.forget()
 
 
-def _remember(key, entry):
-    with _local_lock:
-        _local[key] = entry
-        _local.move_to_end(key)
-        while len(_local) > LOCAL_ENTRIES:
-            _local.popitem(last=False)
+def _is_current(entry, version, now):
+    return entry is not None and entry[0] == version and entry[1] > now
 
 
 def _recall(key, version, now):
     """This process's copy, else the shared one (remembered here), if current."""
     entry = _local.get(key)
-    if entry is not None and entry[0] == version and entry[1] > now:
+    if _is_current(entry, version, now):
         return entry
     try:
         entry = cache.get(key)
     except UNAVAILABLE as exc:
         cache_failed("public list", exc)
         return None
-    if entry is not None and entry[0] == version and entry[1] > now:
-        _remember(key, entry)
-        return entry
-    return None
+    if not _is_current(entry, version, now):
+        return None
+    _local.put(key, entry, LOCAL_ENTRIES)
+    return entry
 
 
 def _key(request):
@@ -127,7 +113,8 @@ class PublicListCacheMixin:
         if not (_cacheable(request) and self.shares_public_answer(request)):
             return super().list(request, *args, **kwargs)
         key = _key(request)
-        version = current_version()
+        # As read from the shared cache within the last API_PUBLIC_CACHE_VERSION_SECONDS.
+        version = VERSION.current()
         if version is None:  # the cache cannot be reached: an answer built afresh
             return super().list(request, *args, **kwargs)
         cached = _recall(key, version, time.time())
@@ -147,7 +134,7 @@ class PublicListCacheMixin:
             response.render()
             timeout = _timeout()
             cached = (version, time.time() + timeout, response.content, response["Content-Type"])
-            _remember(key, cached)
+            _local.put(key, cached, LOCAL_ENTRIES)
             try:
                 cache.set(key, cached, timeout)
             except UNAVAILABLE as exc:

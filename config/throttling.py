@@ -2,16 +2,14 @@
 settings' rates. Its own module: DRF imports these classes while it defines APIView, so they
 must not live beside code that imports rest_framework.views (config.api)."""
 
-import threading
 import time
-from collections import OrderedDict
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from rest_framework.throttling import SimpleRateThrottle
 
-from .cache import count_within
+from .cache import ProcessMemo, count_within
 
 TALLIES = 10_000  # clients followed locally per process (the least recent are dropped)
 
@@ -28,14 +26,12 @@ class Tally:
     read_at: float
 
 
-_tallies = OrderedDict()
-_tallies_lock = threading.Lock()
+_tallies = ProcessMemo()  # throttle key -> Tally
 
 
 def forget_local():
     """Drop what this process knows of its clients (tests: each has a cache of its own)."""
-    with _tallies_lock:
-        _tallies.clear()
+    _tallies.clear()
 
 
 class RateThrottle(SimpleRateThrottle):
@@ -69,8 +65,7 @@ class RateThrottle(SimpleRateThrottle):
         margin = int(self.num_requests * getattr(settings, "API_THROTTLE_LOCAL_SHARE", 0.01))
         if margin >= 2 and self._admit_locally(window, weight, margin):
             return True
-        with _tallies_lock:
-            tally = _tallies.pop(self.key, None)
+        tally = _tallies.pop(self.key)
         earlier, earlier_window = (tally.uncounted, tally.window) if tally else (0, window)
         allowed, self.current, self.previous = count_within(
             self.cache, f"{self.key}:{window}", f"{self.key}:{window - 1}",
@@ -78,12 +73,14 @@ class RateThrottle(SimpleRateThrottle):
             earlier=earlier, earlier_key=f"{self.key}:{earlier_window}",
         )
         if margin >= 2:  # the counts as read include the earlier requests; add this one
-            self._remember(Tally(window, self.current + allowed, self.previous, 0,
-                                 time.monotonic()))
+            # Past TALLIES clients, the least recent one's uncounted requests (under the
+            # margin) are dropped with it.
+            _tallies.put(self.key, Tally(window, self.current + allowed, self.previous, 0,
+                                         time.monotonic()), TALLIES)
         return allowed
 
     def _admit_locally(self, window, weight, margin):
-        with _tallies_lock:
+        with _tallies.lock:  # read and count in one step
             tally = _tallies.get(self.key)
             if (
                 tally is None
@@ -97,14 +94,7 @@ class RateThrottle(SimpleRateThrottle):
                 return False
             self.current, self.previous = tally.current + tally.uncounted, tally.previous
             tally.uncounted += 1
-            _tallies.move_to_end(self.key)
             return True
-
-    def _remember(self, tally):
-        with _tallies_lock:
-            _tallies[self.key] = tally
-            while len(_tallies) > TALLIES:
-                _tallies.popitem(last=False)  # its uncounted requests (under the margin) go
 
     def wait(self):
         """Seconds until the estimate falls below the rate again."""

@@ -12,9 +12,7 @@ that revoked it. Expiry is checked on every request. An entry is used for `REMEM
 seconds at most, so a change announced while the cache could not be reached still shows;
 without the cache nothing is remembered."""
 
-import threading
 import time
-from collections import OrderedDict
 from datetime import timedelta
 
 from django.db import transaction
@@ -23,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
 from accounts.models import APIKey, Membership
-from config.cache import SharedVersion
+from config.cache import ProcessMemo, SharedVersion
 
 KEYWORD = "Api-Key"
 LAST_USED_PRECISION = timedelta(minutes=1)
@@ -31,15 +29,13 @@ REMEMBERED_KEYS = 1000
 REMEMBER_FOR = 60  # seconds
 
 PRINCIPALS = SharedVersion("api:principals:version", "API_KEY_CACHE_SECONDS")
-_principals = OrderedDict()  # hashed key -> (version, until, APIKey, User), newest last
-_principals_lock = threading.Lock()
+_principals = ProcessMemo()  # hashed key -> (version, until, APIKey, User)
 
 
 def forget_principals(**_signal_kwargs):
     """Keys, memberships, people or organisations changed: check every key afresh, here at
     once and in other processes once the change is committed and they read the version."""
-    with _principals_lock:
-        _principals.clear()
+    _principals.clear()
     PRINCIPALS.forget()
     transaction.on_commit(PRINCIPALS.bump)
 
@@ -52,11 +48,8 @@ def _recall(hashed, version):
 
 
 def _remember(hashed, version, key, user):
-    with _principals_lock:
-        _principals[hashed] = (version, time.monotonic() + REMEMBER_FOR, key, user)
-        _principals.move_to_end(hashed)
-        while len(_principals) > REMEMBERED_KEYS:
-            _principals.popitem(last=False)
+    _principals.put(hashed, (version, time.monotonic() + REMEMBER_FOR, key, user),
+                    REMEMBERED_KEYS)
 
 
 def _load(hashed):

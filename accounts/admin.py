@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from .models import APIKey, Membership, Organization, User
+from .models import APIKey, APIKeyEvent, Membership, Organization, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -14,6 +14,9 @@ class MembershipInline(admin.TabularInline):
 class UserAdmin(DjangoUserAdmin):
     fieldsets = DjangoUserAdmin.fieldsets + (("Zhizao", {"fields": ("preferred_language",)}),)
     list_display = ["username", "email", "first_name", "last_name", "is_staff", "is_active"]
+    # Service accounts (the principals of organisations' API keys) can be told apart.
+    list_filter = [*DjangoUserAdmin.list_filter,
+                   ("service_organization", admin.EmptyFieldListFilter)]
 
 
 @admin.register(Organization)
@@ -32,8 +35,25 @@ class MembershipAdmin(admin.ModelAdmin):
     autocomplete_fields = ["user", "organization"]
 
 
+class APIKeyEventInline(admin.TabularInline):
+    """Who made and who revoked the key: an audit, so nothing here can be changed."""
+
+    model = APIKeyEvent
+    fk_name = "key"
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ["action", "at", "actor", "actor_key", "scopes", "address"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(APIKey)
 class APIKeyAdmin(admin.ModelAdmin):
+    inlines = [APIKeyEventInline]
     list_display = ["prefix", "name", "organization", "scopes", "expires_at", "revoked_at",
                     "last_used_at"]
     list_filter = ["revoked_at"]

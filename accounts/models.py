@@ -13,6 +13,26 @@ class User(AbstractUser):
     preferred_language = models.CharField(
         _("preferred language"), max_length=10, blank=True, default=""
     )
+    # Set on the one service account of an organisation: the principal its API keys act as.
+    # It belongs to that organisation alone, has no password and is never staff or superuser.
+    service_organization = models.OneToOneField(
+        "Organization", on_delete=models.CASCADE, null=True, blank=True, default=None,
+        related_name="service_account", verbose_name=_("service account of"),
+    )
+
+    class Meta(AbstractUser.Meta):
+        constraints = [
+            # A key's principal never carries staff or superuser power, whoever edits it.
+            models.CheckConstraint(
+                condition=models.Q(service_organization__isnull=True)
+                | models.Q(is_staff=False, is_superuser=False),
+                name="user_service_account_is_never_staff",
+            ),
+        ]
+
+    @property
+    def is_service_account(self):
+        return self.service_organization_id is not None
 
     def membership_of(self, organization):
         return self.memberships.filter(organization=organization).first()
@@ -137,3 +157,31 @@ class APIKey(models.Model):
 
     def has_scope(self, scope):
         return scope in self.scopes
+
+
+class APIKeyEvent(models.Model):
+    """Append-only audit of a key's creation and revocation: who did it (a person or
+    another key of the organisation), with which scopes, from where."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("created")
+        REVOKED = "revoked", _("revoked")
+
+    key = models.ForeignKey(APIKey, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("action"), max_length=16, choices=Action.choices)
+    actor = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    actor_key = models.ForeignKey(
+        APIKey, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    scopes = models.JSONField(default=list, blank=True)
+    address = models.GenericIPAddressField(null=True, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("API key event")
+
+    def __str__(self):
+        return f"{self.key} {self.action} at {self.at:%Y-%m-%d %H:%M}"

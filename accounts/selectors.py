@@ -24,9 +24,14 @@ def is_member(user, organization):
     )
 
 
+def is_person(user):
+    """Signed in as a person, not as an organisation's API key (its service account)."""
+    return user.is_authenticated and not getattr(user, "is_service_account", False)
+
+
 def is_reviewer(user):
     return (
-        user.is_authenticated
+        is_person(user)
         and Membership.objects.filter(
             user=user, organization__kind=Organization.Kind.OPERATOR, is_reviewer=True
         ).exists()
@@ -34,7 +39,9 @@ def is_reviewer(user):
 
 
 def is_operator(user):
-    return user.is_authenticated and (
+    """Operator staff: a person. An operator organisation's API key is not staff; what it
+    may read is declared operation by operation (accounts.api.policy)."""
+    return is_person(user) and (
         user.is_superuser
         or Membership.objects.filter(
             user=user, organization__kind=Organization.Kind.OPERATOR
@@ -47,6 +54,7 @@ def reviewers():
 
     return User.objects.filter(
         is_active=True,
+        service_organization__isnull=True,
         memberships__organization__kind=Organization.Kind.OPERATOR,
         memberships__is_reviewer=True,
     ).distinct()
@@ -55,7 +63,7 @@ def reviewers():
 def is_operator_admin(user):
     """Operator owners and admins (and superusers): they hand reviews around and get
     escalations; reviewers themselves do not."""
-    return user.is_authenticated and (
+    return is_person(user) and (
         user.is_superuser
         or Membership.objects.filter(
             user=user,

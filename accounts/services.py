@@ -8,17 +8,27 @@ from django.utils import timezone
 
 from events.services import emit
 
-from .models import APIKey, Membership, Organization, User
+from .models import APIKey, APIKeyEvent, Membership, Organization, User
 
 API_KEY_SCOPES = {
-    "catalog:read": "Read the catalog and taxonomy",
-    "solutions:write": "Create and edit the organisation's solutions",
-    "needs:write": "Post and edit the organisation's needs",
-    "quotes:write": "Send quote requests and answer them",
-    "reviews:write": "Decide reviews (operator organisations only)",
+    "catalog:read": "Read the catalog, taxonomy and the organisation's own items",
+    "solutions:write": "Create and edit the organisation's solutions (solution providers)",
+    "needs:write": "Post and edit the organisation's needs, follow (enterprises)",
+    "quotes:write": "Send quote requests and answer them, message, rate",
+    "reviews:read": "Read the review queue and review progress (operator organisations)",
     "maturity:write": "Write the organisation's maturity assessments and factory registrations",
     "organization:write": "Edit the organisation's profile (name, region, website, …)",
     "webhooks:manage": "Manage the organisation's webhook subscriptions and deliveries",
+    "keys:manage": "List, create and revoke the organisation's keys (never wider than itself)",
+}
+_EVERY_KIND = ("catalog:read", "organization:write", "webhooks:manage", "keys:manage")
+# What a key of each kind of organisation may hold. An operator's key reads; it never acts
+# as a vendor or an enterprise and never decides a review (people do, under their name).
+API_KEY_SCOPES_BY_KIND = {
+    Organization.Kind.VENDOR: {*_EVERY_KIND, "solutions:write", "quotes:write"},
+    Organization.Kind.ENTERPRISE: {*_EVERY_KIND, "needs:write", "quotes:write",
+                                   "maturity:write"},
+    Organization.Kind.OPERATOR: {*_EVERY_KIND, "reviews:read"},
 }
 # What an organisation's admins may change about it; kind and external_ref are fixed.
 ORGANIZATION_EDITABLE_FIELDS = ("name", "name_zh", "region", "website", "description",
@@ -48,6 +58,45 @@ def _require_org_admin(actor, organization, what="manage its API keys"):
         raise PermissionDenied(f"Only an organisation owner or admin may {what}.")
 
 
+def service_account(organization):
+    """The principal an organisation's API keys act as: a user that belongs to this
+    organisation alone (as an admin, so scopes are what limit it), cannot sign in and is
+    never staff or superuser. Made on first need."""
+    account = User.objects.filter(service_organization=organization).first()
+    if account is not None:
+        return account
+    with transaction.atomic():
+        account, created = User.objects.get_or_create(
+            service_organization=organization,
+            defaults={"username": f"api.org{organization.pk}",
+                      "first_name": (organization.name or organization.name_zh)[:140],
+                      "last_name": "(API)"},
+        )
+        if created:
+            account.set_unusable_password()
+            account.save(update_fields=["password"])
+            Membership.objects.create(user=account, organization=organization,
+                                      role=Membership.Role.ADMIN)
+    return account
+
+
+def _key_manager(*, actor, actor_key, organization):
+    """Who may create or revoke keys of `organization`: a signed-in owner or admin of it, or
+    one of its own keys holding keys:manage. Raises PermissionDenied otherwise."""
+    if actor_key is not None:
+        if actor_key.organization_id != organization.pk or not actor_key.is_active:
+            raise PermissionDenied("A key manages only its own organisation's keys.")
+        if not actor_key.has_scope("keys:manage"):
+            raise PermissionDenied("This API key lacks the keys:manage scope.")
+        return
+    if actor is None or not actor.is_authenticated or actor.is_service_account:
+        raise PermissionDenied("Only a signed-in owner or admin may manage API keys.")
+    membership = Membership.objects.filter(user=actor, organization=organization).first()
+    if not (membership and membership.is_admin):
+        raise PermissionDenied("Only an owner or admin of the organisation may manage its "
+                               "API keys.")
+
+
 @transaction.atomic
 def update_organization(*, actor, organization, **fields):
     """An owner or admin edits the organisation's profile. Emits `organization.updated` with
@@ -74,32 +123,66 @@ def update_organization(*, actor, organization, **fields):
 
 
 @transaction.atomic
-def create_api_key(*, actor, organization, name, scopes, expires_at=None):
-    """Make a key and return (APIKey, raw key). The raw key is shown once and never stored."""
-    _require_org_admin(actor, organization)
-    unknown = sorted(set(scopes) - set(API_KEY_SCOPES))
+def create_api_key(*, actor=None, organization, name, scopes, expires_at=None, actor_key=None,
+                   address=None):
+    """Make a key and return (APIKey, raw key). The raw key is shown once and never stored.
+
+    A key made by a key holds none of the scopes its maker lacks and expires no later."""
+    _key_manager(actor=actor, actor_key=actor_key, organization=organization)
+    scopes = sorted(set(scopes))
+    unknown = [scope for scope in scopes if scope not in API_KEY_SCOPES]
     if unknown:
-        raise ValueError(f"Unknown scopes: {', '.join(unknown)}")
+        raise ValidationError({"scopes": f"Unknown scopes: {', '.join(unknown)}"})
+    foreign = [s for s in scopes if s not in API_KEY_SCOPES_BY_KIND[organization.kind]]
+    if foreign:
+        raise ValidationError({"scopes": (
+            f"A key of a {organization.kind} organisation cannot hold: {', '.join(foreign)}")})
+    if actor_key is not None:
+        wider = [scope for scope in scopes if not actor_key.has_scope(scope)]
+        if wider:
+            raise ValidationError({"scopes": (
+                f"A key cannot grant scopes it does not hold: {', '.join(wider)}")})
+        if actor_key.expires_at is not None:
+            if expires_at is None:
+                expires_at = actor_key.expires_at
+            elif expires_at > actor_key.expires_at:
+                raise ValidationError({"expires_at": (
+                    "A key cannot make a key that outlives it (at most "
+                    f"{actor_key.expires_at.isoformat()}).")})
+    if expires_at is not None and expires_at <= timezone.now():
+        raise ValidationError({"expires_at": "Must be in the future."})
+    service_account(organization)
     prefix = secrets.token_hex(APIKey.PREFIX_LENGTH // 2)
     raw_key = f"{prefix}.{secrets.token_urlsafe(32)}"
+    person = actor if actor_key is None else None
     key = APIKey.objects.create(
         organization=organization,
-        created_by=actor,
+        created_by=person,
         name=name,
         prefix=prefix,
         hashed_key=APIKey.hash(raw_key),
-        scopes=sorted(set(scopes)),
+        scopes=scopes,
         expires_at=expires_at,
     )
+    APIKeyEvent.objects.create(key=key, action=APIKeyEvent.Action.CREATED, actor=person,
+                               actor_key=actor_key, scopes=scopes, address=address)
     return key, raw_key
 
 
 @transaction.atomic
-def revoke_api_key(*, actor, key):
-    _require_org_admin(actor, key.organization)
+def revoke_api_key(*, actor=None, key, actor_key=None, address=None):
+    """Revoke a key. A key may revoke only keys of its organisation whose scopes it holds
+    all of (itself included), so a narrow key cannot knock out a wider one."""
+    _key_manager(actor=actor, actor_key=actor_key, organization=key.organization)
+    if actor_key is not None and not set(key.scopes) <= set(actor_key.scopes):
+        raise PermissionDenied("A key may revoke only keys no wider than itself.")
+    key = APIKey.objects.select_for_update().get(pk=key.pk)
     if key.revoked_at is None:
         key.revoked_at = timezone.now()
         key.save(update_fields=["revoked_at"])
+        person = actor if actor_key is None else None
+        APIKeyEvent.objects.create(key=key, action=APIKeyEvent.Action.REVOKED, actor=person,
+                                   actor_key=actor_key, scopes=key.scopes, address=address)
     return key
 
 

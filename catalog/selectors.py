@@ -50,7 +50,8 @@ def solutions_visible_to(user):
 
 def sees_only_published(user):
     """True when `user` sees exactly what an anonymous reader sees: neither operator staff
-    nor a member of any solution provider (one query when signed in)."""
+    nor a member of any solution provider (one query when signed in). An operator
+    organisation's API key is not staff: it reads what the public reads."""
     if not user.is_authenticated:
         return True
     if user.is_superuser:
@@ -59,9 +60,10 @@ def sees_only_published(user):
     memo = getattr(user, "principal_memo", None)
     if memo is not None and "sees_only_published" in memo:
         return memo["sees_only_published"]
-    answer = not user.memberships.filter(
-        organization__kind__in=[Organization.Kind.OPERATOR, Organization.Kind.VENDOR]
-    ).exists()
+    kinds = [Organization.Kind.VENDOR]
+    if people.is_person(user):
+        kinds.append(Organization.Kind.OPERATOR)
+    answer = not user.memberships.filter(organization__kind__in=kinds).exists()
     if memo is not None:
         memo["sees_only_published"] = answer
     return answer

@@ -109,7 +109,9 @@ def notify(recipients, *, event, title, body="", link="", email=False):
     one whose delivery rolled back, never emails anyone twice. Whether the email goes at once,
     in tomorrow's digest or not at all is each recipient's preference (NotificationPreference),
     read after the commit."""
-    recipients = list({user.pk: user for user in recipients}.values())
+    # An organisation's service account (its API keys' principal) reads no inbox.
+    recipients = list({user.pk: user for user in recipients
+                       if user.service_organization_id is None}.values())
     if not recipients:
         return
     # Two queries whatever the number of recipients; the unique constraint settles a race.

@@ -1,7 +1,9 @@
 """`Authorization: Api-Key <key>` for partner portals.
 
-A key acts as its organisation's first owner or admin, so it can never do more than that
-organisation's role allows; scopes narrow it further (see accounts.api.permissions).
+A key authenticates as its organisation: its principal is the organisation's service account
+(accounts.services.service_account), which belongs to that organisation alone and is never
+staff; it holds exactly the key's scopes (accounts.api.policy). Nothing of the person who
+made the key comes with it.
 
 Each process remembers the keys it has checked (the key, the user it acts as, and what
 other modules memoised for that principal), so a partner's requests cost no queries to
@@ -20,7 +22,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 
-from accounts.models import APIKey, Membership
+from accounts.models import APIKey
+from accounts.services import service_account
 from config.cache import ProcessMemo, SharedVersion
 
 KEYWORD = "Api-Key"
@@ -56,19 +59,9 @@ def _load(hashed):
     key = APIKey.objects.select_related("organization").filter(hashed_key=hashed).first()
     if key is None or not key.is_active:
         raise exceptions.AuthenticationFailed(_("Invalid, expired or revoked API key."))
-    membership = (
-        Membership.objects.select_related("user")
-        .filter(
-            organization=key.organization,
-            role__in=[Membership.Role.OWNER, Membership.Role.ADMIN],
-            user__is_active=True,
-        )
-        .order_by("created_at")
-        .first()
-    )
-    if membership is None:
-        raise exceptions.AuthenticationFailed(_("The key's organisation has no active admin."))
-    user = membership.user
+    user = service_account(key.organization)
+    if not user.is_active:
+        raise exceptions.AuthenticationFailed(_("The key's organisation is suspended."))
     # For facts other modules derive from this principal alone (catalog's "sees only the
     # published catalog"): they live exactly as long as this entry.
     user.principal_memo = {}

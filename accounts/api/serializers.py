@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import APIKey, Membership, Organization, User
@@ -27,17 +28,39 @@ class MembershipSerializer(serializers.ModelSerializer):
         fields = ["organization", "role", "is_reviewer"]
 
 
+class MeKeySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = APIKey
+        fields = ["id", "name", "prefix", "scopes", "expires_at"]
+
+
 class MeSerializer(serializers.ModelSerializer):
     memberships = MembershipSerializer(many=True, read_only=True)
+    principal = serializers.SerializerMethodField(
+        help_text="`person`, or `api_key`: an organisation's key, acting as its service "
+                  "account (one membership, the key's scopes)."
+    )
+    api_key = serializers.SerializerMethodField()
 
     class Meta:
         model = User
-        fields = ["id", "username", "email", "first_name", "last_name", "preferred_language",
-                  "memberships"]
+        fields = ["id", "principal", "username", "email", "first_name", "last_name",
+                  "preferred_language", "memberships", "api_key"]
+
+    def get_principal(self, user) -> str:
+        return "api_key" if self.context.get("api_key") else "person"
+
+    @extend_schema_field(MeKeySerializer(allow_null=True))
+    def get_api_key(self, user):
+        key = self.context.get("api_key")
+        return MeKeySerializer(key).data if key else None
 
 
 class APIKeySerializer(serializers.ModelSerializer):
-    organization = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all())
+    organization = serializers.PrimaryKeyRelatedField(
+        queryset=Organization.objects.all(), required=False,
+        help_text="The organisation the key is for; with a key, its own (the default).",
+    )
     scopes = serializers.ListField(
         child=serializers.ChoiceField(choices=sorted(API_KEY_SCOPES)), allow_empty=False
     )

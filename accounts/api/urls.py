@@ -1,9 +1,10 @@
 from django.urls import path
-from rest_framework.routers import DefaultRouter
+
+from accounts.api.routers import Router
 
 from .views import APIKeyViewSet, MeView, OrganizationViewSet
 
-router = DefaultRouter()
+router = Router()
 router.register("organizations", OrganizationViewSet, basename="organization")
 router.register("api-keys", APIKeyViewSet, basename="api-key")
 

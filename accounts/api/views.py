@@ -1,7 +1,8 @@
 import django_filters
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, permissions, status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -9,7 +10,7 @@ from accounts import services
 from accounts.models import APIKey, Membership, Organization
 from config.api import ConditionalRequestMixin, UpdatedSinceFilter
 
-from .permissions import HasAPIKeyScope
+from .policy import KINDS, Access
 from .serializers import (
     APIKeySerializer,
     MeSerializer,
@@ -18,16 +19,29 @@ from .serializers import (
     OrganizationUpdateSerializer,
 )
 
+ADMINS = ("vendor_admin", "enterprise_admin", "operator_admin")
+
+
+def _key(request):
+    return request.auth if isinstance(request.auth, APIKey) else None
+
+
+def _address(request):
+    return request.META.get("REMOTE_ADDR") or None
+
 
 class MeView(APIView):
-    permission_classes = [permissions.IsAuthenticated]
+    """Who you are: a person with their memberships, or an API key's organisation (its one
+    membership) with the key's name, prefix, scopes and expiry."""
+
+    access = {"get": Access.signed_in("catalog:read")}
 
     @extend_schema(responses=MeSerializer)
     def get(self, request):
         user = type(request.user).objects.prefetch_related("memberships__organization").get(
             pk=request.user.pk
         )
-        return Response(MeSerializer(user).data)
+        return Response(MeSerializer(user, context={"api_key": _key(request)}).data)
 
 
 class OrganizationFilter(django_filters.FilterSet):
@@ -45,14 +59,13 @@ class OrganizationViewSet(ConditionalRequestMixin, mixins.UpdateModelMixin,
     accounts.services.update_organization."""
 
     serializer_class = OrganizationSerializer
-    permission_classes = [permissions.AllowAny]
     filterset_class = OrganizationFilter
-    required_scopes = {"read": "catalog:read", "write": "organization:write"}
-
-    def get_permissions(self):
-        if self.request is not None and self.request.method not in permissions.SAFE_METHODS:
-            return [permissions.IsAuthenticated(), HasAPIKeyScope()]
-        return super().get_permissions()
+    access = {
+        "list": Access.public(),
+        "retrieve": Access.public(),
+        "update": Access.members(*ADMINS, scope="organization:write", keys=KINDS),
+        "partial_update": Access.members(*ADMINS, scope="organization:write", keys=KINDS),
+    }
 
     def get_serializer_class(self):
         if self.action in ("update", "partial_update"):
@@ -85,16 +98,22 @@ class OrganizationViewSet(ConditionalRequestMixin, mixins.UpdateModelMixin,
 
 class APIKeyViewSet(ConditionalRequestMixin, mixins.ListModelMixin, mixins.CreateModelMixin,
                     viewsets.GenericViewSet):
-    """Keys of the organisations you administer. The raw key is returned once, on creation."""
+    """Keys of the organisations you administer, or, with a key holding keys:manage, of its
+    own organisation. The raw key is returned once, on creation. A key never makes a key
+    wider than itself (scopes, expiry) nor revokes one; every creation and revocation is
+    recorded with who made it."""
 
     serializer_class = APIKeySerializer
-    permission_classes = [permissions.IsAuthenticated]
     pagination_class = None
     queryset = APIKey.objects.none()
+    access = {"*": Access.members(*ADMINS, scope="keys:manage", keys=KINDS)}
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return self.queryset
+        key = _key(self.request)
+        if key is not None:
+            return APIKey.objects.filter(organization_id=key.organization_id)
         admin_orgs = Membership.objects.filter(
             user=self.request.user, role__in=[Membership.Role.OWNER, Membership.Role.ADMIN]
         ).values("organization_id")
@@ -104,7 +123,15 @@ class APIKeyViewSet(ConditionalRequestMixin, mixins.ListModelMixin, mixins.Creat
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        key, raw_key = services.create_api_key(actor=request.user, **serializer.validated_data)
+        fields = dict(serializer.validated_data)
+        actor_key = _key(request)
+        if "organization" not in fields:
+            if actor_key is None:
+                raise ValidationError({"organization": ["This field is required."]})
+            fields["organization"] = actor_key.organization
+        key, raw_key = services.create_api_key(
+            actor=request.user, actor_key=actor_key, address=_address(request), **fields
+        )
         data = NewAPIKeySerializer(key).data
         data["key"] = raw_key
         return Response(data, status=status.HTTP_201_CREATED)
@@ -112,5 +139,6 @@ class APIKeyViewSet(ConditionalRequestMixin, mixins.ListModelMixin, mixins.Creat
     @extend_schema(request=None, responses={200: APIKeySerializer})
     @action(detail=True, methods=["post"])
     def revoke(self, request, pk=None):
-        key = services.revoke_api_key(actor=request.user, key=self.get_object())
+        key = services.revoke_api_key(actor=request.user, key=self.get_object(),
+                                      actor_key=_key(request), address=_address(request))
         return Response(APIKeySerializer(key).data)

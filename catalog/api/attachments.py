@@ -7,12 +7,12 @@ from django.http import FileResponse, Http404
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
-from accounts.api.permissions import HasAPIKeyScope
+from accounts.api.policy import Access
 from catalog import attachments as services
 from catalog import selectors
 from catalog.api.filters import IdFilter
@@ -88,12 +88,17 @@ class AttachmentViewSet(
     add or remove them, and not while the solution is in review."""
 
     serializer_class = AttachmentSerializer
-    permission_classes = [permissions.IsAuthenticatedOrReadOnly, HasAPIKeyScope]
+    access = {
+        "list": Access.public(),
+        "retrieve": Access.public(),
+        "download": Access.public(),
+        "create": Access.members("vendor", scope="solutions:write"),
+        "destroy": Access.members("vendor", scope="solutions:write"),
+    }
     parser_classes = [MultiPartParser]
     filterset_class = AttachmentFilter
     ordering_fields = ["created_at", "id"]
     ordering = ["solution", "created_at", "id"]
-    required_scopes = {"read": "catalog:read", "write": "solutions:write"}
 
     def get_queryset(self):
         return services.attachments_visible_to(self.request.user)

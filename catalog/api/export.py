@@ -10,11 +10,11 @@ from django.http import StreamingHttpResponse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import permissions, serializers
+from rest_framework import serializers
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.views import APIView
 
-from accounts.api.permissions import HasAPIKeyScope
+from accounts.api.policy import Access
 from accounts.models import Organization
 from catalog.models import CaseStudy, CaseStudyOutcome, Solution, SolutionStatus
 
@@ -155,8 +155,7 @@ class SolutionExportView(APIView):
     with the catalog import reproduces them. `updated_since` limits it to solutions changed
     since then (with their vendors). Needs an API key with `catalog:read`, or a session."""
 
-    permission_classes = [permissions.IsAuthenticated, HasAPIKeyScope]
-    required_scopes = {"read": "catalog:read"}
+    access = {"get": Access.signed_in("catalog:read")}
     renderer_classes = [JSONRenderer, JSONLinesRenderer]
 
     @extend_schema(

@@ -1,13 +1,11 @@
 """Progress toward the plan's target of approved scenario solutions, for operator staff."""
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import permissions, serializers
-from rest_framework.exceptions import PermissionDenied
+from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import selectors as people
-from accounts.api.permissions import HasAPIKeyScope
+from accounts.api.policy import Access
 from catalog.progress import review_progress
 
 
@@ -53,11 +51,9 @@ class ReviewProgressView(APIView):
     by stage, link and scenario (gaps first), with the median time to a review decision.
     Operator staff only."""
 
-    permission_classes = [permissions.IsAuthenticated, HasAPIKeyScope]
-    required_scopes = {"read": "reviews:write"}
+    access = {"get": Access.members("reviewer", "operator", scope="reviews:read",
+                                    keys={"operator"})}
 
     @extend_schema(responses=ReviewProgressSerializer)
     def get(self, request):
-        if not people.is_operator(request.user):
-            raise PermissionDenied("Review progress is for operator staff.")
         return Response(ReviewProgressSerializer(review_progress()).data)

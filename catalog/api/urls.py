@@ -1,5 +1,6 @@
 from django.urls import path
-from rest_framework.routers import DefaultRouter
+
+from accounts.api.routers import Router
 
 from .attachments import AttachmentViewSet
 from .export import SolutionExportView
@@ -12,7 +13,7 @@ from .views import (
     SolutionViewSet,
 )
 
-router = DefaultRouter()
+router = Router()
 # The most requested first: URLs are matched in order.
 router.register("solutions", SolutionViewSet, basename="solution")
 for name, viewset in TAXONOMY_VIEWSETS.items():

@@ -1,13 +1,13 @@
 from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, permissions, status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from accounts import selectors as people
-from accounts.api.permissions import HasAPIKeyScope
+from accounts.api.policy import Access
 from accounts.models import Organization, User
 from catalog import selectors, services
 from catalog.api.filters import ReviewQueueParams, SolutionFilter
@@ -44,12 +44,11 @@ def taxonomy_viewset(model, serializer_class):
 
     class TaxonomyViewSet(ConditionalRequestMixin, viewsets.ReadOnlyModelViewSet):
         queryset = model.objects.select_related(*relations)
-        permission_classes = [permissions.AllowAny]
+        access = {"*": Access.public()}
         lookup_field = lookup
         lookup_value_regex = "[^/]+"
         pagination_class = None
         filter_backends = []
-        required_scopes = {"read": "catalog:read"}
 
     TaxonomyViewSet.serializer_class = serializer_class
     TaxonomyViewSet.__name__ = f"{model.__name__}ViewSet"
@@ -57,6 +56,21 @@ def taxonomy_viewset(model, serializer_class):
 
 
 TAXONOMY_VIEWSETS = {name: taxonomy_viewset(*pair) for name, pair in TAXONOMY.items()}
+
+
+# Who may call the review actions, on solutions and revisions alike. Decisions are taken by
+# reviewers under their own name: no API key decides a review.
+REVIEW_ACCESS = {
+    "submit": Access.members("vendor", scope="solutions:write"),
+    "approve": Access.people_only("reviewer"),
+    "request_changes": Access.people_only("reviewer"),
+    "reject": Access.people_only("reviewer"),
+    "reassign": Access.people_only("reviewer", "operator_admin"),
+    "checks": Access.members("vendor", "reviewer", "operator", scope="catalog:read",
+                             keys={"vendor"}),
+    "history": Access.members("vendor", "reviewer", "operator", scope="catalog:read",
+                              keys={"vendor"}),
+}
 
 
 class ReviewActionsMixin:
@@ -140,11 +154,23 @@ class SolutionViewSet(
     the revision that now holds the change: the live version stays until that is approved."""
 
     serializer_class = SolutionSerializer
-    permission_classes = [permissions.IsAuthenticatedOrReadOnly, HasAPIKeyScope]
     filterset_class = SolutionFilter
     ordering_fields = ["updated_at", "published_at", "id"]
     ordering = ["-updated_at", "-id"]
-    required_scopes = {"read": "catalog:read", "write": "solutions:write"}
+    access = {
+        **REVIEW_ACCESS,
+        "list": Access.public(),
+        "retrieve": Access.public(),
+        "create": Access.members("vendor", scope="solutions:write"),
+        "update": Access.members("vendor", "operator", scope="solutions:write",
+                                 keys={"vendor"}),
+        "partial_update": Access.members("vendor", "operator", scope="solutions:write",
+                                         keys={"vendor"}),
+        "archive": Access.members("vendor", "operator", scope="solutions:write",
+                                  keys={"vendor"}),
+        "revisions": Access.members("vendor", "reviewer", "operator", scope="catalog:read",
+                                    keys={"vendor"}),
+    }
 
     def shares_public_answer(self, request):
         # Enterprises, their keys and anonymous readers see the published catalog alike;
@@ -222,8 +248,12 @@ class RevisionViewSet(ConditionalRequestMixin, ReviewActionsMixin, mixins.Retrie
     """Changes to live solutions, with their field-by-field diff; same review as listings."""
 
     serializer_class = RevisionSerializer
-    permission_classes = [permissions.IsAuthenticated, HasAPIKeyScope]
-    required_scopes = {"read": "catalog:read", "write": "solutions:write"}
+    access = {
+        **REVIEW_ACCESS,
+        "retrieve": Access.members("vendor", "reviewer", "operator", scope="catalog:read",
+                                   keys={"vendor"}),
+        "withdraw": Access.members("vendor", scope="solutions:write"),
+    }
 
     def get_queryset(self):
         return selectors.revisions_visible_to(self.request.user)
@@ -246,7 +276,8 @@ class ReviewQueueView(GenericAPIView):
     overdue), `assignee` (a username, or `me`)."""
 
     serializer_class = ReviewItemSerializer
-    required_scopes = {"read": "reviews:write"}
+    access = {"get": Access.members("reviewer", "operator", scope="reviews:read",
+                                    keys={"operator"})}
     filter_backends = []
 
     @extend_schema(parameters=[
@@ -256,14 +287,13 @@ class ReviewQueueView(GenericAPIView):
         OpenApiParameter("assignee", str, description="A reviewer's username, or `me`."),
     ], responses=ReviewItemSerializer(many=True))
     def get(self, request):
-        if not people.is_operator(request.user):
-            raise PermissionDenied("The review queue is for operator staff.")
         params = ReviewQueueParams(data=request.query_params)
         params.is_valid(raise_exception=True)
         options = dict(params.validated_data)
         assignee = options.pop("assignee", None)
         if assignee == "me":
-            options["reviewer"] = request.user
+            # An operator's key is nobody's reviewer: "me" has nothing assigned.
+            options["reviewer"] = request.user if people.is_person(request.user) else None
         elif assignee:
             options["reviewer"] = User.objects.filter(username=assignee).first()
         # Nobody by that name has nothing assigned (reviewer=None would mean "anyone").
@@ -277,7 +307,7 @@ class ReviewReasonViewSet(ConditionalRequestMixin, viewsets.ReadOnlyModelViewSet
     """The maintained list of reasons for requesting changes or rejecting."""
 
     serializer_class = ReviewReasonSerializer
-    permission_classes = [permissions.AllowAny]
+    access = {"*": Access.public()}
     pagination_class = None
     lookup_field = "code"
     filterset_fields = ["applies_to"]

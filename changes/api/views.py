@@ -1,9 +1,8 @@
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import permissions
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
-from accounts.api.permissions import HasAPIKeyScope
+from accounts.api.policy import Access
 from changes import selectors
 
 from .serializers import ChangeFeedParams, ChangeFeedSerializer, ChangeSerializer, encode_cursor
@@ -18,8 +17,7 @@ class ChangeFeedView(GenericAPIView):
     later. Anonymous callers and keys see public catalog changes; an organisation's members
     and keys also see its own marketplace items."""
 
-    permission_classes = [permissions.AllowAny, HasAPIKeyScope]
-    required_scopes = {"read": "catalog:read"}
+    access = {"get": Access.public()}
     serializer_class = ChangeSerializer
     filter_backends = []
     pagination_class = None

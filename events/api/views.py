@@ -11,7 +11,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.api.permissions import HasAPIKeyScope
+from accounts.api.policy import ANYONE, KINDS, Access, DeclaredAccess
 from accounts.models import APIKey
 from events import services as notifications
 from events.models import Notification, WebhookDelivery, WebhookSubscription
@@ -43,6 +43,11 @@ REFUSED = OpenApiResponse(
 NOT_FOUND = OpenApiResponse(description="No such subscription among your organisations'.")
 
 
+# An organisation's owners and admins, or its key holding webhooks:manage.
+ADMINS = Access.members("vendor_admin", "enterprise_admin", "operator_admin", scope=SCOPE,
+                        keys=KINDS)
+
+
 class ManagesWebhooks(permissions.BasePermission):
     message = "Only an organisation's owners and admins manage its webhooks."
 
@@ -59,14 +64,17 @@ class WebhookSubscriptionViewSet(viewsets.ModelViewSet):
     and on rotation; verify deliveries with it (see events.webhooks.verify_signature)."""
 
     serializer_class = WebhookSubscriptionSerializer
-    permission_classes = [permissions.IsAuthenticated, HasAPIKeyScope, ManagesWebhooks]
-    required_scopes = {"read": SCOPE, "write": SCOPE}
+    permission_classes = [DeclaredAccess, ManagesWebhooks]
+    # The list of topics is documentation: anyone reads it (a key with webhooks:manage).
+    access = {"topics": Access(scope=SCOPE, people=frozenset({ANYONE}), keys=KINDS,
+                               anonymous=True),
+              "*": ADMINS}
     queryset = WebhookSubscription.objects.none()
     ordering_fields = ["created_at"]
 
     def get_permissions(self):
         if self.action == "topics":
-            return [permissions.AllowAny()]
+            return [DeclaredAccess()]
         return super().get_permissions()
 
     def get_queryset(self):
@@ -207,8 +215,8 @@ class WebhookDeliveryViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet)
     """One delivery with its attempts, and redelivering it."""
 
     serializer_class = WebhookDeliverySerializer
-    permission_classes = [permissions.IsAuthenticated, HasAPIKeyScope, ManagesWebhooks]
-    required_scopes = {"read": SCOPE, "write": SCOPE}
+    permission_classes = [DeclaredAccess, ManagesWebhooks]
+    access = {"*": ADMINS}
     queryset = WebhookDelivery.objects.none()
 
     def get_queryset(self):
@@ -249,7 +257,8 @@ class NotificationSettingsView(APIView):
     """How you get notification emails: immediately, in a daily digest, or not at all. The
     inbox always has everything."""
 
-    permission_classes = [permissions.IsAuthenticated, IsSignedInPerson]
+    permission_classes = [DeclaredAccess, IsSignedInPerson]
+    access = {"*": Access.people_only()}
 
     @extend_schema(responses={200: NotificationPreferenceSerializer, 403: REFUSED})
     def get(self, request):
@@ -292,7 +301,8 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """Your own notification inbox, newest first: the same entries as the inbox page."""
 
     serializer_class = NotificationSerializer
-    permission_classes = [permissions.IsAuthenticated, IsPersonNotKey]
+    permission_classes = [DeclaredAccess, IsPersonNotKey]
+    access = {"*": Access.people_only()}
     filterset_class = NotificationFilter
     ordering_fields = ["created_at"]
     ordering = ["-created_at", "-id"]

@@ -6,10 +6,10 @@ requests and responses. Give exactly one of `scenario` (its code), `vendor` or `
 import django_filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_field
-from rest_framework import mixins, permissions, serializers, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.response import Response
 
-from accounts.api.permissions import HasAPIKeyScope
+from accounts.api.policy import Access
 from accounts.models import Organization
 from catalog.models import Scenario, Solution, SolutionStatus
 from marketplace import follows
@@ -93,10 +93,11 @@ class FollowViewSet(
     Following again returns the existing follow (200)."""
 
     serializer_class = FollowSerializer
-    permission_classes = [permissions.IsAuthenticated, HasAPIKeyScope]
     filterset_class = FollowFilter
     ordering_fields = ["created_at"]
-    required_scopes = {"read": "catalog:read", "write": "needs:write"}
+    # A follow is a person's: it brings notifications to their inbox. An organisation's API
+    # key has no inbox, so it follows nothing.
+    access = {"create": Access.people_only("enterprise"), "*": Access.people_only()}
 
     def get_queryset(self):
         return follows.follows_of(self.request.user)

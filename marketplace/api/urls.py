@@ -1,4 +1,4 @@
-from rest_framework.routers import DefaultRouter
+from accounts.api.routers import Router
 
 from .follows import FollowViewSet
 from .views import (
@@ -10,7 +10,7 @@ from .views import (
     RatingViewSet,
 )
 
-router = DefaultRouter()
+router = Router()
 router.register("needs", NeedViewSet, basename="need")
 router.register("quote-requests", QuoteRequestViewSet, basename="quote-request")
 router.register("quotes", QuoteViewSet, basename="quote")

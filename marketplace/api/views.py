@@ -4,13 +4,13 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics, mixins, permissions, viewsets
+from rest_framework import generics, mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from accounts import selectors as people
-from accounts.api.permissions import HasAPIKeyScope
+from accounts.api.policy import Access
 from accounts.models import Organization
 from catalog.models import Solution
 from config.api import ConditionalRequestMixin, UpdatedSinceFilter
@@ -59,15 +59,30 @@ class NeedFilter(django_filters.FilterSet):
         fields = ["status", "industry", "region", "scenario"]
 
 
+# Reads of a request for quotes, its quotes and files: its two sides (the selectors show
+# each only its own), and operator staff where the selectors allow.
+PARTIES = Access.members("enterprise", "vendor", "operator", scope="catalog:read",
+                         keys={"enterprise", "vendor"})
+
+
 class NeedViewSet(ConditionalRequestMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
                   mixins.CreateModelMixin, viewsets.GenericViewSet):
     """An enterprise's needs, with their ranked matches. Visible to its members only."""
 
     serializer_class = NeedSerializer
-    permission_classes = [permissions.IsAuthenticated, HasAPIKeyScope]
     filterset_class = NeedFilter
     ordering_fields = ["created_at", "updated_at"]
-    required_scopes = {"read": "catalog:read", "write": "needs:write"}
+    access = {
+        "list": Access.signed_in("catalog:read"),
+        "retrieve": Access.signed_in("catalog:read"),
+        "create": Access.members("enterprise", scope="needs:write"),
+        "close": Access.members("enterprise", scope="needs:write"),
+        "matches": Access.members("enterprise", "operator", scope="catalog:read",
+                                  keys={"enterprise"}),
+        "feed": Access.members("vendor", scope="catalog:read"),
+        "proposals.get": Access.signed_in("catalog:read", keys={"enterprise", "vendor"}),
+        "proposals.post": Access.members("vendor", scope="quotes:write"),
+    }
 
     def get_queryset(self):
         return selectors.needs_visible_to(self.request.user)
@@ -132,9 +147,15 @@ class QuoteRequestViewSet(ConditionalRequestMixin, mixins.ListModelMixin,
     """Requests for quotes: sent by an enterprise to one or several vendors."""
 
     serializer_class = QuoteRequestSerializer
-    permission_classes = [permissions.IsAuthenticated, HasAPIKeyScope]
     filterset_fields = ["status", "need"]
-    required_scopes = {"read": "catalog:read", "write": "quotes:write"}
+    access = {
+        "list": PARTIES,
+        "retrieve": PARTIES,
+        "quotes": PARTIES,
+        "create": Access.members("enterprise", scope="quotes:write"),
+        "comparison": Access.members("enterprise", "operator", scope="catalog:read",
+                                     keys={"enterprise"}),
+    }
 
     def get_queryset(self):
         return selectors.quote_requests_visible_to(self.request.user)
@@ -170,9 +191,16 @@ class QuoteViewSet(ConditionalRequestMixin, mixins.ListModelMixin, mixins.Retrie
     """Vendors' quotes: seen by the quoting vendor and the asking enterprise."""
 
     serializer_class = QuoteSerializer
-    permission_classes = [permissions.IsAuthenticated, HasAPIKeyScope]
     filterset_class = QuoteFilter
-    required_scopes = {"read": "catalog:read", "write": "quotes:write"}
+    access = {
+        "list": PARTIES,
+        "retrieve": PARTIES,
+        "versions": PARTIES,
+        "create": Access.members("vendor", scope="quotes:write"),
+        "revise": Access.members("vendor", scope="quotes:write"),
+        "decline": Access.members("vendor", scope="quotes:write"),
+        "accept": Access.members("enterprise", scope="quotes:write"),
+    }
 
     def get_queryset(self):
         return selectors.quotes_visible_to(self.request.user)
@@ -234,9 +262,17 @@ class MessageThreadViewSet(ConditionalRequestMixin, mixins.ListModelMixin,
     one for a dispute through dispute-read/, which logs the access."""
 
     serializer_class = MessageThreadSerializer
-    permission_classes = [permissions.IsAuthenticated, HasAPIKeyScope]
     filterset_fields = ["request"]
-    required_scopes = {"read": "catalog:read", "write": "quotes:write"}
+    # Threads belong to their two parties; operator staff read one only through dispute-read
+    # (logged), and never with a key.
+    access = {
+        "list": Access.members("enterprise", "vendor", scope="catalog:read"),
+        "retrieve": Access.members("enterprise", "vendor", scope="catalog:read"),
+        "messages.get": Access.members("enterprise", "vendor", scope="catalog:read"),
+        "create": Access.members("enterprise", "vendor", scope="quotes:write"),
+        "messages.post": Access.members("enterprise", "vendor", scope="quotes:write"),
+        "dispute_read": Access.people_only("operator"),
+    }
 
     def get_queryset(self):
         return selectors.threads_visible_to(self.request.user)
@@ -299,8 +335,7 @@ class MessageAttachmentViewSet(viewsets.GenericViewSet):
     queryset = MessageAttachment.objects.none()
     lookup_value_regex = r"\d+"
     serializer_class = MessageAttachmentSerializer
-    permission_classes = [permissions.IsAuthenticated, HasAPIKeyScope]
-    required_scopes = {"read": "catalog:read", "write": "quotes:write"}
+    access = {"download": PARTIES}
 
     @extend_schema(
         summary="The file itself",
@@ -327,9 +362,15 @@ class RatingViewSet(ConditionalRequestMixin, mixins.ListModelMixin, mixins.Retri
     vendor replies once; operator staff hide abusive ones with a reason."""
 
     serializer_class = RatingSerializer
-    permission_classes = [permissions.IsAuthenticated, HasAPIKeyScope]
     filterset_fields = ["vendor", "solution"]
-    required_scopes = {"read": "catalog:read", "write": "quotes:write"}
+    access = {
+        "list": Access.signed_in("catalog:read"),
+        "retrieve": Access.signed_in("catalog:read"),
+        "summary": Access.signed_in("catalog:read"),
+        "create": Access.members("enterprise", scope="quotes:write"),
+        "reply": Access.members("vendor", scope="quotes:write"),
+        "hide": Access.people_only("operator"),
+    }
 
     def get_queryset(self):
         return selectors.ratings_visible_to(self.request.user)

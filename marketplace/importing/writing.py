@@ -58,7 +58,8 @@ def operator_actor():
     """Who imports are recorded as: operator staff, else a superuser, else a system user
     `importer` in the operator organisation (both made on first need)."""
     staff = User.objects.filter(
-        is_active=True, memberships__organization__kind=Organization.Kind.OPERATOR
+        is_active=True, service_organization__isnull=True,
+        memberships__organization__kind=Organization.Kind.OPERATOR,
     ).order_by("pk").first()
     if staff is not None:
         return staff

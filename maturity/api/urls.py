@@ -1,5 +1,6 @@
 from django.urls import path
-from rest_framework.routers import DefaultRouter
+
+from accounts.api.routers import Router
 
 from .views import (
     AssessmentViewSet,
@@ -10,7 +11,7 @@ from .views import (
     TargetsView,
 )
 
-router = DefaultRouter()
+router = Router()
 router.register("maturity-models", MaturityModelViewSet, basename="maturity-model")
 router.register("assessments", AssessmentViewSet, basename="assessment")
 router.register("factories", FactoryViewSet, basename="factory")

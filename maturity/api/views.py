@@ -4,7 +4,7 @@ the smart-factory registry, and the targets' figures and gap map."""
 import django_filters
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, permissions, status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import GenericAPIView
@@ -12,7 +12,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from accounts import selectors as people
-from accounts.api.permissions import HasAPIKeyScope
+from accounts.api.policy import Access
 from accounts.models import Organization
 from config.api import ConditionalRequestMixin, UpdatedSinceFilter
 
@@ -51,12 +51,11 @@ def _acting_enterprise(user, refusal):
 class MaturityModelViewSet(ConditionalRequestMixin, viewsets.ReadOnlyModelViewSet):
     """The versions of the maturity model, each with its sub-domains and statements."""
 
-    permission_classes = [permissions.AllowAny, HasAPIKeyScope]
+    access = {"*": Access.public()}
     lookup_field = "version"
     lookup_value_regex = "[^/]+"
     pagination_class = None
     filter_backends = []
-    required_scopes = {"read": "catalog:read"}
 
     def get_queryset(self):
         if self.action == "retrieve":
@@ -116,10 +115,19 @@ class AssessmentViewSet(ConditionalRequestMixin, mixins.ListModelMixin, mixins.R
     go; `complete` scores it; `results` gives the level, the scores and what addresses the
     weakest sub-domains."""
 
-    permission_classes = [permissions.IsAuthenticated, HasAPIKeyScope]
     filterset_class = AssessmentFilter
     ordering_fields = ["created_at", "completed_at"]
-    required_scopes = SCOPES
+    access = {
+        "list": Access.members("enterprise", "operator", scope="catalog:read",
+                               keys={"enterprise"}),
+        "retrieve": Access.members("enterprise", "operator", scope="catalog:read",
+                                   keys={"enterprise"}),
+        "results": Access.members("enterprise", "operator", scope="catalog:read",
+                                  keys={"enterprise"}),
+        "create": Access.members("enterprise", scope="maturity:write"),
+        "progress": Access.members("enterprise", scope="maturity:write"),
+        "complete": Access.members("enterprise", scope="maturity:write"),
+    }
 
     def get_queryset(self):
         qs = selectors.assessments_visible_to(self.request.user)
@@ -192,10 +200,20 @@ class FactoryViewSet(ConditionalRequestMixin, mixins.ListModelMixin, mixins.Retr
     and register its own; operators verify or reject."""
 
     serializer_class = FactorySerializer
-    permission_classes = [permissions.IsAuthenticatedOrReadOnly, HasAPIKeyScope]
     filterset_class = FactoryFilter
     ordering_fields = ["created_at", "year"]
-    required_scopes = SCOPES
+    access = {
+        "list": Access.public(),
+        "retrieve": Access.public(),
+        "create": Access.members("enterprise", scope="maturity:write"),
+        "evidence": Access.members("enterprise", "operator", scope="maturity:write",
+                                   keys={"enterprise"}),
+        "resubmit": Access.members("enterprise", "operator", scope="maturity:write",
+                                   keys={"enterprise"}),
+        # Verifying is operator staff's judgement, taken by a person.
+        "verify": Access.people_only("operator"),
+        "reject": Access.people_only("operator"),
+    }
 
     def get_queryset(self):
         return selectors.factories_visible_to(self.request.user)
@@ -255,14 +273,11 @@ class FactoryViewSet(ConditionalRequestMixin, mixins.ListModelMixin, mixins.Retr
 
 
 class _OperatorOnly(GenericAPIView):
-    permission_classes = [permissions.IsAuthenticated, HasAPIKeyScope]
+    """The operator's figures: its staff, and its own API keys with catalog:read."""
+
+    access = {"get": Access.members("operator", scope="catalog:read")}
     filter_backends = []
     pagination_class = None
-    required_scopes = {"read": "catalog:read"}
-
-    def check_operator(self, request):
-        if not people.is_operator(request.user):
-            raise PermissionDenied(_("These figures are for the operator's staff."))
 
 
 class TargetsView(_OperatorOnly):
@@ -272,7 +287,6 @@ class TargetsView(_OperatorOnly):
     serializer_class = DashboardSerializer
 
     def get(self, request):
-        self.check_operator(request)
         return Response(DashboardSerializer(progress.dashboard_figures()).data)
 
 
@@ -280,10 +294,9 @@ class TargetsSummaryView(GenericAPIView):
     """The national progress toward each plan target and the monthly trend. Public."""
 
     serializer_class = SummarySerializer
-    permission_classes = [permissions.AllowAny, HasAPIKeyScope]
+    access = {"get": Access.public()}
     filter_backends = []
     pagination_class = None
-    required_scopes = {"read": "catalog:read"}
 
     def get(self, request):
         return Response(SummarySerializer(progress.summary_figures()).data)
@@ -297,5 +310,4 @@ class GapMapView(_OperatorOnly):
 
     @extend_schema(responses={200: GapSerializer(many=True)})
     def get(self, request):
-        self.check_operator(request)
         return Response(GapSerializer(progress.gap_map(), many=True).data)

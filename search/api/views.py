@@ -2,12 +2,12 @@ from django.http import Http404
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import permissions, serializers, status
+from rest_framework import serializers, status
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
-from accounts.api.permissions import HasAPIKeyScope
+from accounts.api.policy import Access
 from catalog.models import LifecycleStage, Scenario, Solution, SolutionStatus
 from search import selectors, suggestions
 from search.backends import SearchQuery
@@ -54,7 +54,7 @@ def _page_link(request, page, last_page):
 class SearchView(APIView):
     """Full-text search of published solutions with facets."""
 
-    permission_classes = [permissions.AllowAny]
+    access = {"get": Access.public()}
 
     @extend_schema(
         operation_id="search_solutions",
@@ -106,7 +106,7 @@ class SimilarParamsSerializer(serializers.Serializer):
 class SimilarSolutionsView(APIView):
     """Published solutions most like this one (by text, through the search index)."""
 
-    permission_classes = [permissions.AllowAny]
+    access = {"get": Access.public()}
 
     @extend_schema(
         operation_id="search_similar_solutions",
@@ -139,7 +139,7 @@ class SuggestView(APIView):
     """Suggestions while typing: scenarios, vendors and solutions whose names start with (in
     Chinese: contain) the words typed so far, in English or Chinese."""
 
-    permission_classes = [permissions.AllowAny]
+    access = {"get": Access.public()}
 
     @extend_schema(
         operation_id="search_suggest",
@@ -165,9 +165,8 @@ class MatchView(APIView):
     catalog import format; each result with its score and the reasons, in the request's
     language. Weights and criteria: search/fit.py."""
 
-    permission_classes = [permissions.AllowAny, HasAPIKeyScope]
     # A ranking reads the catalog: an API key needs catalog:read, even though this is a POST.
-    required_scopes = {"read": "catalog:read", "write": "catalog:read"}
+    access = {"post": Access.public()}
 
     @extend_schema(operation_id="match_solutions", request=AdHocNeedSerializer,
                    responses={200: MatchResponseSerializer})

@@ -61,7 +61,7 @@ RESOURCES = {
         "anonymous",
         401,
     ),
-    "submit solution": ("post", "/api/v1/solutions/{draft}/submit/", "vendor", "buyer", 404),
+    "submit solution": ("post", "/api/v1/solutions/{draft}/submit/", "vendor", "buyer", 403),
     "solution revisions": (
         "get",
         "/api/v1/solutions/{published}/revisions/",

@@ -78,7 +78,7 @@ def test_invited_vendor_cannot_compare_and_other_enterprise_cannot_find_it(
     url = f"/api/v1/quote-requests/{compared.pk}/comparison/"
     assert api_as(vendor_user).get(url).status_code == 403
     assert api_as(other_enterprise_user).get(url).status_code == 404
-    assert api_as(member_of(VendorFactory())).get(url).status_code == 404
+    assert api_as(member_of(VendorFactory())).get(url).status_code == 403
 
 
 def test_request_page_shows_the_same_comparison(client, compared, enterprise_user):

@@ -134,7 +134,8 @@ class TestNeedVisibility:
         public = NeedFactory(enterprise=enterprise, visibility=Need.Visibility.PUBLIC)
         client = api_as(vendor_user)
         assert client.get(f"/api/v1/needs/{public.pk}/").status_code == 200
-        assert client.get(f"/api/v1/needs/{public.pk}/matches/").status_code == 404
+        # Matches are the enterprise's alone: a vendor's role is refused before any lookup.
+        assert client.get(f"/api/v1/needs/{public.pk}/matches/").status_code == 403
 
     def test_another_enterprise_never_sees_a_public_need(self, api_as, enterprise,
                                                          other_enterprise_user):

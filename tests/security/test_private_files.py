@@ -347,3 +347,21 @@ def test_the_migration_moves_existing_message_files_to_random_names(media, messa
     assert re.fullmatch(rf"messages/{RANDOM_NAME}\.pdf", message_file.file.name)
     assert (media / message_file.file.name).read_bytes() == PDF
     assert not (media / old).exists()
+
+
+def test_the_admin_links_files_to_the_checked_views_not_to_storage(
+    client, django_user_model, draft_attachment, evidence
+):
+    client.force_login(django_user_model.objects.create_superuser("ops", "ops@example.com", "x"))
+    pages = [
+        (reverse("admin:catalog_attachment_change", args=[draft_attachment.pk]),
+         attachment_url(draft_attachment), draft_attachment),
+        (reverse("admin:maturity_factoryevidence_change", args=[evidence.pk]),
+         reverse("factory-evidence", args=[evidence.pk]), evidence),
+        (reverse("admin:maturity_smartfactory_change", args=[evidence.factory_id]),
+         reverse("factory-evidence", args=[evidence.pk]), evidence),
+    ]
+    for page, download, stored in pages:
+        html = client.get(page).content.decode()
+        assert f'href="{download}"' in html, page
+        assert stored.file.name not in html and "/media/" not in html, page

@@ -1,4 +1,7 @@
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from .models import (
     Attachment,
@@ -142,4 +145,16 @@ class SolutionRevisionAdmin(admin.ModelAdmin):
 class AttachmentAdmin(admin.ModelAdmin):
     list_display = ["original_name", "solution", "content_type", "size", "created_at"]
     search_fields = ["original_name", "solution__title_en", "solution__title_zh"]
-    readonly_fields = ["content_type", "size", "uploaded_by", "created_at"]
+    # No file widget: its link would be a storage path, which nothing serves, and a file
+    # swapped in here would skip the upload's content checks (catalog.attachments).
+    exclude = ["file"]
+    readonly_fields = ["download", "content_type", "size", "uploaded_by", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description=_("Download"))
+    def download(self, attachment):
+        return format_html('<a href="{}">{}</a>',
+                           reverse("attachment-download", args=[attachment.pk]),
+                           attachment.original_name)

@@ -23,7 +23,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Greatest
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from pypdf import PdfReader
@@ -139,12 +138,6 @@ def _require_not_under_review(solution):
         )
 
 
-def _stored_name(original_name, extension):
-    # The extension follows the content, so the stored name never claims another type.
-    stem = slugify(Path(original_name).stem, allow_unicode=True)[:80] or "attachment"
-    return f"{stem}.{extension}"
-
-
 @transaction.atomic
 def upload_attachment(*, actor, solution, file, title=""):
     """Attach `file` (an uploaded file) to `solution` as `actor`, a member of its vendor.
@@ -163,7 +156,7 @@ def upload_attachment(*, actor, solution, file, title=""):
     report = inspect_file(file, file.size)
     if report.problems:
         raise ValidationError({"file": report.messages()})
-    original_name = Path(file.name or "").name[:255] or _stored_name("", report.extension)
+    original_name = Path(file.name or "").name[:255] or f"attachment.{report.extension}"
     attachment = Attachment(
         solution=solution,
         original_name=original_name,
@@ -172,7 +165,9 @@ def upload_attachment(*, actor, solution, file, title=""):
         size=report.size,
         uploaded_by=actor,
     )
-    attachment.file.save(_stored_name(original_name, report.extension), file, save=False)
+    # Stored under a random name (models.attachment_path) whose extension follows the
+    # content, so it never claims another type; original_name is for display only.
+    attachment.file.save(f"attachment.{report.extension}", file, save=False)
     attachment.save()
     return attachment
 

@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
@@ -30,7 +28,9 @@ urlpatterns = [
     path("", include("marketplace.urls")),
     path("", include("events.urls")),
     path("", include("maturity.urls")),
-] + static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+]
+# No route serves MEDIA_ROOT, not even under DEBUG: every stored file is private and leaves
+# storage only through a view that checks who asks (config.files).
 
 # Unmatched URLs under /api/ answer in problem details, like every API error.
 handler404 = "config.api.page_not_found"

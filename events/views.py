@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,7 +20,6 @@ from .webhooks import services as webhooks
 
 PAGE_SIZE = 25
 RECENT_DELIVERIES = 20
-SHOWN_ONCE_SESSION_KEY = "webhook_secret_once"
 
 
 @login_required
@@ -100,9 +100,8 @@ def webhook_list(request):
         except ValidationError as exc:
             _apply_service_errors(form, exc)
         else:
-            request.session[SHOWN_ONCE_SESSION_KEY] = [subscription.pk, secret]
             messages.success(request, _("Webhook created."))
-            return redirect("webhook-detail", pk=subscription.pk)
+            return _detail_page(request, subscription, secret=secret)
     subscriptions = selectors.subscriptions_managed_by(request.user)
     return render(
         request,
@@ -119,19 +118,9 @@ def _subscription_or_404(user, pk):
     return get_object_or_404(selectors.subscriptions_managed_by(user), pk=pk)
 
 
-def _secret_once(request, subscription):
-    shown = request.session.pop(SHOWN_ONCE_SESSION_KEY, None)
-    if shown and shown[0] == subscription.pk:
-        return shown[1]
-    return None
-
-
-@login_required
-def webhook_detail(request, pk):
-    _managed_or_403(request.user)
-    subscription = _subscription_or_404(request.user, pk)
-    form = WebhookForm(
-        request.POST or None,
+def _detail_form(request, subscription, data=None):
+    return WebhookForm(
+        data,
         organizations=selectors.managed_organizations(request.user),
         editing=True,
         initial={
@@ -140,6 +129,38 @@ def webhook_detail(request, pk):
             "description": subscription.description,
         },
     )
+
+
+def _detail_page(request, subscription, form=None, secret=None):
+    """The webhook's page. With `secret` (just created or rotated) it is the answer to that
+    POST itself: the secret is never stored anywhere to be shown on a later request (the
+    session would keep it in the session store), and no cache may keep this page."""
+    status = request.GET.get("status", "")
+    if status not in WebhookDelivery.Status.values:
+        status = ""
+    deliveries = selectors.deliveries_of(subscription, status)[:RECENT_DELIVERIES]
+    response = render(
+        request,
+        "events/webhook_detail.html",
+        {
+            "subscription": subscription,
+            "form": form or _detail_form(request, subscription),
+            "deliveries": deliveries,
+            "secret": secret,
+            "status": status,
+            "statuses": WebhookDelivery.Status.choices,
+        },
+    )
+    if secret:
+        patch_cache_control(response, no_store=True, private=True)
+    return response
+
+
+@login_required
+def webhook_detail(request, pk):
+    _managed_or_403(request.user)
+    subscription = _subscription_or_404(request.user, pk)
+    form = _detail_form(request, subscription, request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -155,22 +176,7 @@ def webhook_detail(request, pk):
         else:
             messages.success(request, _("Webhook saved."))
             return redirect("webhook-detail", pk=subscription.pk)
-    status = request.GET.get("status", "")
-    if status not in WebhookDelivery.Status.values:
-        status = ""
-    deliveries = selectors.deliveries_of(subscription, status)[:RECENT_DELIVERIES]
-    return render(
-        request,
-        "events/webhook_detail.html",
-        {
-            "subscription": subscription,
-            "form": form,
-            "deliveries": deliveries,
-            "secret": _secret_once(request, subscription),
-            "status": status,
-            "statuses": WebhookDelivery.Status.choices,
-        },
-    )
+    return _detail_page(request, subscription, form)
 
 
 @login_required
@@ -191,10 +197,10 @@ def webhook_action(request, pk, action):
         messages.success(request, _("Test delivery sent; its result is listed below."))
     elif action == "rotate":
         secret = webhooks.rotate_secret(actor=request.user, subscription=subscription)
-        request.session[SHOWN_ONCE_SESSION_KEY] = [subscription.pk, secret]
         messages.success(
             request, _("New secret created. Deliveries are signed with it from now on.")
         )
+        return _detail_page(request, subscription, secret=secret)
     elif action == "delete":
         webhooks.delete_subscription(actor=request.user, subscription=subscription)
         messages.success(request, _("Webhook deleted."))

@@ -1,4 +1,3 @@
-import uuid
 from decimal import Decimal
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from catalog.models import (
     Scenario,
     Solution,
 )
+from config.files import unguessable_name
 
 LEVEL_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
 
@@ -315,9 +315,9 @@ class Message(models.Model):
 
 
 def message_attachment_path(instance, filename):
-    # A random folder per file: the path is never guessable, even where media is served.
-    return (f"messages/thread-{instance.message.thread_id}/{uuid.uuid4().hex}/"
-            f"{Path(filename).name}")
+    # Never the thread's id nor the upload's name (config.files); the caller names the file
+    # after its detected type, and original_name keeps what the sender called it.
+    return unguessable_name("messages", Path(filename).suffix)
 
 
 class MessageAttachment(models.Model):

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db.models import Count, OuterRef, Subquery
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,6 +21,7 @@ from accounts.models import Organization
 from catalog import selectors as catalog
 from catalog.models import ReviewEvent, SolutionStatus
 from catalog.workflow import DECISION_STATUSES
+from config.files import private_file_response
 
 from . import selectors, services
 from .forms import (
@@ -466,8 +467,7 @@ def message_attachment(request, pk):
     try:
         services.open_message_attachment(actor=request.user, attachment=attachment,
                                          reason=request.GET.get("reason", ""))
-        stored = attachment.file.open("rb")
-    except (PermissionDenied, OSError):
+    except PermissionDenied:
         raise Http404 from None
-    return FileResponse(stored, as_attachment=True, filename=attachment.original_name,
-                        content_type=attachment.content_type)
+    return private_file_response(attachment.file, filename=attachment.original_name,
+                                 content_type=attachment.content_type)

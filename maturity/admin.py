@@ -1,5 +1,7 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from . import services
@@ -81,11 +83,24 @@ class AnswerAdmin(admin.ModelAdmin):
     readonly_fields = ["assessment", "statement", "value", "answered_by", "updated_at"]
 
 
+def evidence_download(document):
+    # The permission-checked view, not the file's storage path (which nothing serves).
+    return format_html('<a href="{}">{}</a>', reverse("factory-evidence", args=[document.pk]),
+                       document.original_name)
+
+
 class FactoryEvidenceInline(admin.TabularInline):
     model = FactoryEvidence
     extra = 0
-    readonly_fields = ["file", "original_name", "content_type", "size", "uploaded_by",
-                       "created_at"]
+    fields = ["download", "title", "content_type", "size", "uploaded_by", "created_at"]
+    readonly_fields = ["download", "content_type", "size", "uploaded_by", "created_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False  # evidence is added through the registry's checks (maturity.services)
+
+    @admin.display(description=_("Download"))
+    def download(self, document):
+        return evidence_download(document)
 
 
 @admin.register(SmartFactory)
@@ -120,7 +135,15 @@ class SmartFactoryAdmin(admin.ModelAdmin):
 class FactoryEvidenceAdmin(admin.ModelAdmin):
     list_display = ["__str__", "factory", "content_type", "size", "created_at"]
     search_fields = ["original_name", "title", "factory__name"]
-    readonly_fields = ["content_type", "size", "uploaded_by", "created_at"]
+    exclude = ["file"]  # see FactoryEvidenceInline
+    readonly_fields = ["download", "content_type", "size", "uploaded_by", "created_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description=_("Download"))
+    def download(self, document):
+        return evidence_download(document)
 
 
 @admin.register(TargetSnapshot)

@@ -20,6 +20,15 @@ OFFICE_TYPES = {
     ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
 }
 
+EXTENSIONS = {"application/pdf": ".pdf", "image/png": ".png", "image/jpeg": ".jpg",
+              **{content_type: suffix for suffix, content_type in OFFICE_TYPES.items()}}
+
+
+def stored_name(content_type):
+    """What the upload is called on its way into storage: its detected type only (the
+    stored name itself is random, see models.evidence_path)."""
+    return f"evidence{EXTENSIONS.get(content_type, '')}"
+
 
 def detect_type(head, filename):
     for signature, content_type in SIGNATURES:

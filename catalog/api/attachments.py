@@ -3,10 +3,10 @@
 Who sees what and when they may change follows catalog.attachments; this module only shapes
 requests and responses."""
 
-from django.http import FileResponse, Http404
+from django.urls import reverse
 from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
@@ -18,6 +18,7 @@ from catalog import selectors
 from catalog.api.filters import IdFilter
 from catalog.models import Attachment, Solution
 from config.api import ConditionalRequestMixin
+from config.files import private_file_response
 
 
 class AttachmentSerializer(serializers.ModelSerializer):
@@ -35,12 +36,18 @@ class AttachmentSerializer(serializers.ModelSerializer):
     content_type = serializers.CharField(read_only=True,
                                          help_text="Detected from the file's content.")
     size = serializers.IntegerField(read_only=True, help_text="In bytes.")
+    download = serializers.SerializerMethodField(
+        help_text="Where to download the file; it is never reachable by a storage path.")
 
     class Meta:
         model = Attachment
         fields = ["id", "solution", "file", "title", "original_name", "content_type", "size",
-                  "uploaded_by", "created_at"]
+                  "download", "uploaded_by", "created_at"]
         read_only_fields = ["original_name", "created_at"]
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_download(self, attachment):
+        return reverse("attachment-download", args=[attachment.pk])
 
     def get_fields(self):
         fields = super().get_fields()
@@ -121,10 +128,5 @@ class AttachmentViewSet(
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):
         attachment = self.get_object()
-        try:
-            stored = attachment.file.open("rb")
-        except OSError:
-            raise Http404 from None  # lost from storage; the attachment check reports it
-        return FileResponse(stored, as_attachment=True,
-                            filename=attachment.original_name,
-                            content_type=attachment.content_type or "application/octet-stream")
+        return private_file_response(attachment.file, filename=attachment.original_name,
+                                     content_type=attachment.content_type)

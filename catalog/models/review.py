@@ -1,6 +1,10 @@
+from pathlib import PurePath
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from config.files import unguessable_name
 
 from .revision import SolutionRevision
 from .solution import Solution
@@ -106,7 +110,9 @@ class CheckResult(models.Model):
 
 
 def attachment_path(instance, filename):
-    return f"attachments/solution-{instance.solution_id}/{filename}"
+    # Never the solution's id nor the upload's name (config.files); the caller names the
+    # file after its detected type, and original_name keeps what the vendor called it.
+    return unguessable_name("attachments", PurePath(filename).suffix)
 
 
 class Attachment(models.Model):

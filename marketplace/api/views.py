@@ -1,6 +1,6 @@
 import django_filters
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -14,6 +14,7 @@ from accounts.api.policy import Access
 from accounts.models import Organization
 from catalog.models import Solution
 from config.api import ConditionalRequestMixin, UpdatedSinceFilter
+from config.files import private_file_response
 from marketplace import selectors, services
 from marketplace.models import MessageAttachment, MessageThread, Need, Quote
 
@@ -349,11 +350,10 @@ class MessageAttachmentViewSet(viewsets.GenericViewSet):
                 actor=request.user, attachment=selectors.message_attachment(pk),
                 reason=request.query_params.get("reason", ""),
             )
-            stored = attachment.file.open("rb")
-        except (MessageAttachment.DoesNotExist, DjangoPermissionDenied, OSError):
+        except (MessageAttachment.DoesNotExist, DjangoPermissionDenied):
             raise Http404 from None
-        return FileResponse(stored, as_attachment=True, filename=attachment.original_name,
-                            content_type=attachment.content_type)
+        return private_file_response(attachment.file, filename=attachment.original_name,
+                                     content_type=attachment.content_type)
 
 
 class RatingViewSet(ConditionalRequestMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,

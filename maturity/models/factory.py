@@ -1,6 +1,5 @@
 """The smart-factory registry: an enterprise's factories, their tier and the evidence."""
 
-import uuid
 from pathlib import PurePath
 
 from django.conf import settings
@@ -10,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
 from catalog.models import FactoryTier, Industry, Region
+from config.files import unguessable_name
 
 from .assessment import Assessment
 
@@ -72,8 +72,9 @@ class SmartFactory(models.Model):
 
 
 def evidence_path(instance, filename):
-    # An unguessable name: evidence is served only through the permission-checked view.
-    return f"maturity/evidence/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()[:10]}"
+    # An unguessable name (config.files): evidence is served only through the
+    # permission-checked view. The caller names the file after its detected type.
+    return unguessable_name("maturity/evidence", PurePath(filename).suffix)
 
 
 class FactoryEvidence(models.Model):

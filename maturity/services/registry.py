@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from catalog.models import FactoryTier
 from events.services import emit
 
-from ..evidence import checked_upload
+from ..evidence import checked_upload, stored_name
 from ..models import FactoryEvidence, SmartFactory
 from ..selectors import latest_assessment_of
 from .access import require_enterprise_member, require_operator
@@ -68,10 +68,13 @@ def _check_fields(enterprise, name, year, exclude_pk=None):
 
 def _attach(factory, upload, title, actor):
     content_type, size = checked_upload(upload)
-    return FactoryEvidence.objects.create(
-        factory=factory, file=upload, original_name=PurePath(upload.name).name[:255],
+    document = FactoryEvidence(
+        factory=factory, original_name=PurePath(upload.name).name[:255],
         title=title[:200], content_type=content_type, size=size, uploaded_by=actor,
     )
+    document.file.save(stored_name(content_type), upload, save=False)
+    document.save()
+    return document
 
 
 @transaction.atomic

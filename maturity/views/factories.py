@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_POST
 from accounts import selectors as people
 from accounts.models import Organization
 from catalog.models import FactoryTier, Region
+from config.files import private_file_response
 
 from .. import selectors, services
 from ..forms import EvidenceForm, FactoryDecisionForm, FactoryForm
@@ -127,12 +127,8 @@ def factory_evidence_add(request, pk):
 def factory_evidence(request, pk):
     """An evidence document, for the factory's enterprise and the operator only."""
     document = get_object_or_404(selectors.evidence_visible_to(request.user), pk=pk)
-    try:
-        handle = document.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=document.original_name,
-                        content_type=document.content_type or "application/octet-stream")
+    return private_file_response(document.file, filename=document.original_name,
+                                 content_type=document.content_type)
 
 
 def _decide(request, pk, decide, success):

@@ -2,6 +2,7 @@
 which attachment."""
 
 import io
+import re
 import zipfile
 from datetime import timedelta
 
@@ -77,7 +78,8 @@ def test_vendor_uploads_a_pdf_to_its_draft(api_as, vendor_user, draft, media):
     assert (body["content_type"], body["size"]) == ("application/pdf", len(pdf()))
     assert body["uploaded_by"] == vendor_user.username
     attachment = Attachment.objects.get(pk=body["id"])
-    assert attachment.file.name.startswith(f"attachments/solution-{draft.pk}/")
+    # A random name, never the solution's id or the upload's name (tests/security).
+    assert re.fullmatch(r"attachments/[0-9a-f]{32}\.pdf", attachment.file.name)
     assert attachment.file.read() == pdf()
 
 
@@ -88,7 +90,7 @@ def test_an_office_document_is_recognised_by_its_content(api_as, vendor_user, dr
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     )
     # Stored under the extension its content has, not the one it was sent with.
-    assert Attachment.objects.get().file.name.endswith("/quote.docx")
+    assert re.fullmatch(r"attachments/[0-9a-f]{32}\.docx", Attachment.objects.get().file.name)
 
 
 @pytest.mark.parametrize(("name", "data", "says"), [

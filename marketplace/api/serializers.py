@@ -134,7 +134,7 @@ class QuoteAcceptSerializer(serializers.Serializer):
 class StaleVersionProblemSerializer(serializers.Serializer):
     """The 409 of a decision on a version that is no longer current."""
 
-    type = serializers.CharField(help_text="about:blank#stale_version")
+    type = serializers.CharField(help_text="about:blank#stale-version")
     title = serializers.CharField()
     status = serializers.IntegerField()
     detail = serializers.CharField()

@@ -399,7 +399,7 @@ class RatingViewSet(ConditionalRequestMixin, mixins.ListModelMixin, mixins.Retri
 
 def _stale_version(exc):
     return Response(status=409, content_type=PROBLEM_CONTENT_TYPE, data={
-        "type": "about:blank#stale_version",
+        "type": "about:blank#stale-version",
         "title": "Changed since you saw it",
         "status": 409,
         "detail": " ".join(exc.messages),

@@ -70,7 +70,7 @@ def test_api_accepting_a_version_revised_since_answers_409_and_accepts_nothing(
     assert response.status_code == 409, response.content
     assert response["Content-Type"].startswith("application/problem+json")
     body = response.json()
-    assert body["type"] == "about:blank#stale_version"
+    assert body["type"] == "about:blank#stale-version"
     assert body["current_version"] == 2
     assert "version" in body["errors"]
     assert_nothing_accepted(quote)

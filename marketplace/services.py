@@ -145,8 +145,7 @@ def submit_quote(*, actor, request, vendor, line_items, delivery_weeks, valid_un
         errors["line_items"] = [_("Add at least one line item.")]
     if valid_until is not None and valid_until < timezone.localdate():
         errors["valid_until"] = [_("A quote cannot expire in the past.")]
-    if solution is not None and solution.vendor_id != vendor.pk:
-        errors["solution"] = [_("Offer one of your own solutions.")]
+    errors.update(_offer_errors(solution, vendor.pk))
     if errors:
         raise ValidationError(errors)
     quote = Quote(
@@ -167,6 +166,17 @@ def submit_quote(*, actor, request, vendor, line_items, delivery_weeks, valid_un
     emit("quote.submitted", quote, request_id=request.pk, enterprise_id=request.enterprise_id,
          vendor_id=vendor.pk)
     return quote
+
+
+def _offer_errors(solution, vendor_id):
+    # The enterprise sees the offered solution's title: a draft would leak through it.
+    if solution is None:
+        return {}
+    if solution.vendor_id != vendor_id:
+        return {"solution": [_("Offer one of your own solutions.")]}
+    if solution.status != SolutionStatus.PUBLISHED:
+        return {"solution": [_("Only published solutions can be offered.")]}
+    return {}
 
 
 def _line_items(line_items):
@@ -219,8 +229,7 @@ def revise_quote(*, actor, quote, line_items, delivery_weeks, valid_until, terms
         errors["line_items"] = [_("Add at least one line item.")]
     if valid_until is not None and valid_until < timezone.localdate():
         errors["valid_until"] = [_("A quote cannot expire in the past.")]
-    if solution is not None and solution.vendor_id != quote.vendor_id:
-        errors["solution"] = [_("Offer one of your own solutions.")]
+    errors.update(_offer_errors(solution, quote.vendor_id))
     if errors:
         raise ValidationError(errors)
     items = _line_items(line_items)
@@ -251,12 +260,17 @@ def decline_quote(*, actor, quote, reason):
                                      changes={"decline_reason": reason}, reason=reason)
 
 
-@transaction.atomic
-def accept_quote(*, actor, quote):
-    """Accept one quote: the request is settled and every other live quote is declined together.
+def check_may_accept(actor, quote):
+    """Only the asking enterprise decides on a quote (checked before anything else is read)."""
+    _require_member(actor, quote.request.enterprise, Organization.Kind.ENTERPRISE)
 
-    The request row is locked first, so of two acceptances at once exactly one wins; the
-    other finds the request no longer open."""
+
+@transaction.atomic
+def accept_quote(*, actor, quote, version):
+    """Accept one quote at the `version` the enterprise saw (else workflow.StaleVersion, and
+    nothing changes); the request is settled and every other live quote declined together.
+    Rows are locked request first, as a revision does: of two acceptances exactly one wins,
+    and a revision lands wholly before the version check or is refused after acceptance."""
     request = QuoteRequest.objects.select_for_update().get(pk=quote.request_id)
     _require_member(actor, request.enterprise, Organization.Kind.ENTERPRISE)
     quote = Quote.objects.select_for_update().get(pk=quote.pk)
@@ -265,6 +279,7 @@ def accept_quote(*, actor, quote):
         raise ValidationError({"quote": [_("Only a live quote on an open request.")]})
     if quote.valid_until < timezone.localdate():
         raise ValidationError({"quote": [_("This quote has expired.")]})
+    workflow.require_version(quote, version)
     quote = workflow.transition_quote(quote, Quote.Status.ACCEPTED, actor=actor)
     others = request.quotes.exclude(pk=quote.pk).filter(
         status__in=workflow.LIVE_QUOTE_STATUSES

@@ -34,7 +34,7 @@ from .forms import (
     line_items_of,
 )
 from .models import Need, QuoteRequest
-from .workflow import LIVE_QUOTE_STATUSES
+from .workflow import LIVE_QUOTE_STATUSES, StaleVersion
 
 S = SolutionStatus
 # The order a vendor works through its solutions: what needs them first.
@@ -408,12 +408,29 @@ def quote_rate(request, pk):
     return redirect("quote-request-detail", quote.request_id)
 
 
+def _posted_version(request):
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return None  # no version named: the buyer is asked again, like a stale one
+
+
 @login_required
 @require_POST
 def quote_accept(request, pk):
+    """Accept the version of the quote the buyer saw (a hidden field of the form). If the
+    vendor revised it since, the buyer sees the current version and is asked again."""
     quote = get_object_or_404(selectors.quotes_visible_to(request.user), pk=pk)
+    services.check_may_accept(request.user, quote)
     try:
-        services.accept_quote(actor=request.user, quote=quote)
+        services.accept_quote(actor=request.user, quote=quote,
+                              version=_posted_version(request))
+    except StaleVersion as exc:
+        current = selectors.quotes_visible_to(request.user).get(pk=quote.pk)
+        return render(request, "marketplace/quote_accept_confirm.html", {
+            "quote": current, "seen": exc.seen,
+            "seen_version": current.versions.filter(version=exc.seen).first(),
+        }, status=409)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)

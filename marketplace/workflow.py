@@ -61,6 +61,29 @@ class TransitionNotAllowed(ValidationError):
         ]})
 
 
+class StaleVersion(ValidationError):
+    """A decision named a version of something the other party has changed since (or named
+    none): it is refused, and the decider is shown the current version to decide again."""
+
+    def __init__(self, subject, *, seen, current):
+        self.subject, self.seen, self.current = subject, seen, current
+        if seen is None:
+            message = _("Say which version you accept: it is now version %(current)s.") % {
+                "current": current}
+        else:
+            message = _("This changed after you saw it: you saw version %(seen)s, it is now "
+                        "version %(current)s. Look again and decide on the current version."
+                        ) % {"seen": seen, "current": current}
+        super().__init__({"version": [message]})
+
+
+def require_version(subject, seen):
+    """Bind a decision to the version the decider saw. Call it on the row locked for the
+    decision, in the same transaction, so no change can slip between the check and the act."""
+    if seen is None or seen != subject.version:
+        raise StaleVersion(subject, seen=seen, current=subject.version)
+
+
 def _roles(actor, *, enterprise, vendor=None):
     if actor is None:
         return {SYSTEM}

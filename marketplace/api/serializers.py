@@ -122,6 +122,26 @@ class QuoteRevisionSerializer(serializers.Serializer):
     terms = serializers.CharField(required=False, allow_blank=True, default="")
 
 
+class QuoteAcceptSerializer(serializers.Serializer):
+    version = serializers.IntegerField(
+        min_value=1, max_value=32767,
+        help_text="The quote's `version` as you showed it to the buyer. If the vendor has "
+                  "revised the quote since, nothing is accepted: the answer is 409 with "
+                  "`current_version`.",
+    )
+
+
+class StaleVersionProblemSerializer(serializers.Serializer):
+    """The 409 of a decision on a version that is no longer current."""
+
+    type = serializers.CharField(help_text="about:blank#stale-version")
+    title = serializers.CharField()
+    status = serializers.IntegerField()
+    detail = serializers.CharField()
+    current_version = serializers.IntegerField(help_text="The version now on the table.")
+    errors = serializers.DictField(help_text="`version`: why it was refused.")
+
+
 class QuoteDeclineSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=2000)
 

@@ -3,7 +3,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import generics, mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
@@ -13,10 +13,11 @@ from accounts import selectors as people
 from accounts.api.policy import Access
 from accounts.models import Organization
 from catalog.models import Solution
-from config.api import ConditionalRequestMixin, UpdatedSinceFilter
+from config.api import PROBLEM_CONTENT_TYPE, ConditionalRequestMixin, UpdatedSinceFilter
 from config.files import private_file_response
 from marketplace import selectors, services
 from marketplace.models import MessageAttachment, MessageThread, Need, Quote
+from marketplace.workflow import StaleVersion
 
 from .serializers import (
     DisputeReadSerializer,
@@ -28,6 +29,7 @@ from .serializers import (
     NeedSerializer,
     NewMessageSerializer,
     ProposalSerializer,
+    QuoteAcceptSerializer,
     QuoteComparisonSerializer,
     QuoteDeclineSerializer,
     QuoteRequestSerializer,
@@ -38,6 +40,7 @@ from .serializers import (
     RatingReplySerializer,
     RatingSerializer,
     RatingSummarySerializer,
+    StaleVersionProblemSerializer,
 )
 
 
@@ -220,13 +223,27 @@ class QuoteViewSet(ConditionalRequestMixin, mixins.ListModelMixin, mixins.Retrie
             actor=self.request.user, request=request, vendor=vendor, **data
         )
 
-    @extend_schema(request=None, responses={200: QuoteSerializer})
+    @extend_schema(request=QuoteAcceptSerializer, responses={
+        200: QuoteSerializer,
+        (409, PROBLEM_CONTENT_TYPE): OpenApiResponse(
+            StaleVersionProblemSerializer,
+            description="The vendor revised the quote after the version you name: nothing "
+                        "is accepted. GET it again, show it, and accept `current_version`."),
+    })
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
-        quote = services.accept_quote(actor=request.user, quote=self.get_object())
+        """The asking enterprise accepts the quote at the version it saw; the other quotes on
+        the request are declined."""
+        quote = self.get_object()
+        services.check_may_accept(request.user, quote)  # 403 before the body is judged
+        incoming = QuoteAcceptSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        try:
+            quote = services.accept_quote(actor=request.user, quote=quote,
+                                          version=incoming.validated_data["version"])
+        except StaleVersion as exc:
+            return _stale_version(exc)
         return Response(self.get_serializer(quote).data)
-
-
 
     @extend_schema(request=QuoteRevisionSerializer, responses={200: QuoteSerializer})
     @action(detail=True, methods=["post"])
@@ -419,6 +436,17 @@ class RatingViewSet(ConditionalRequestMixin, mixins.ListModelMixin, mixins.Retri
             raise ValidationError({"vendor": ["Give a vendor or a solution."]})
         return Response(RatingSummarySerializer(
             selectors.rating_summary(vendor=vendor, solution=solution)).data)
+
+
+def _stale_version(exc):
+    return Response(status=409, content_type=PROBLEM_CONTENT_TYPE, data={
+        "type": "about:blank#stale-version",
+        "title": "Changed since you saw it",
+        "status": 409,
+        "detail": " ".join(exc.messages),
+        "current_version": exc.current,
+        "errors": {"version": exc.messages},
+    })
 
 
 def _int(request, name):

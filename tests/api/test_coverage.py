@@ -320,6 +320,7 @@ def world(on_commit):
         quote = marketplace.accept_quote(
             actor=people["buyer"],
             quote=make_quote(quote_request, vendor, actor=people["vendor"], solution=published),
+            version=1,
         )
         marketplace.post_message(
             actor=people["buyer"], request=quote_request, vendor=vendor, body="Thanks"

@@ -91,7 +91,7 @@ class World:
         request = make_request(self.enterprise, [vendor, self.vendor])
         marketplace.post_message(actor=self.buyer, request=request, vendor=vendor, body="Hi")
         quote = make_quote(request, vendor, solution=self.solution(vendor=vendor))
-        return marketplace.accept_quote(actor=self.buyer, quote=quote)
+        return marketplace.accept_quote(actor=self.buyer, quote=quote, version=quote.version)
 
 
 def add_organization(world):

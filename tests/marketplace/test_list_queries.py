@@ -18,7 +18,7 @@ def add_rated_thread(enterprise, buyer):
     vendor = VendorFactory()
     request = make_request(enterprise, [vendor])
     services.post_message(actor=buyer, request=request, vendor=vendor, body="Hello")
-    quote = services.accept_quote(actor=buyer, quote=make_quote(request, vendor))
+    quote = services.accept_quote(actor=buyer, quote=make_quote(request, vendor), version=1)
     services.rate(actor=buyer, quote=quote, scores=SCORES)
 
 

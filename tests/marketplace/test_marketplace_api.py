@@ -180,7 +180,8 @@ def test_accepting_one_quote_declines_the_others(api_as, rfq, vendor_user, enter
     first = api_as(vendor_user).post("/api/v1/quotes/", quote_payload(rfq), format="json").json()
     api_as(second_user).post("/api/v1/quotes/", quote_payload(rfq), format="json")
 
-    response = api_as(enterprise_user).post(f"/api/v1/quotes/{first['id']}/accept/")
+    response = api_as(enterprise_user).post(f"/api/v1/quotes/{first['id']}/accept/",
+                                            {"version": first["version"]}, format="json")
 
     assert response.status_code == 200
     assert dict(Quote.objects.values_list("vendor_id", "status")) == {

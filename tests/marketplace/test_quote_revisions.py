@@ -55,7 +55,8 @@ def test_a_revised_quote_can_be_revised_again_and_accepted(api_as, quote, vendor
     client.post(f"/api/v1/quotes/{quote.pk}/revise/", revision_payload(), format="json")
     again = client.post(f"/api/v1/quotes/{quote.pk}/revise/", revision_payload(), format="json")
     assert again.json()["version"] == 3
-    accepted = api_as(enterprise_user).post(f"/api/v1/quotes/{quote.pk}/accept/")
+    accepted = api_as(enterprise_user).post(f"/api/v1/quotes/{quote.pk}/accept/",
+                                            {"version": 3}, format="json")
     assert accepted.status_code == 200
     assert accepted.json()["status"] == "accepted"
 
@@ -82,11 +83,14 @@ def test_vendor_declines_with_a_reason(api_as, quote, vendor_user, enterprise_us
                            {"reason": "Capacity is booked until spring"}, format="json")
     assert response.status_code == 200
     assert response.json()["decline_reason"] == "Capacity is booked until spring"
-    assert api_as(enterprise_user).post(f"/api/v1/quotes/{quote.pk}/accept/").status_code == 400
+    declined = api_as(enterprise_user).post(f"/api/v1/quotes/{quote.pk}/accept/",
+                                            {"version": 1}, format="json")
+    assert declined.status_code == 400
+    assert "quote" in declined.json()["errors"]  # no longer live, whatever the version
 
 
 def test_an_accepted_quote_cannot_be_revised(api_as, quote, vendor_user, enterprise_user):
-    services.accept_quote(actor=enterprise_user, quote=quote)
+    services.accept_quote(actor=enterprise_user, quote=quote, version=1)
     response = api_as(vendor_user).post(f"/api/v1/quotes/{quote.pk}/revise/",
                                         revision_payload(), format="json")
     assert response.status_code == 400
@@ -108,7 +112,7 @@ def test_two_acceptances_at_once_exactly_one_wins():
     def accept(quote):
         try:
             barrier.wait()
-            services.accept_quote(actor=buyer, quote=quote)
+            services.accept_quote(actor=buyer, quote=quote, version=quote.version)
             outcomes.append("won")
         except Exception as exc:  # the loser sees the request settled
             outcomes.append(type(exc).__name__)

@@ -22,7 +22,7 @@ def rated(vendor, solution, scores, text):
     enterprise = EnterpriseFactory()
     buyer = MembershipFactory(organization=enterprise).user
     quote = make_quote(make_request(enterprise, [vendor]), vendor, solution=solution)
-    services.accept_quote(actor=buyer, quote=quote)
+    services.accept_quote(actor=buyer, quote=quote, version=quote.version)
     return services.rate(actor=buyer, quote=quote, scores=scores, text=text)
 
 

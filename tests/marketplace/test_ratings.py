@@ -23,7 +23,7 @@ def solution(vendor):
 @pytest.fixture
 def accepted(enterprise, enterprise_user, vendor, solution):
     quote = make_quote(make_request(enterprise, [vendor]), vendor, solution=solution)
-    return services.accept_quote(actor=enterprise_user, quote=quote)
+    return services.accept_quote(actor=enterprise_user, quote=quote, version=quote.version)
 
 
 def rate_via_api(api_as, user, quote, **extra):

@@ -82,7 +82,7 @@ def test_quote_past_its_validity_expires_and_cannot_be_accepted(enterprise, ente
         assert tasks.expire_marketplace_items()["quotes"] == 1
         assert tasks.expire_marketplace_items()["quotes"] == 0
         with pytest.raises(ValidationError):
-            services.accept_quote(actor=enterprise_user, quote=quote)
+            services.accept_quote(actor=enterprise_user, quote=quote, version=quote.version)
     quote.refresh_from_db()
     assert quote.status == Quote.Status.EXPIRED
     assert topics(quote) == ["quote.submitted", "quote.expired"]
@@ -92,7 +92,7 @@ def test_accepting_declines_other_live_quotes_with_events(enterprise, enterprise
     second = VendorFactory()
     request = make_request(enterprise, [vendor, second])
     chosen, other = make_quote(request, vendor), make_quote(request, second)
-    services.accept_quote(actor=enterprise_user, quote=chosen)
+    services.accept_quote(actor=enterprise_user, quote=chosen, version=chosen.version)
     other.refresh_from_db(), request.refresh_from_db()
     assert other.status == Quote.Status.DECLINED
     assert other.decline_reason

@@ -77,7 +77,7 @@ def test_a_rating_fills_the_document_and_hidden_ones_do_not_count(backend, publi
     solution = publish(neutral=True, title_en="Rated thing")
     quote = make_quote(make_request(enterprise, [solution.vendor]), solution.vendor,
                        solution=solution)
-    services.accept_quote(actor=enterprise_user, quote=quote)
+    services.accept_quote(actor=enterprise_user, quote=quote, version=quote.version)
     Rating.objects.create(quote=quote, enterprise=enterprise, vendor=solution.vendor,
                           solution=solution, quality=5, delivery=4, communication=4, value=3,
                           score=Decimal("4.00"))

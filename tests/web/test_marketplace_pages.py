@@ -215,7 +215,7 @@ def test_enterprise_compares_quotes_side_by_side_and_accepts_one(
     assert [q.pk for q in page.context["quotes"]] == [cheap.pk, dear.pk]
     assert "¥80,000.00" in page.content.decode()
 
-    response = client.post(reverse("quote-accept", args=[dear.pk]))
+    response = client.post(reverse("quote-accept", args=[dear.pk]), {"version": dear.version})
     assert response.status_code == 302
     dear.refresh_from_db()
     cheap.refresh_from_db()
@@ -245,7 +245,7 @@ def test_vendor_sees_only_its_own_quote_and_cannot_accept(as_user, vendor_user, 
 def test_expired_quote_cannot_be_accepted(as_user, enterprise_user, quote_request, vendor):
     expired = _quote(quote_request, vendor, Decimal("1000"), days=-1)
     response = as_user(enterprise_user).post(reverse("quote-accept", args=[expired.pk]),
-                                             follow=True)
+                                             {"version": expired.version}, follow=True)
     assert response.status_code == 200
     assert "expired" in response.content.decode()
     expired.refresh_from_db()
@@ -308,7 +308,7 @@ def test_enterprise_rates_the_accepted_quote_on_the_page(as_user, enterprise, en
     client = as_user(enterprise_user)
     detail = reverse("quote-request-detail", args=[quote_request.pk])
     assert "rating-title" not in client.get(detail).content.decode()  # nothing accepted yet
-    marketplace_services.accept_quote(actor=enterprise_user, quote=quote)
+    marketplace_services.accept_quote(actor=enterprise_user, quote=quote, version=quote.version)
     assert "rating-title" in client.get(detail).content.decode()
     client.post(reverse("quote-rate", args=[quote.pk]), {
         "quality": "5", "delivery": "4", "communication": "5", "value": "4", "text": "Solid"})

@@ -7,6 +7,7 @@ import weakref
 from datetime import UTC
 
 import django_filters
+from django import forms
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -14,7 +15,9 @@ from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.utils.translation import gettext_lazy as _
 from django.views import defaults
+from django_filters.utils import get_model_field
 from rest_framework import exceptions, status
+from rest_framework.filters import OrderingFilter
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.utils import encoders
@@ -42,6 +45,47 @@ class UpdatedSinceFilter(django_filters.IsoDateTimeFilter):
         if value is not None and value.utcoffset() is not None:
             value = value.astimezone(UTC)
         return super().filter(qs, value)
+
+
+class CodeFilter(django_filters.CharFilter):
+    """A taxonomy code (`scenario=2025-28`): one the taxonomy has, else a 400 naming the
+    parameter, so a typo is told apart from "nothing matches". Comma-free, exact."""
+
+    @property
+    def field(self):
+        if not hasattr(self, "_field"):
+            field = super().field
+            target = get_model_field(self.model, self.field_name)
+            related, name = target.model, target.name
+
+            def known(value):
+                if value and not related._default_manager.filter(**{name: value}).exists():
+                    raise forms.ValidationError(
+                        _("Unknown code “%(code)s”."), code="unknown", params={"code": value}
+                    )
+
+            field.validators.append(known)
+        return self._field
+
+
+class StrictOrderingFilter(OrderingFilter):
+    """`?ordering=` with a field the operation does not offer is a 400 naming the parameter
+    and the fields it offers, rather than being silently ignored."""
+
+    def get_ordering(self, request, queryset, view):
+        params = request.query_params.get(self.ordering_param)
+        if params:
+            fields = [param.strip() for param in params.split(",") if param.strip()]
+            valid = {name for name, _label in self.get_valid_fields(
+                queryset, view, {"request": request})}
+            unknown = [term for term in fields if term.lstrip("-") not in valid]
+            if unknown:
+                raise exceptions.ValidationError({self.ordering_param: [
+                    _("Unknown ordering: %(unknown)s. Order by one of: %(valid)s.") % {
+                        "unknown": ", ".join(unknown),
+                        "valid": ", ".join(sorted(valid)) or "-"}
+                ]})
+        return super().get_ordering(request, queryset, view)
 
 
 def _field_errors(detail):

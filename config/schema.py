@@ -9,6 +9,7 @@ list is paginated; 409 where a write may be refused by a state transition."""
 from drf_spectacular.openapi import AutoSchema
 from rest_framework import serializers
 
+from accounts.api.policy import ANYONE, declared_access_for
 from config.api import PROBLEM_CONTENT_TYPE
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
@@ -41,8 +42,47 @@ class ProblemDetailsSerializer(serializers.Serializer):
     )
 
 
+def access_extension(access):
+    """The declared access of an operation (accounts.api.policy) as the schema shows it."""
+    return {
+        "anonymous": access.anonymous,
+        "people": sorted(access.people),
+        "keys": {"organizations": sorted(access.keys), "scope": access.scope}
+        if access.keys else None,
+    }
+
+
+def access_sentence(access):
+    who = []
+    if access.anonymous:
+        who.append("anyone, signed in or not")
+    elif ANYONE in access.people:
+        who.append("every signed-in person")
+    elif access.people:
+        who.append("signed-in " + ", ".join(f"`{role}`" for role in sorted(access.people)))
+    if access.keys:
+        kinds = ", ".join(sorted(access.keys))
+        who.append(f"API keys of {kinds} organisations holding `{access.scope}`")
+    else:
+        who.append("no API key")
+    return "**Who may call it:** " + "; ".join(who) + "."
+
+
 class ProblemAutoSchema(AutoSchema):
-    """drf-spectacular's AutoSchema, plus the problem-details error responses."""
+    """drf-spectacular's AutoSchema, plus the problem-details error responses and each
+    operation's declared access (`x-access`, and a sentence in its description)."""
+
+    def get_operation(self, *args, **kwargs):
+        operation = super().get_operation(*args, **kwargs)
+        if operation is None:
+            return operation
+        access = declared_access_for(self.view, self.method)
+        if access is not None:
+            operation["x-access"] = access_extension(access)
+            description = operation.get("description", "")
+            operation["description"] = (description + "\n\n" if description else "") + (
+                access_sentence(access))
+        return operation
 
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)

@@ -235,7 +235,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "config.api.StrictOrderingFilter",
     ],
     "DEFAULT_SCHEMA_CLASS": "config.schema.ProblemAutoSchema",
     "EXCEPTION_HANDLER": "config.api.problem_exception_handler",

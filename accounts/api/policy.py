@@ -87,21 +87,20 @@ class Access:
         return kind in self.keys and self.scope is not None
 
 
-def operation_name(view, request):
-    """The name a declaration uses for this request's operation."""
-    action = getattr(view, "action", None)
-    method = request.method.lower()
-    if method == "head":
-        method = "get"
-    return action or method, method
-
-
 def declared_access(view, request):
     """The Access declared for this request's operation, or None."""
+    return declared_access_for(view, request.method)
+
+
+def declared_access_for(view, method):
+    """The Access declared for `view` (its action set) answering `method`, or None."""
     access = getattr(view, "access", None)
     if not access:
         return None
-    name, method = operation_name(view, request)
+    method = method.lower()
+    if method == "head":
+        method = "get"
+    name = getattr(view, "action", None) or method
     for candidate in (f"{name}.{method}", name, "*"):
         if candidate in access:
             return access[candidate]

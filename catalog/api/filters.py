@@ -3,7 +3,7 @@ from django import forms
 from rest_framework import serializers
 
 from catalog.models import Solution, SolutionStatus
-from config.api import UpdatedSinceFilter
+from config.api import CodeFilter, UpdatedSinceFilter
 
 
 class IdFilter(django_filters.NumberFilter):
@@ -20,10 +20,10 @@ class IdFilter(django_filters.NumberFilter):
 class SolutionFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=SolutionStatus.choices)
     vendor = IdFilter(field_name="vendor_id")
-    scenario = django_filters.CharFilter(field_name="scenarios__code")
-    stage = django_filters.CharFilter(field_name="scenarios__stage__code")
-    industry = django_filters.CharFilter(field_name="industries__code")
-    region = django_filters.CharFilter(field_name="regions__code")
+    scenario = CodeFilter(field_name="scenarios__code")
+    stage = CodeFilter(field_name="scenarios__stage__code")
+    industry = CodeFilter(field_name="industries__code")
+    region = CodeFilter(field_name="regions__code")
     updated_since = UpdatedSinceFilter()
 
     class Meta:

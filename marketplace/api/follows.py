@@ -12,6 +12,7 @@ from rest_framework.response import Response
 from accounts.api.policy import Access
 from accounts.models import Organization
 from catalog.models import Scenario, Solution, SolutionStatus
+from config.api import CodeFilter
 from marketplace import follows
 from marketplace.models import Follow
 
@@ -73,7 +74,7 @@ class FollowSerializer(serializers.ModelSerializer):
 
 class FollowFilter(django_filters.FilterSet):
     target_type = django_filters.ChoiceFilter(choices=Follow.Target.choices)
-    scenario = django_filters.CharFilter(field_name="scenario__code")
+    scenario = CodeFilter(field_name="scenario__code")
 
     class Meta:
         model = Follow

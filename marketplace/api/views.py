@@ -13,7 +13,7 @@ from accounts import selectors as people
 from accounts.api.policy import Access
 from accounts.models import Organization
 from catalog.models import Solution
-from config.api import PROBLEM_CONTENT_TYPE, ConditionalRequestMixin, UpdatedSinceFilter
+from config.api import PROBLEM_CONTENT_TYPE, CodeFilter, ConditionalRequestMixin, UpdatedSinceFilter
 from config.files import private_file_response
 from marketplace import selectors, services
 from marketplace.models import MessageAttachment, MessageThread, Need, Quote
@@ -53,9 +53,9 @@ def _acting_org(user, kind, what):
 
 
 class NeedFilter(django_filters.FilterSet):
-    industry = django_filters.CharFilter(field_name="industry__code")
-    region = django_filters.CharFilter(field_name="region__code")
-    scenario = django_filters.CharFilter(field_name="scenarios__code")
+    industry = CodeFilter(field_name="industry__code")
+    region = CodeFilter(field_name="region__code")
+    scenario = CodeFilter(field_name="scenarios__code")
     updated_since = UpdatedSinceFilter()
 
     class Meta:

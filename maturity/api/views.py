@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from accounts import selectors as people
 from accounts.api.policy import Access
 from accounts.models import Organization
-from config.api import ConditionalRequestMixin, UpdatedSinceFilter
+from config.api import CodeFilter, ConditionalRequestMixin, UpdatedSinceFilter
 
 from .. import progress, selectors, services
 from ..models import Assessment, SmartFactory
@@ -184,9 +184,9 @@ class AssessmentViewSet(ConditionalRequestMixin, mixins.ListModelMixin, mixins.R
 
 
 class FactoryFilter(django_filters.FilterSet):
-    tier = django_filters.CharFilter(field_name="tier__code")
-    region = django_filters.CharFilter(field_name="region__code")
-    industry = django_filters.CharFilter(field_name="industry__code")
+    tier = CodeFilter(field_name="tier__code")
+    region = CodeFilter(field_name="region__code")
+    industry = CodeFilter(field_name="industry__code")
     updated_since = UpdatedSinceFilter()
 
     class Meta:

@@ -2,7 +2,7 @@ from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
@@ -115,12 +115,25 @@ class ReviewActionsMixin:
                                              reviewer=serializer.validated_data["reviewer"])
         return self._respond(subject)
 
-    @extend_schema(responses={200: CheckResultSerializer(many=True)})
-    @action(detail=True, methods=["get"])
-    def checks(self, request, pk=None):
+    def internals_subject(self):
+        """The subject whose review internals are asked for: a 404 for anyone who may not
+        see them, as for anything else they may not see (catalog.selectors)."""
         subject = self.get_object()
-        return Response(CheckResultSerializer(selectors.check_results_of(subject),
-                                              many=True).data)
+        if not selectors.may_see_review_internals(self.request.user, subject):
+            raise NotFound()
+        return subject
+
+    def paginated(self, queryset, serializer_class):
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(serializer_class(page, many=True).data)
+
+    @extend_schema(responses={200: CheckResultSerializer(many=True)})
+    @action(detail=True, methods=["get"], filter_backends=[])
+    def checks(self, request, pk=None):
+        """Results of the automated pre-checks, the latest submission first. The vendor's
+        members and operator staff only."""
+        return self.paginated(selectors.check_results_of(self.internals_subject()),
+                              CheckResultSerializer)
 
 
 class SolutionViewSet(
@@ -153,6 +166,8 @@ class SolutionViewSet(
 
     def get_queryset(self):
         visible = selectors.solutions_visible_to(self.request.user)
+        if self.action in ("history", "checks", "revisions"):
+            return visible  # the action reads what it shows itself
         if self.action == "list":
             # A list shows no review history or check results: prefetch only what it shows.
             return visible.prefetch_related(CASE_STUDIES)
@@ -200,18 +215,19 @@ class SolutionViewSet(
         return self._respond(solution)
 
     @extend_schema(responses={200: ReviewEventSerializer(many=True)})
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], filter_backends=[])
     def history(self, request, pk=None):
-        solution = self.get_object()
-        events = solution.review_events.select_related("actor", "revision")
-        return Response(ReviewEventSerializer(events, many=True).data)
+        """The review trail of the listing and its revisions, oldest first: who moved it,
+        from what to what, with which reasons and comment. The vendor's members and operator
+        staff only."""
+        return self.paginated(selectors.review_history_of(self.internals_subject()),
+                              ReviewEventSerializer)
 
     @extend_schema(responses={200: RevisionSerializer(many=True)})
     @action(detail=True, methods=["get"])
     def revisions(self, request, pk=None):
         solution = self.get_object()
-        if not (people.is_member(request.user, solution.vendor)
-                or people.is_operator(request.user)):
+        if not selectors.may_see_review_internals(request.user, solution):
             raise PermissionDenied("Revisions are seen by the vendor and operator staff.")
         revisions = selectors.revisions_of(solution)
         return Response(RevisionSerializer(revisions, many=True).data)

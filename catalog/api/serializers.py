@@ -282,6 +282,16 @@ class DecisionSerializer(serializers.Serializer):
     )
 
 
+class ReviewDecisionSerializer(DecisionSerializer):
+    """A reviewer's decision, bound to the submission the reviewer read."""
+
+    submitted_at = serializers.DateTimeField(
+        help_text="`review.submitted_at` of the solution or revision as you read it. If it "
+                  "was resubmitted since (it may have changed), the decision is refused with "
+                  "409: read it again and decide on what is there now.",
+    )
+
+
 class ReassignSerializer(serializers.Serializer):
     reviewer = serializers.SlugRelatedField(slug_field="username",
                                             queryset=User.objects.filter(is_active=True))

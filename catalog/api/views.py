@@ -16,6 +16,7 @@ from catalog.api.serializers import (
     CheckResultSerializer,
     DecisionSerializer,
     ReassignSerializer,
+    ReviewDecisionSerializer,
     ReviewEventSerializer,
     ReviewItemSerializer,
     ReviewReasonSerializer,
@@ -23,7 +24,7 @@ from catalog.api.serializers import (
     SolutionSerializer,
     ValidationReportSerializer,
 )
-from catalog.models import CaseStudy, ReviewReason
+from catalog.models import CaseStudy, ReviewReason, SolutionStatus
 from config.api import ConditionalRequestMixin
 from config.public_cache import PublicListCacheMixin
 
@@ -71,6 +72,17 @@ class ReviewActionsMixin:
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data
 
+    def _review_decision(self, request, to_status):
+        """The subject and the decision's input, refusing in this order: 404 unseen, 409 not
+        in review, 403 not a reviewer from outside the vendor, then 400 for the input."""
+        subject = self.get_object()
+        services.check_decision(actor=request.user, subject=subject, to_status=to_status)
+        serializer = ReviewDecisionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        decision = dict(serializer.validated_data)
+        decision["seen_submitted_at"] = decision.pop("submitted_at")
+        return subject, decision
+
     @extend_schema(request=None, parameters=[VALIDATE_ONLY],
                    responses={200: ValidationReportSerializer, 400: ValidationReportSerializer})
     @action(detail=True, methods=["post"])
@@ -84,27 +96,25 @@ class ReviewActionsMixin:
         self.submit_subject(request.user, subject)
         return self._respond(subject)
 
-    @extend_schema(request=DecisionSerializer)
+    @extend_schema(request=ReviewDecisionSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        decision = self._decision(request)
-        subject = services.approve(actor=request.user, subject=self.get_object(),
-                                   comment=decision["comment"])
-        return self._respond(subject)
+        subject, decision = self._review_decision(request, SolutionStatus.APPROVED)
+        decision.pop("reason_codes")
+        return self._respond(services.approve(actor=request.user, subject=subject, **decision))
 
-    @extend_schema(request=DecisionSerializer)
+    @extend_schema(request=ReviewDecisionSerializer)
     @action(detail=True, methods=["post"], url_path="request-changes")
     def request_changes(self, request, pk=None):
-        subject = services.request_changes(actor=request.user, subject=self.get_object(),
-                                           **self._decision(request))
-        return self._respond(subject)
+        subject, decision = self._review_decision(request, SolutionStatus.CHANGES_REQUESTED)
+        return self._respond(services.request_changes(actor=request.user, subject=subject,
+                                                      **decision))
 
-    @extend_schema(request=DecisionSerializer)
+    @extend_schema(request=ReviewDecisionSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
-        subject = services.reject(actor=request.user, subject=self.get_object(),
-                                  **self._decision(request))
-        return self._respond(subject)
+        subject, decision = self._review_decision(request, SolutionStatus.REJECTED)
+        return self._respond(services.reject(actor=request.user, subject=subject, **decision))
 
     @extend_schema(request=ReassignSerializer)
     @action(detail=True, methods=["post"])

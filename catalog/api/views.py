@@ -234,13 +234,14 @@ class SolutionViewSet(
                               ReviewEventSerializer)
 
     @extend_schema(responses={200: RevisionSerializer(many=True)})
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], filter_backends=[])
     def revisions(self, request, pk=None):
+        """Changes to this live listing, the latest first. The vendor's members and operator
+        staff only."""
         solution = self.get_object()
         if not selectors.may_see_review_internals(request.user, solution):
             raise PermissionDenied("Revisions are seen by the vendor and operator staff.")
-        revisions = selectors.revisions_of(solution)
-        return Response(RevisionSerializer(revisions, many=True).data)
+        return self.paginated(selectors.revisions_of(solution), RevisionSerializer)
 
 
 class RevisionViewSet(ConditionalRequestMixin, ReviewActionsMixin, mixins.RetrieveModelMixin,

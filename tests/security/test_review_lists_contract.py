@@ -77,3 +77,18 @@ def test_review_lists_cost_the_same_queries_whatever_the_page_size(
         assert response.status_code == 200
     assert len(response.json()["results"]) > 12
     assert len(large_queries) == len(small_queries)
+
+
+def test_a_listings_revisions_are_a_page_object(api_as, vendor, vendor_user, reviewer,
+                                               on_commit, django_assert_max_num_queries):
+    published = SolutionFactory(vendor=vendor, status="published")
+    for number in range(3):
+        with on_commit():
+            revision = services.propose_change(actor=vendor_user, solution=published,
+                                               data={"delivery_weeks": 10 + number})
+            services.withdraw_revision(actor=vendor_user, revision=revision)
+    client = api_as(reviewer)
+    with django_assert_max_num_queries(20):
+        body = client.get(f"/api/v1/solutions/{published.pk}/revisions/?page_size=2").json()
+    assert set(body) == PAGE_KEYS and body["count"] == 3
+    assert [row["number"] for row in body["results"]] == [3, 2]

@@ -21,6 +21,8 @@ def with_relations(queryset):
 
 
 def with_details(queryset):
+    # No review history or check results: they are read, by who may see them, on their own
+    # (review_history_of, check_results_of).
     return with_relations(queryset).prefetch_related(
         Prefetch(
             "case_studies",
@@ -28,8 +30,6 @@ def with_details(queryset):
                 "outcomes"
             ),
         ),
-        "review_events__actor",
-        "check_results",
     )
 
 

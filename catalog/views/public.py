@@ -57,7 +57,7 @@ def solution_detail(request, pk):
     enterprise = people.primary_organization(request.user, Organization.Kind.ENTERPRISE)
     # History, reasons, comments and who reviewed: the same rule as the API's.
     show_history = selectors.may_see_review_internals(request.user, solution)
-    history = history_rows(solution.review_events.all()) if show_history else []
+    history = history_rows(selectors.review_history_of(solution)) if show_history else []
     # The listing's own feedback: a change's feedback belongs on the change's page.
     listing_history = [event for event in history if event.revision_id is None]
     return render(request, "catalog/solution_detail.html", {

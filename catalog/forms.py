@@ -2,6 +2,7 @@
 
 from django import forms
 from django.db.models import Count, Q
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from accounts import selectors as people
@@ -150,6 +151,9 @@ class ReviewDecisionForm(ServiceErrorsMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Required when you request changes or reject."),
     )
+    # Which submission the page showed (its submitted_at, ISO 8601): the decision applies to
+    # that one only, never to content resubmitted since (catalog.workflow.StaleSubmission).
+    submitted_at = forms.CharField(widget=forms.HiddenInput, required=False)
 
     # decision → the status it leads to, which decides the reasons that apply
     TARGET_STATUS = {
@@ -163,6 +167,11 @@ class ReviewDecisionForm(ServiceErrorsMixin, forms.Form):
         field.queryset = ReviewReason.objects.filter(is_active=True)
         field.label_from_instance = self._reason_label
 
+    @classmethod
+    def for_subject(cls, subject, **initial):
+        """An unbound form for the submission the page shows."""
+        return cls(initial={**initial, "submitted_at": submission_token(subject)})
+
     @staticmethod
     def _reason_label(reason):
         if reason.applies_to == ReviewReason.AppliesTo.CHANGES:
@@ -171,8 +180,19 @@ class ReviewDecisionForm(ServiceErrorsMixin, forms.Form):
             return _("%(reason)s (reject only)") % {"reason": reason.label}
         return reason.label
 
+    def clean_submitted_at(self):
+        try:
+            value = parse_datetime(self.cleaned_data["submitted_at"] or "")
+        except ValueError:
+            return None
+        # The form writes an aware time; a time without its offset names no submission.
+        return value if value is not None and value.utcoffset() is not None else None
+
     def clean(self):
         cleaned = super().clean()
+        if cleaned.get("submitted_at") is None:
+            self.add_error(None, _("This page does not say which submission you read: "
+                                   "reload it, read the submission and decide again."))
         decision = cleaned.get("decision")
         if decision in self.TARGET_STATUS:
             if not (cleaned.get("comment") or "").strip():
@@ -192,10 +212,16 @@ class ReviewDecisionForm(ServiceErrorsMixin, forms.Form):
 
     def decision_kwargs(self):
         """What the decision service takes: the comment, and reasons unless approving."""
-        kwargs = {"comment": self.cleaned_data["comment"]}
+        kwargs = {"comment": self.cleaned_data["comment"],
+                  "seen_submitted_at": self.cleaned_data["submitted_at"]}
         if self.cleaned_data["decision"] != self.APPROVE:
             kwargs["reason_codes"] = [r.code for r in self.cleaned_data["reason_codes"]]
         return kwargs
+
+
+def submission_token(subject):
+    """What the decision form carries to name the submission it shows."""
+    return subject.submitted_at.isoformat() if subject.submitted_at else ""
 
 
 class ReassignForm(forms.Form):

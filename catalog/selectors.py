@@ -21,6 +21,8 @@ def with_relations(queryset):
 
 
 def with_details(queryset):
+    # No review history or check results: they are read, by who may see them, on their own
+    # (review_history_of, check_results_of).
     return with_relations(queryset).prefetch_related(
         Prefetch(
             "case_studies",
@@ -28,8 +30,6 @@ def with_details(queryset):
                 "outcomes"
             ),
         ),
-        "review_events__actor",
-        "check_results",
     )
 
 
@@ -46,6 +46,37 @@ def solutions_visible_to(user):
     if user.is_authenticated:
         visible |= Q(vendor__memberships__user=user)
     return with_relations(qs.filter(visible).distinct())
+
+
+class ReviewInternalsAudience:
+    """Who sees a submission's review internals: its history (comments, reasons, who
+    decided), its pre-check results and its reviewer. The vendor's own members and operator
+    staff (reviewers are operator staff) do; everyone else sees its status and dates only.
+
+    Built once per request: asking about many solutions costs one or two queries in all."""
+
+    def __init__(self, user):
+        self.sees_all = people.is_operator(user)
+        self.vendor_ids = frozenset()
+        if user.is_authenticated and not self.sees_all:
+            self.vendor_ids = frozenset(
+                people.organizations_of(user).values_list("pk", flat=True)
+            )
+
+    def may_see(self, subject):
+        """`subject`: a Solution or a SolutionRevision."""
+        return self.sees_all or subject.vendor_id in self.vendor_ids
+
+
+def may_see_review_internals(user, subject):
+    """The one rule for the API and the pages: see ReviewInternalsAudience."""
+    return ReviewInternalsAudience(user).may_see(subject)
+
+
+def review_history_of(solution):
+    """A listing's review events and its revisions', oldest first, with who made them."""
+    return solution.review_events.select_related("actor", "revision").order_by("created_at",
+                                                                               "id")
 
 
 def sees_only_published(user):
@@ -91,7 +122,7 @@ def check_results_of(subject):
         qs = CheckResult.objects.filter(revision=subject)
     else:
         qs = CheckResult.objects.filter(solution=subject, revision=None)
-    return qs.order_by("-submission", "code")
+    return qs.select_related("revision").order_by("-submission", "code")
 
 
 def review_queue(reviewer=None):

@@ -303,15 +303,29 @@ def _validate_reasons(subject, to_status, reason_codes, comment):
         raise ValidationError(errors)
 
 
+# Decisions: `seen_submitted_at` is the submitted_at of the submission the reviewer read.
+# The API and the decision page always send it, so a decision never lands on content the
+# reviewer did not see (workflow.StaleSubmission, 409); in-process callers (commands, tests)
+# that load the subject and decide at once may leave it out.
+
+
+def check_decision(*, actor, subject, to_status):
+    """Refuse a decision the actor may not take (409 not in review, 403 not a reviewer
+    from outside the vendor) before its input is read."""
+    workflow.check_transition(subject, to_status, actor)
+
+
 @transaction.atomic
-def approve(*, actor, subject, comment=""):
+def approve(*, actor, subject, comment="", seen_submitted_at=None):
     """Approve a submission. A flagged one needs two different reviewers; the second
     approval publishes a new listing, or applies a revision to the live listing."""
     if subject.needs_second_approval and subject.first_approved_by_id is None:
-        return workflow.record_first_approval(subject, actor, comment=comment)
+        return workflow.record_first_approval(subject, actor, comment=comment,
+                                              seen_submitted_at=seen_submitted_at)
     if subject.first_approved_by_id == getattr(actor, "pk", None):
         raise PermissionDenied(_("A second, different reviewer must approve this."))
-    workflow.transition(subject, S.APPROVED, actor, comment=comment)
+    workflow.transition(subject, S.APPROVED, actor, comment=comment,
+                        seen_submitted_at=seen_submitted_at)
     if isinstance(subject, Solution):
         workflow.transition(subject, S.PUBLISHED, actor)
     return subject
@@ -322,19 +336,21 @@ def approve_solution(*, actor, solution, comment=""):
 
 
 @transaction.atomic
-def request_changes(*, actor, subject=None, solution=None, comment, reason_codes=()):
+def request_changes(*, actor, subject=None, solution=None, comment, reason_codes=(),
+                    seen_submitted_at=None):
     subject = subject or solution
     _validate_reasons(subject, S.CHANGES_REQUESTED, reason_codes, comment)
     return workflow.transition(subject, S.CHANGES_REQUESTED, actor, comment=comment,
-                               reason_codes=reason_codes)
+                               reason_codes=reason_codes, seen_submitted_at=seen_submitted_at)
 
 
 @transaction.atomic
-def reject(*, actor, subject=None, solution=None, comment, reason_codes=()):
+def reject(*, actor, subject=None, solution=None, comment, reason_codes=(),
+           seen_submitted_at=None):
     subject = subject or solution
     _validate_reasons(subject, S.REJECTED, reason_codes, comment)
     return workflow.transition(subject, S.REJECTED, actor, comment=comment,
-                               reason_codes=reason_codes)
+                               reason_codes=reason_codes, seen_submitted_at=seen_submitted_at)
 
 
 reject_solution = reject

@@ -75,6 +75,20 @@ class TransitionNotAllowed(Exception):
         }
 
 
+@dataclass
+class StaleSubmission(Exception):
+    """A decision taken on another submission than the one the reviewer read: the vendor
+    sent it back in (possibly changed) since. The API answers 409; the page shows the
+    current submission and asks again."""
+
+    subject: object
+    seen: object
+
+    def __str__(self):
+        return _("This was resubmitted after you read it. Read the current submission and "
+                 "decide again.")
+
+
 def _table(subject):
     return REVISION_TRANSITIONS if isinstance(subject, SolutionRevision) else TRANSITIONS
 
@@ -122,6 +136,19 @@ def _check(locked, to_status, actor):
         )
 
 
+def check_transition(subject, to_status, actor):
+    """The refusal `transition` would give (409, then 403), without locking: lets a caller
+    refuse a wrong actor before reading the rest of its input."""
+    _check(subject, to_status, actor)
+
+
+def _check_seen(locked, seen_submitted_at):
+    # Each submission sets submitted_at anew, and content changes only between submissions:
+    # the same submitted_at is the same content.
+    if seen_submitted_at is not None and locked.submitted_at != seen_submitted_at:
+        raise StaleSubmission(locked, seen_submitted_at)
+
+
 def _record(locked, actor, from_status, to_status, comment="", reason_codes=()):
     is_revision = isinstance(locked, SolutionRevision)
     solution = locked.solution if is_revision else locked
@@ -148,16 +175,20 @@ def _record(locked, actor, from_status, to_status, comment="", reason_codes=()):
         emit(f"solution.{to_status}", locked, **payload)
 
 
-def transition(subject, to_status, actor, *, comment="", reason_codes=()):
+def transition(subject, to_status, actor, *, comment="", reason_codes=(),
+               seen_submitted_at=None):
     """Move a solution or revision to `to_status` as `actor`, atomically, with its audit
     record and outbox event. Approving a revision applies it to the live solution.
 
-    Raises TransitionNotAllowed for an illegal move and PermissionDenied for a wrong actor."""
+    `seen_submitted_at`: the submission the actor decided on (its submitted_at); checked
+    under the row lock. Raises TransitionNotAllowed for an illegal move, PermissionDenied
+    for a wrong actor and StaleSubmission when the subject was resubmitted since."""
     from .revisions import apply_revision
 
     with transaction.atomic():
         locked = _lock(subject)
         _check(locked, to_status, actor)
+        _check_seen(locked, seen_submitted_at)
         from_status = locked.status
         now = timezone.now()
         locked.status = to_status
@@ -178,11 +209,12 @@ def transition(subject, to_status, actor, *, comment="", reason_codes=()):
     return subject
 
 
-def record_first_approval(subject, actor, *, comment=""):
+def record_first_approval(subject, actor, *, comment="", seen_submitted_at=None):
     """One of two approvals a flagged submission needs: recorded, status unchanged."""
     with transaction.atomic():
         locked = _lock(subject)
         _check(locked, S.APPROVED, actor)
+        _check_seen(locked, seen_submitted_at)
         if locked.first_approved_by_id == actor.pk:
             raise PermissionDenied(_("A second, different reviewer must approve this."))
         locked.first_approved_by = actor

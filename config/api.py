@@ -23,7 +23,7 @@ from rest_framework.response import Response
 from rest_framework.utils import encoders
 from rest_framework.views import exception_handler
 
-from catalog.workflow import TransitionNotAllowed
+from catalog.workflow import StaleSubmission, TransitionNotAllowed
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 
@@ -108,6 +108,19 @@ def problem_exception_handler(exc, context):
                 "detail": str(exc),
                 "current_status": exc.solution.status,
                 "allowed": exc.allowed,
+            },
+            status=status.HTTP_409_CONFLICT,
+        )
+    if isinstance(exc, StaleSubmission):
+        return Response(
+            content_type=PROBLEM_CONTENT_TYPE,
+            data={
+                "type": "about:blank#stale-submission",
+                "title": "Resubmitted since you read it",
+                "status": status.HTTP_409_CONFLICT,
+                "detail": str(exc),
+                "current_status": exc.subject.status,
+                "submitted_at": exc.subject.submitted_at,
             },
             status=status.HTTP_409_CONFLICT,
         )

@@ -34,7 +34,7 @@ from django.utils import translation
 from .cache import UNAVAILABLE, ProcessMemo, SharedVersion, cache_failed
 
 VERSION_KEY = "api:public:version"
-KEY_PREFIX = "api:public:v2:"
+KEY_PREFIX = "api:public:v3:"  # v3: no review internals in public answers
 HIT_HEADER = "X-Cache"
 LOCAL_ENTRIES = 64
 

@@ -40,6 +40,11 @@ class ProblemDetailsSerializer(serializers.Serializer):
         required=False,
         help_text="On 409: the transitions allowed from it.",
     )
+    submitted_at = serializers.DateTimeField(
+        required=False,
+        help_text="On 409 to a reviewer's decision on an older submission: when the current "
+                  "one was submitted.",
+    )
 
 
 def access_extension(access):

@@ -64,7 +64,9 @@ def walk_the_path():
     queue = as_reviewer.get("/api/v1/review-queue/?mine=1").json()
     assert [item["id"] for item in queue["results"]] == [solution_id]
     approved = as_reviewer.post(f"/api/v1/solutions/{solution_id}/approve/",
-                                {"comment": "Evidence is convincing."}, format="json")
+                                {"comment": "Evidence is convincing.",
+                                 "submitted_at": queue["results"][0]["review"]["submitted_at"]},
+                                format="json")
     assert approved.status_code == 200, approved.content
     assert approved.json()["status"] == "published"
 

@@ -1,5 +1,6 @@
 import functools
 
+from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 from rest_framework import serializers
 
@@ -25,6 +26,7 @@ from catalog.models import (
     Technology,
 )
 from catalog.models.taxonomy import in_reader_language
+from catalog.selectors import ReviewInternalsAudience
 from catalog.workflow import REVIEW_STATUSES
 
 
@@ -178,7 +180,11 @@ class SolutionSerializer(serializers.ModelSerializer):
         slug_field="code", many=True, queryset=Region.objects.all(), required=False
     )
     case_studies = CaseStudySerializer(many=True, required=False)
-    review = ReviewStateSerializer(source="*", read_only=True)
+    review = ReviewStateSerializer(
+        source="*", read_only=True, allow_null=True,
+        help_text="Where the listing stands in review, for the vendor's members and operator "
+                  "staff; null for everyone else, who see the status and dates only.",
+    )
 
     class Meta:
         model = Solution
@@ -193,6 +199,21 @@ class SolutionSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["external_ref", "status", "created_at", "updated_at",
                             "submitted_at", "published_at"]
+
+    def to_representation(self, solution):
+        data = super().to_representation(solution)
+        if not self._review_audience().may_see(solution):
+            data["review"] = None
+        return data
+
+    def _review_audience(self):
+        # Kept in the context, which a list shares among its items: one lookup per request.
+        context = self.context
+        if "review_audience" not in context:
+            request = context.get("request")
+            user = getattr(request, "user", None) or AnonymousUser()
+            context["review_audience"] = ReviewInternalsAudience(user)
+        return context["review_audience"]
 
     def get_description_html(self, solution) -> str:
         return _rendered(in_reader_language(solution.description_en, solution.description_zh))
@@ -258,6 +279,16 @@ class DecisionSerializer(serializers.Serializer):
         child=serializers.CharField(max_length=50), required=False, default=list,
         help_text="Codes from /api/v1/review-reasons/; required when requesting changes or "
                   "rejecting.",
+    )
+
+
+class ReviewDecisionSerializer(DecisionSerializer):
+    """A reviewer's decision, bound to the submission the reviewer read."""
+
+    submitted_at = serializers.DateTimeField(
+        help_text="`review.submitted_at` of the solution or revision as you read it. If it "
+                  "was resubmitted since (it may have changed), the decision is refused with "
+                  "409: read it again and decide on what is there now.",
     )
 
 

@@ -2,7 +2,7 @@ from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
@@ -16,6 +16,7 @@ from catalog.api.serializers import (
     CheckResultSerializer,
     DecisionSerializer,
     ReassignSerializer,
+    ReviewDecisionSerializer,
     ReviewEventSerializer,
     ReviewItemSerializer,
     ReviewReasonSerializer,
@@ -23,7 +24,7 @@ from catalog.api.serializers import (
     SolutionSerializer,
     ValidationReportSerializer,
 )
-from catalog.models import CaseStudy, ReviewReason
+from catalog.models import CaseStudy, ReviewReason, SolutionStatus
 from config.api import ConditionalRequestMixin
 from config.public_cache import PublicListCacheMixin
 
@@ -85,6 +86,17 @@ class ReviewActionsMixin:
         serializer.is_valid(raise_exception=True)
         return serializer.validated_data
 
+    def _review_decision(self, request, to_status):
+        """The subject and the decision's input, refusing in this order: 404 unseen, 409 not
+        in review, 403 not a reviewer from outside the vendor, then 400 for the input."""
+        subject = self.get_object()
+        services.check_decision(actor=request.user, subject=subject, to_status=to_status)
+        serializer = ReviewDecisionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        decision = dict(serializer.validated_data)
+        decision["seen_submitted_at"] = decision.pop("submitted_at")
+        return subject, decision
+
     @extend_schema(request=None, parameters=[VALIDATE_ONLY],
                    responses={200: ValidationReportSerializer, 400: ValidationReportSerializer})
     @action(detail=True, methods=["post"])
@@ -98,27 +110,25 @@ class ReviewActionsMixin:
         self.submit_subject(request.user, subject)
         return self._respond(subject)
 
-    @extend_schema(request=DecisionSerializer)
+    @extend_schema(request=ReviewDecisionSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        decision = self._decision(request)
-        subject = services.approve(actor=request.user, subject=self.get_object(),
-                                   comment=decision["comment"])
-        return self._respond(subject)
+        subject, decision = self._review_decision(request, SolutionStatus.APPROVED)
+        decision.pop("reason_codes")
+        return self._respond(services.approve(actor=request.user, subject=subject, **decision))
 
-    @extend_schema(request=DecisionSerializer)
+    @extend_schema(request=ReviewDecisionSerializer)
     @action(detail=True, methods=["post"], url_path="request-changes")
     def request_changes(self, request, pk=None):
-        subject = services.request_changes(actor=request.user, subject=self.get_object(),
-                                           **self._decision(request))
-        return self._respond(subject)
+        subject, decision = self._review_decision(request, SolutionStatus.CHANGES_REQUESTED)
+        return self._respond(services.request_changes(actor=request.user, subject=subject,
+                                                      **decision))
 
-    @extend_schema(request=DecisionSerializer)
+    @extend_schema(request=ReviewDecisionSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
-        subject = services.reject(actor=request.user, subject=self.get_object(),
-                                  **self._decision(request))
-        return self._respond(subject)
+        subject, decision = self._review_decision(request, SolutionStatus.REJECTED)
+        return self._respond(services.reject(actor=request.user, subject=subject, **decision))
 
     @extend_schema(request=ReassignSerializer)
     @action(detail=True, methods=["post"])
@@ -129,12 +139,25 @@ class ReviewActionsMixin:
                                              reviewer=serializer.validated_data["reviewer"])
         return self._respond(subject)
 
-    @extend_schema(responses={200: CheckResultSerializer(many=True)})
-    @action(detail=True, methods=["get"])
-    def checks(self, request, pk=None):
+    def internals_subject(self):
+        """The subject whose review internals are asked for: a 404 for anyone who may not
+        see them, as for anything else they may not see (catalog.selectors)."""
         subject = self.get_object()
-        return Response(CheckResultSerializer(selectors.check_results_of(subject),
-                                              many=True).data)
+        if not selectors.may_see_review_internals(self.request.user, subject):
+            raise NotFound()
+        return subject
+
+    def paginated(self, queryset, serializer_class):
+        page = self.paginate_queryset(queryset)
+        return self.get_paginated_response(serializer_class(page, many=True).data)
+
+    @extend_schema(responses={200: CheckResultSerializer(many=True)})
+    @action(detail=True, methods=["get"], filter_backends=[])
+    def checks(self, request, pk=None):
+        """Results of the automated pre-checks, the latest submission first. The vendor's
+        members and operator staff only."""
+        return self.paginated(selectors.check_results_of(self.internals_subject()),
+                              CheckResultSerializer)
 
 
 class SolutionViewSet(
@@ -179,6 +202,8 @@ class SolutionViewSet(
 
     def get_queryset(self):
         visible = selectors.solutions_visible_to(self.request.user)
+        if self.action in ("history", "checks", "revisions"):
+            return visible  # the action reads what it shows itself
         if self.action == "list":
             # A list shows no review history or check results: prefetch only what it shows.
             return visible.prefetch_related(CASE_STUDIES)
@@ -226,21 +251,23 @@ class SolutionViewSet(
         return self._respond(solution)
 
     @extend_schema(responses={200: ReviewEventSerializer(many=True)})
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], filter_backends=[])
     def history(self, request, pk=None):
-        solution = self.get_object()
-        events = solution.review_events.select_related("actor", "revision")
-        return Response(ReviewEventSerializer(events, many=True).data)
+        """The review trail of the listing and its revisions, oldest first: who moved it,
+        from what to what, with which reasons and comment. The vendor's members and operator
+        staff only."""
+        return self.paginated(selectors.review_history_of(self.internals_subject()),
+                              ReviewEventSerializer)
 
     @extend_schema(responses={200: RevisionSerializer(many=True)})
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], filter_backends=[])
     def revisions(self, request, pk=None):
+        """Changes to this live listing, the latest first. The vendor's members and operator
+        staff only."""
         solution = self.get_object()
-        if not (people.is_member(request.user, solution.vendor)
-                or people.is_operator(request.user)):
+        if not selectors.may_see_review_internals(request.user, solution):
             raise PermissionDenied("Revisions are seen by the vendor and operator staff.")
-        revisions = selectors.revisions_of(solution)
-        return Response(RevisionSerializer(revisions, many=True).data)
+        return self.paginated(selectors.revisions_of(solution), RevisionSerializer)
 
 
 class RevisionViewSet(ConditionalRequestMixin, ReviewActionsMixin, mixins.RetrieveModelMixin,

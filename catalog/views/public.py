@@ -48,7 +48,6 @@ def solution_detail(request, pk):
         selectors.with_details(selectors.solutions_visible_to(request.user)), pk=pk
     )
     is_owner = people.is_member(request.user, solution.vendor)
-    is_staff_reader = people.is_operator(request.user)
     levels = {
         level.level: level
         for level in MaturityLevel.objects.filter(
@@ -56,8 +55,9 @@ def solution_detail(request, pk):
         )
     }
     enterprise = people.primary_organization(request.user, Organization.Kind.ENTERPRISE)
-    show_history = is_owner or is_staff_reader
-    history = history_rows(solution.review_events.all()) if show_history else []
+    # History, reasons, comments and who reviewed: the same rule as the API's.
+    show_history = selectors.may_see_review_internals(request.user, solution)
+    history = history_rows(selectors.review_history_of(solution)) if show_history else []
     # The listing's own feedback: a change's feedback belongs on the change's page.
     listing_history = [event for event in history if event.revision_id is None]
     return render(request, "catalog/solution_detail.html", {

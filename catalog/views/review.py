@@ -145,7 +145,7 @@ def _render_review(request, subject, *, form=None, reassign_form=None, problem=N
         "content": content,
         "stages": content.all_stages,
         "changes": diff_rows(subject.base, subject.data) if is_revision else None,
-        "form": form or ReviewDecisionForm(),
+        "form": form or ReviewDecisionForm.for_subject(subject),
         "problem": problem,
         "check_results": results,
         "check_submission": submission,
@@ -163,11 +163,11 @@ def _decide(request, subject):
     form = ReviewDecisionForm(request.POST)
     if not form.is_valid():
         return _render_review(request, subject, form=form)
-    decision, comment = form.cleaned_data["decision"], form.cleaned_data["comment"]
+    decision = form.cleaned_data["decision"]
     first_of_two = subject.needs_second_approval and subject.first_approved_by_id is None
     try:
         if decision == form.APPROVE:
-            services.approve(actor=request.user, subject=subject, comment=comment)
+            services.approve(actor=request.user, subject=subject, **form.decision_kwargs())
         elif decision == form.REQUEST_CHANGES:
             services.request_changes(actor=request.user, subject=subject,
                                      **form.decision_kwargs())
@@ -185,6 +185,15 @@ def _decide(request, subject):
         return _render_review(request, subject, form=form, status=409, problem=_(
             "This is “%(status)s”: it can be decided only while in review."
         ) % {"status": subject.get_status_display()})
+    except workflow.StaleSubmission:
+        # Show what is there now, keep what the reviewer wrote, and ask again: the new form
+        # names the submission this page shows.
+        subject.refresh_from_db()
+        again = ReviewDecisionForm.for_subject(subject, comment=form.cleaned_data["comment"],
+                                               reason_codes=form.cleaned_data["reason_codes"])
+        return _render_review(request, subject, form=again, status=409, problem=_(
+            "The vendor resubmitted this after you opened it, so nothing was decided. The page "
+            "now shows the current submission: read it and decide again."))
     if decision == form.APPROVE and first_of_two:
         messages.success(request, _("First approval recorded. A second, different reviewer "
                                     "must approve before it goes live."))

@@ -194,7 +194,8 @@ def test_revision_api_flow_and_visibility(api_as, live, vendor_user, other_vendo
     queue = api_as(reviewer).get("/api/v1/review-queue/").json()["results"]
     assert [(item["kind"], item["id"]) for item in queue] == [("revision", revision_id)]
     with on_commit():
-        approved = api_as(reviewer).post(f"/api/v1/revisions/{revision_id}/approve/", {},
+        approved = api_as(reviewer).post(f"/api/v1/revisions/{revision_id}/approve/",
+                                         {"submitted_at": queue[0]["review"]["submitted_at"]},
                                          format="json")
     assert approved.json()["status"] == "approved"
     assert Solution.objects.get(pk=live.pk).delivery_weeks == 6

@@ -1,6 +1,7 @@
 """Solutions through /api/v1/: shape, validation, permissions, workflow actions, query counts."""
 
 import pytest
+from django.utils import timezone
 
 from catalog.models import Solution, SolutionStatus
 from tests.factories import SolutionFactory, VendorFactory
@@ -157,22 +158,24 @@ def test_illegal_transition_is_409_with_allowed_transitions(api_as, vendor, revi
 
 
 def test_only_reviewers_approve(api_as, vendor, vendor_user, enterprise_user, reviewer):
-    solution = SolutionFactory(vendor=vendor, status=S.IN_REVIEW)
+    solution = SolutionFactory(vendor=vendor, status=S.IN_REVIEW, submitted_at=timezone.now())
     for user in (vendor_user, enterprise_user):
         response = api_as(user).post(f"/api/v1/solutions/{solution.pk}/approve/", {},
                                      format="json")
         assert response.status_code in {403, 404}
     solution.refresh_from_db()
     assert solution.status == S.IN_REVIEW
-    response = api_as(reviewer).post(f"/api/v1/solutions/{solution.pk}/approve/", {},
+    response = api_as(reviewer).post(f"/api/v1/solutions/{solution.pk}/approve/",
+                                     {"submitted_at": solution.submitted_at.isoformat()},
                                      format="json")
     assert response.status_code == 200
     assert response.json()["status"] == "published"
 
 
 def test_request_changes_needs_a_comment(api_as, reviewer):
-    solution = SolutionFactory(status=S.IN_REVIEW)
-    response = api_as(reviewer).post(f"/api/v1/solutions/{solution.pk}/request-changes/", {},
+    solution = SolutionFactory(status=S.IN_REVIEW, submitted_at=timezone.now())
+    response = api_as(reviewer).post(f"/api/v1/solutions/{solution.pk}/request-changes/",
+                                     {"submitted_at": solution.submitted_at.isoformat()},
                                      format="json")
     assert response.status_code == 400
     assert "comment" in response.json()["errors"]

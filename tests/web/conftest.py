@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 from django.db import transaction
 from django.test import TestCase, override_settings
-from django.utils import translation
+from django.utils import timezone, translation
 
 from accounts.models import Membership
 from catalog.models import SolutionStatus
@@ -61,7 +61,7 @@ def draft(vendor):
 @pytest.fixture
 def in_review(vendor, reviewer):
     return SolutionFactory(vendor=vendor, status=SolutionStatus.IN_REVIEW, reviewer=reviewer,
-                           title_en="Line-side quality gate")
+                           title_en="Line-side quality gate", submitted_at=timezone.now())
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from catalog.models import CheckResult, SolutionStatus
 
@@ -42,7 +43,8 @@ def test_decision_page_shows_content_checks_and_history(as_user, reviewer, in_re
 
 def test_reviewer_approves_through_the_decision_page(as_user, reviewer, in_review):
     response = as_user(reviewer).post(reverse("review-decision", args=[in_review.pk]),
-                                      {"decision": "approve", "comment": "Clear and complete."})
+                                      {"decision": "approve", "comment": "Clear and complete.",
+                                       "submitted_at": in_review.submitted_at.isoformat()})
     assert response.status_code == 302
     assert response.url == reverse("review-queue")
     in_review.refresh_from_db()
@@ -64,7 +66,8 @@ def test_request_changes_reaches_the_vendor_dashboard(as_user, reviewer, vendor_
                                                        in_review):
     as_user(reviewer).post(reverse("review-decision", args=[in_review.pk]),
                            {"decision": "request_changes", "comment": "Add a case study.",
-                            "reason_codes": ["incomplete-evidence"]})
+                            "reason_codes": ["incomplete-evidence"],
+                            "submitted_at": in_review.submitted_at.isoformat()})
     in_review.refresh_from_db()
     assert in_review.status == S.CHANGES_REQUESTED
     response = as_user(vendor_user).get(reverse("dashboard"))
@@ -75,7 +78,8 @@ def test_reviewer_from_the_vendor_is_refused_with_a_message_not_an_error(
     as_user, reviewer_in_vendor, in_review
 ):
     response = as_user(reviewer_in_vendor).post(
-        reverse("review-decision", args=[in_review.pk]), {"decision": "approve", "comment": ""}
+        reverse("review-decision", args=[in_review.pk]),
+        {"decision": "approve", "comment": "", "submitted_at": in_review.submitted_at.isoformat()},
     )
     assert response.status_code == 403
     assert response.context["problem"]
@@ -86,10 +90,12 @@ def test_reviewer_from_the_vendor_is_refused_with_a_message_not_an_error(
 def test_deciding_outside_review_is_refused_with_a_message(as_user, reviewer, vendor):
     from tests.factories import SolutionFactory
 
-    published = SolutionFactory(vendor=vendor, status=S.PUBLISHED)
+    # Decided from a page opened while it was in review (it names that submission).
+    published = SolutionFactory(vendor=vendor, status=S.PUBLISHED, submitted_at=timezone.now())
     response = as_user(reviewer).post(reverse("review-decision", args=[published.pk]),
                                       {"decision": "reject", "comment": "Too late.",
-                                       "reason_codes": ["duplicate"]})
+                                       "reason_codes": ["duplicate"],
+                                       "submitted_at": published.submitted_at.isoformat()})
     assert response.status_code == 409
     assert "only while in review" in response.content.decode()
     published.refresh_from_db()

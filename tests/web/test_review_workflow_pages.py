@@ -195,7 +195,8 @@ def test_reject_only_reason_is_refused_for_request_changes(as_user, reviewer, in
 def test_deciding_on_a_revision_outside_review_is_a_409(as_user, reviewer, live):
     change = make_revision(live, status=RevisionStatus.DRAFT, title_en="New")
     response = as_user(reviewer).post(reverse("review-revision", args=[change.pk]),
-                                      {"decision": "approve", "comment": ""})
+                                      {"decision": "approve", "comment": "",
+                                       "submitted_at": change.submitted_at.isoformat()})
     assert response.status_code == 409
     assert "only while in review" in response.content.decode()
 
@@ -208,7 +209,9 @@ def test_second_approval_needs_a_different_reviewer(as_user, reviewer, second_re
     client = as_user(reviewer)
     assert "Give the first approval" in client.get(url).content.decode()
 
-    response = client.post(url, {"decision": "approve", "comment": "Fine by me."}, follow=True)
+    seen = in_review.submitted_at.isoformat()
+    response = client.post(url, {"decision": "approve", "comment": "Fine by me.",
+                                 "submitted_at": seen}, follow=True)
     in_review.refresh_from_db()
     assert in_review.status == S.IN_REVIEW and in_review.first_approved_by == reviewer
     html = response.content.decode()
@@ -216,13 +219,14 @@ def test_second_approval_needs_a_different_reviewer(as_user, reviewer, second_re
     assert f"Approved once by {name}; needs a second reviewer." in html
     assert "First of two approvals" in html  # in the history
 
-    again = client.post(url, {"decision": "approve", "comment": ""})
+    again = client.post(url, {"decision": "approve", "comment": "", "submitted_at": seen})
     assert again.status_code == 403
     assert "second, different reviewer" in again.content.decode()
     in_review.refresh_from_db()
     assert in_review.status == S.IN_REVIEW
 
-    final = as_user(second_reviewer).post(url, {"decision": "approve", "comment": "Agreed."})
+    final = as_user(second_reviewer).post(url, {"decision": "approve", "comment": "Agreed.",
+                                                "submitted_at": seen})
     assert final.status_code == 302
     in_review.refresh_from_db()
     assert in_review.status == S.PUBLISHED

@@ -64,7 +64,9 @@ def test_revision_flow_through_the_pages(as_user, client, vendor_user, reviewer,
     assert review_page.status_code == 200
     assert "Change to a live listing · revision 1" in review_page.content.decode()
     with on_commit():
-        approved = reviewer_client.post(review_url, {"decision": "approve", "comment": "OK"})
+        approved = reviewer_client.post(review_url, {
+            "decision": "approve", "comment": "OK",
+            "submitted_at": review_page.context["form"]["submitted_at"].value()})
     assert approved.status_code == 302
     revision.refresh_from_db()
     assert revision.status == R.APPROVED and revision.applied_at is not None

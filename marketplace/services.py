@@ -12,11 +12,12 @@ from django.utils.translation import gettext as _
 
 from accounts import selectors as people
 from accounts.models import Organization
+from catalog import limits as catalog_limits
 from catalog.attachments import inspect_file
 from catalog.models import SolutionStatus
 from events.services import emit
 
-from . import workflow
+from . import limits, workflow
 from .models import (
     Message,
     MessageAccessLog,
@@ -33,7 +34,7 @@ from .models import (
 from .selectors import offered_solution
 
 NEED_RELATIONS = ("stages", "scenarios", "invited_vendors")
-MESSAGE_MAX_ATTACHMENTS = 5
+MESSAGE_MAX_ATTACHMENTS = limits.MESSAGE_ATTACHMENTS_MAX
 
 
 def _require_member(actor, organization, kind):
@@ -50,12 +51,26 @@ def _full_clean(instance, exclude=()):
         raise ValidationError(exc.message_dict) from exc
 
 
+def _check_length(field, value, limit):
+    # For writes that skip full_clean(): the same caps as the model fields' validators.
+    errors = {}
+    catalog_limits.check_length(errors, field, value, limit)
+    catalog_limits.raise_if(errors)
+
+
 @transaction.atomic
 def post_need(*, actor, enterprise, data):
     """An enterprise posts a need; matching runs after commit (through the outbox)."""
     _require_member(actor, enterprise, Organization.Kind.ENTERPRISE)
     data = dict(data)
     relations = {name: data.pop(name) for name in NEED_RELATIONS if name in data}
+    caps = {}
+    for name in ("stages", "scenarios"):
+        catalog_limits.check_count(caps, name, relations.get(name),
+                                   catalog_limits.RELATIONS_MAX[name])
+    catalog_limits.check_count(caps, "invited_vendors", relations.get("invited_vendors"),
+                               limits.INVITED_VENDORS_MAX)
+    catalog_limits.raise_if(caps)
     need = Need(enterprise=enterprise, created_by=actor, **data)
     if (
         need.current_level is not None
@@ -112,6 +127,8 @@ def request_quotes(*, actor, enterprise, vendors, title, requirements="", need=N
             errors["solution"] = [_("The solution's vendor must be among the recipients.")]
     if not title.strip():
         errors["title"] = [_("Give the request a title.")]
+    catalog_limits.check_length(errors, "requirements", requirements,
+                                limits.REQUIREMENTS_MAX_CHARS)
     if errors:
         raise ValidationError(errors)
     request = QuoteRequest.objects.create(
@@ -143,6 +160,7 @@ def submit_quote(*, actor, request, vendor, line_items, delivery_weeks, valid_un
         errors["request"] = [_("Your organisation has already quoted on this request.")]
     if not line_items:
         errors["line_items"] = [_("Add at least one line item.")]
+    catalog_limits.check_count(errors, "line_items", line_items, limits.QUOTE_LINE_ITEMS_MAX)
     if valid_until is not None and valid_until < timezone.localdate():
         errors["valid_until"] = [_("A quote cannot expire in the past.")]
     if solution is not None and solution.vendor_id != vendor.pk:
@@ -217,6 +235,7 @@ def revise_quote(*, actor, quote, line_items, delivery_weeks, valid_until, terms
         errors["request"] = [_("This request is no longer open.")]
     if not line_items:
         errors["line_items"] = [_("Add at least one line item.")]
+    catalog_limits.check_count(errors, "line_items", line_items, limits.QUOTE_LINE_ITEMS_MAX)
     if valid_until is not None and valid_until < timezone.localdate():
         errors["valid_until"] = [_("A quote cannot expire in the past.")]
     if solution is not None and solution.vendor_id != quote.vendor_id:
@@ -242,6 +261,7 @@ def decline_quote(*, actor, quote, reason):
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": [_("Say why you decline.")]})
+    _check_length("reason", reason, limits.REASON_MAX_CHARS)
     # Request first, then quote: the same order as accept_quote, so the two never deadlock.
     QuoteRequest.objects.select_for_update().get(pk=quote.request_id)
     quote = _live_quote_for_vendor(actor, quote)
@@ -325,6 +345,8 @@ def propose(*, actor, vendor, need, solution, message):
         errors["solution"] = [_("Only published solutions can be proposed.")]
     if not (message or "").strip():
         errors["message"] = [_("Tell the enterprise how your solution answers its need.")]
+    catalog_limits.check_length(errors, "message", (message or "").strip(),
+                                limits.PROPOSAL_MESSAGE_MAX_CHARS)
     if Proposal.objects.filter(need=need, vendor=vendor).exists():
         errors["need"] = [_("Your organisation has already proposed on this need.")]
     if errors:
@@ -374,6 +396,7 @@ def post_message(*, actor, request, vendor, body, files=()):
     files = list(files)
     if not body and not files:
         raise ValidationError({"body": [_("Write a message.")]})
+    _check_length("body", body, limits.MESSAGE_BODY_MAX_CHARS)
     reports = _inspected(files)
     thread, _created = MessageThread.objects.get_or_create(request=request, vendor=vendor)
     message = Message.objects.create(thread=thread, author=actor,
@@ -410,6 +433,7 @@ def open_message_attachment(*, actor, attachment, reason=""):
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": [_("Say which dispute this download is for.")]})
+    _check_length("reason", reason, limits.REASON_MAX_CHARS)
     MessageAccessLog.objects.create(thread=thread, operator=actor, reason=reason,
                                     attachment=attachment)
     emit("message.thread_read", thread, operator_id=actor.pk, reason=reason,
@@ -425,6 +449,7 @@ def read_thread_for_dispute(*, actor, thread, reason):
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": [_("Say which dispute this reading is for.")]})
+    _check_length("reason", reason, limits.REASON_MAX_CHARS)
     MessageAccessLog.objects.create(thread=thread, operator=actor, reason=reason)
     emit("message.thread_read", thread, operator_id=actor.pk, reason=reason)
     return (thread.messages.select_related("author_organization")
@@ -469,6 +494,7 @@ def reply_to_rating(*, actor, rating, text):
     text = (text or "").strip()
     if not text:
         raise ValidationError({"vendor_reply": [_("Write a reply.")]})
+    _check_length("vendor_reply", text, limits.RATING_TEXT_MAX_CHARS)
     rating.vendor_reply, rating.replied_at = text, timezone.now()
     rating.save(update_fields=["vendor_reply", "replied_at"])
     emit("rating.replied", rating, vendor_id=rating.vendor_id,
@@ -484,6 +510,7 @@ def hide_rating(*, actor, rating, reason):
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": [_("Say why the rating is hidden.")]})
+    _check_length("reason", reason, limits.REASON_MAX_CHARS)
     rating = Rating.objects.select_for_update().get(pk=rating.pk)
     rating.is_hidden, rating.hidden_reason, rating.hidden_by = True, reason, actor
     rating.save(update_fields=["is_hidden", "hidden_reason", "hidden_by"])

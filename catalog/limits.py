@@ -20,6 +20,9 @@ SUMMARY_MAX_CHARS = 2_000  # shown on cards and in search results: a paragraph o
 DESCRIPTION_MAX_CHARS = 20_000  # markdown; about ten printed pages
 CASE_STUDY_TEXT_MAX_CHARS = 5_000  # one case study's story
 REVIEW_COMMENT_MAX_CHARS = 5_000  # a reviewer's note to the vendor
+# A need's text: what hurts, the goal, the constraints. Kept here, the lowest floor that reads
+# it: marketplace stores needs, search ranks solutions for an ad-hoc one (POST /api/v1/match/).
+NEED_DESCRIPTION_MAX_CHARS = 10_000
 
 # Lists of one solution.
 CASE_STUDIES_MAX = 20

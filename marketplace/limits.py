@@ -5,7 +5,9 @@ The API serializers, the web forms and import_catalog read these numbers, and th
 check them again (docs/api.md, "Limits"). Taxonomy lists of a need use catalog.limits, the
 same as a solution's. Stored data over a cap is left as it is; only new writes are held."""
 
-NEED_DESCRIPTION_MAX_CHARS = 10_000  # what hurts, the goal, the constraints: a few pages
+# Shared with search, which ranks solutions for needs that are not stored.
+from catalog.limits import NEED_DESCRIPTION_MAX_CHARS  # noqa: F401
+
 INVITED_VENDORS_MAX = 50  # a private need's invitations
 REQUIREMENTS_MAX_CHARS = 10_000  # a request for quotes' scope
 QUOTE_LINE_ITEMS_MAX = 100  # a detailed bill of quantities; 10,000 were once accepted

@@ -22,15 +22,17 @@ class CappedListSerializer(serializers.ListSerializer):
 
 
 class CappedManyRelatedField(serializers.ManyRelatedField):
-    """A list of related objects (taxonomy codes, organisations) of at most `max_length`."""
+    """A list of related objects (taxonomy codes, organisations) of at most `max_length`, a
+    number or a callable giving it (for a cap read from settings at request time)."""
 
     def __init__(self, child_relation=None, *, max_length, **kwargs):
         self.max_length = max_length
         super().__init__(child_relation=child_relation, **kwargs)
 
     def to_internal_value(self, data):
-        if isinstance(data, list | tuple) and len(data) > self.max_length:
-            raise _too_many(self.max_length, len(data))
+        limit = self.max_length() if callable(self.max_length) else self.max_length
+        if isinstance(data, list | tuple) and len(data) > limit:
+            raise _too_many(limit, len(data))
         return super().to_internal_value(data)
 
 

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
@@ -68,8 +69,11 @@ class MatchSerializer(serializers.ModelSerializer):
 @extend_schema_serializer(component_name="RequestForQuotes")
 class QuoteRequestSerializer(serializers.ModelSerializer):
     enterprise = VendorRefSerializer(read_only=True)
-    vendors = serializers.PrimaryKeyRelatedField(
-        many=True, queryset=Organization.objects.filter(kind=Organization.Kind.VENDOR)
+    # Counted before each id is looked up; the service says the same with its own message.
+    vendors = CappedManyRelatedField(
+        child_relation=serializers.PrimaryKeyRelatedField(
+            queryset=Organization.objects.filter(kind=Organization.Kind.VENDOR)),
+        max_length=lambda: settings.QUOTE_REQUEST_MAX_VENDORS,
     )
     need = serializers.PrimaryKeyRelatedField(
         queryset=Need.objects.all(), required=False, allow_null=True

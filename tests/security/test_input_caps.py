@@ -430,3 +430,43 @@ def test_stored_listings_over_a_cap_are_left_as_they_are(api_as, vendor_user, ve
     response = api_as(vendor_user).get(f"/api/v1/solutions/{solution.pk}/")
     assert response.status_code == 200
     assert len(response.json()["case_studies"]) == limit + 5
+
+
+def test_api_refuses_an_organisation_description_over_the_cap(api_as, vendor, vendor_user):
+    from accounts.limits import ORGANIZATION_DESCRIPTION_MAX_CHARS as limit
+
+    response = api_as(vendor_user).patch(f"/api/v1/organizations/{vendor.pk}/",
+                                         {"description": "x" * (limit + 1)}, format="json")
+    named(errors_of(response), "description", limit)
+    vendor.refresh_from_db()
+    assert len(vendor.description) <= limit
+
+
+def test_the_too_many_message_is_in_the_readers_language(api_as, vendor_user):
+    limit = catalog_limits.CASE_STUDIES_MAX
+    payload = {**NEW_SOLUTION, "case_studies": [CASE_STUDY] * (limit + 1)}
+    response = api_as(vendor_user).post("/api/v1/solutions/", payload, format="json",
+                                        HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert f"最多 {limit} 项" in str(errors_of(response)["case_studies"])
+
+
+def test_match_refuses_an_ad_hoc_need_over_the_caps(api_as, enterprise_user):
+    scenarios = catalog_limits.RELATIONS_MAX["scenarios"]
+    text = catalog_limits.NEED_DESCRIPTION_MAX_CHARS
+    response = api_as(enterprise_user).post("/api/v1/match/", {
+        **NEED, "scenarios": ["2025-28"] * (scenarios + 1),
+        "description": "x" * (text + 1)}, format="json")
+    errors = errors_of(response)
+    named(errors, "scenarios", scenarios)
+    named(errors, "description", text)
+
+
+def test_a_request_for_quotes_naming_thousands_of_vendors_is_refused_at_once(
+    api_as, enterprise_user, vendor, settings, django_assert_max_num_queries
+):
+    limit = settings.QUOTE_REQUEST_MAX_VENDORS
+    with django_assert_max_num_queries(20):
+        response = api_as(enterprise_user).post("/api/v1/quote-requests/", {
+            "vendors": [vendor.pk] * 10_000, "title": "Predictive maintenance"}, format="json")
+    named(errors_of(response), "vendors", limit)
+    assert not QuoteRequest.objects.exists()

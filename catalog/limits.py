@@ -73,6 +73,13 @@ def check_length(errors, field, value, limit):
         errors.setdefault(field, []).extend(exc.messages)
 
 
+def require_length(field, value, limit):
+    """check_length for a single text: raise the ValidationError at once."""
+    errors = {}
+    check_length(errors, field, value, limit)
+    raise_if(errors)
+
+
 def raise_if(errors):
     if errors:
         raise ValidationError(errors)

@@ -51,13 +51,6 @@ def _full_clean(instance, exclude=()):
         raise ValidationError(exc.message_dict) from exc
 
 
-def _check_length(field, value, limit):
-    # For writes that skip full_clean(): the same caps as the model fields' validators.
-    errors = {}
-    catalog_limits.check_length(errors, field, value, limit)
-    catalog_limits.raise_if(errors)
-
-
 @transaction.atomic
 def post_need(*, actor, enterprise, data):
     """An enterprise posts a need; matching runs after commit (through the outbox)."""
@@ -261,7 +254,7 @@ def decline_quote(*, actor, quote, reason):
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": [_("Say why you decline.")]})
-    _check_length("reason", reason, limits.REASON_MAX_CHARS)
+    catalog_limits.require_length("reason", reason, limits.REASON_MAX_CHARS)
     # Request first, then quote: the same order as accept_quote, so the two never deadlock.
     QuoteRequest.objects.select_for_update().get(pk=quote.request_id)
     quote = _live_quote_for_vendor(actor, quote)
@@ -396,7 +389,7 @@ def post_message(*, actor, request, vendor, body, files=()):
     files = list(files)
     if not body and not files:
         raise ValidationError({"body": [_("Write a message.")]})
-    _check_length("body", body, limits.MESSAGE_BODY_MAX_CHARS)
+    catalog_limits.require_length("body", body, limits.MESSAGE_BODY_MAX_CHARS)
     reports = _inspected(files)
     thread, _created = MessageThread.objects.get_or_create(request=request, vendor=vendor)
     message = Message.objects.create(thread=thread, author=actor,
@@ -433,7 +426,7 @@ def open_message_attachment(*, actor, attachment, reason=""):
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": [_("Say which dispute this download is for.")]})
-    _check_length("reason", reason, limits.REASON_MAX_CHARS)
+    catalog_limits.require_length("reason", reason, limits.REASON_MAX_CHARS)
     MessageAccessLog.objects.create(thread=thread, operator=actor, reason=reason,
                                     attachment=attachment)
     emit("message.thread_read", thread, operator_id=actor.pk, reason=reason,
@@ -449,7 +442,7 @@ def read_thread_for_dispute(*, actor, thread, reason):
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": [_("Say which dispute this reading is for.")]})
-    _check_length("reason", reason, limits.REASON_MAX_CHARS)
+    catalog_limits.require_length("reason", reason, limits.REASON_MAX_CHARS)
     MessageAccessLog.objects.create(thread=thread, operator=actor, reason=reason)
     emit("message.thread_read", thread, operator_id=actor.pk, reason=reason)
     return (thread.messages.select_related("author_organization")
@@ -494,7 +487,7 @@ def reply_to_rating(*, actor, rating, text):
     text = (text or "").strip()
     if not text:
         raise ValidationError({"vendor_reply": [_("Write a reply.")]})
-    _check_length("vendor_reply", text, limits.RATING_TEXT_MAX_CHARS)
+    catalog_limits.require_length("vendor_reply", text, limits.RATING_TEXT_MAX_CHARS)
     rating.vendor_reply, rating.replied_at = text, timezone.now()
     rating.save(update_fields=["vendor_reply", "replied_at"])
     emit("rating.replied", rating, vendor_id=rating.vendor_id,
@@ -510,7 +503,7 @@ def hide_rating(*, actor, rating, reason):
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": [_("Say why the rating is hidden.")]})
-    _check_length("reason", reason, limits.REASON_MAX_CHARS)
+    catalog_limits.require_length("reason", reason, limits.REASON_MAX_CHARS)
     rating = Rating.objects.select_for_update().get(pk=rating.pk)
     rating.is_hidden, rating.hidden_reason, rating.hidden_by = True, reason, actor
     rating.save(update_fields=["is_hidden", "hidden_reason", "hidden_by"])

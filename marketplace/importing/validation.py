@@ -27,9 +27,9 @@ from .schema import KEYS, SOLUTION_TEXTS, TYPES, Taxonomy, clean_object, printab
 
 # A reference may point at a vendor or enterprise defined earlier by another import.
 REFERENCES = {"solution": "vendor", "need": "enterprise"}
-# The largest solution line the caps allow, with every text at its cap in both languages,
-# 20 case studies of 10 outcomes and JSON's \uXXXX escapes (6 bytes a Chinese character),
-# is about 1.3 MB; twice the realistic worst.
+# The largest solution line the caps allow (every text at its cap in both languages, 20 case
+# studies of 10 outcomes, Chinese written as JSON's 6-byte \uXXXX escapes) is about 1.3 MB;
+# 2 MiB leaves room for keys and spacing and still refuses a 50 MB description at once.
 MAX_LINE_BYTES = 2 * 1024 * 1024
 # The format nests 5 levels (line → case_studies → case study → outcomes → outcome).
 MAX_DEPTH = 10

@@ -30,7 +30,8 @@ from pypdf import PdfReader
 from accounts import selectors as people
 from accounts.models import Organization
 
-from .models import Attachment, RevisionStatus, SolutionRevision, SolutionStatus
+from . import limits
+from .models import Attachment, RevisionStatus, Solution, SolutionRevision, SolutionStatus
 from .workflow import EDITABLE_STATUSES
 
 S = SolutionStatus
@@ -150,6 +151,13 @@ def upload_attachment(*, actor, solution, file, title=""):
               "published solutions (as evidence for their next revision).")
         ]})
     _require_not_under_review(solution)
+    # The solution's row is locked so that two uploads at once cannot both take the last place.
+    Solution.objects.select_for_update().only("pk").get(pk=solution.pk)
+    if solution.attachments.count() >= limits.ATTACHMENTS_PER_SOLUTION_MAX:
+        raise ValidationError({"solution": [
+            _("A solution has at most %(limit)d attachments; remove one first.")
+            % {"limit": limits.ATTACHMENTS_PER_SOLUTION_MAX}
+        ]})
     title = (title or "").strip()
     if len(title) > Attachment._meta.get_field("title").max_length:
         raise ValidationError({"title": [_("The title is too long.")]})

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import selectors as people
 from accounts.forms import ServiceErrorsMixin
 
-from . import revisions
+from . import limits, revisions
 from .models import (
     Industry,
     LifecycleStage,
@@ -88,6 +88,8 @@ class SolutionForm(ServiceErrorsMixin, forms.ModelForm):
         self.fields["industries"].queryset = Industry.objects.all()
         self.fields["technologies"].queryset = Technology.objects.all()
         self.fields["regions"].queryset = Region.objects.all()
+        for name in RELATION_FIELDS:
+            self.fields[name].validators.append(limits.max_items(limits.RELATIONS_MAX[name]))
         for name in ("price_min_cny", "price_max_cny", "delivery_weeks"):
             self.fields[name].widget.attrs.setdefault("inputmode", "numeric")
             self.fields[name].widget.attrs["min"] = 0
@@ -148,6 +150,7 @@ class ReviewDecisionForm(ServiceErrorsMixin, forms.Form):
     comment = forms.CharField(
         label=_("Comment to the vendor"),
         required=False,
+        max_length=limits.REVIEW_COMMENT_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Required when you request changes or reject."),
     )

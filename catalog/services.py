@@ -16,7 +16,7 @@ from accounts import selectors as people
 from accounts.models import Organization
 from events.services import emit
 
-from . import revisions, sla, workflow
+from . import limits, revisions, sla, workflow
 from .models import (
     CaseStudy,
     CaseStudyOutcome,
@@ -60,6 +60,22 @@ def validate_content(content):
         raise ValidationError(errors)
 
 
+def check_caps(data):
+    """The lists of solution content input within catalog.limits, whichever door it came
+    through (texts are held by the models' validators in full_clean)."""
+    errors = {}
+    for name, limit in limits.RELATIONS_MAX.items():
+        limits.check_count(errors, name, data.get(name), limit)
+    studies = data.get("case_studies")
+    limits.check_count(errors, "case_studies", studies, limits.CASE_STUDIES_MAX)
+    for i, study in enumerate(studies or []):
+        limits.check_count(errors, f"case_studies[{i}].outcomes", study.get("outcomes"),
+                           limits.OUTCOMES_PER_CASE_STUDY_MAX)
+        limits.check_length(errors, f"case_studies[{i}].summary", study.get("summary"),
+                            limits.CASE_STUDY_TEXT_MAX_CHARS)
+    limits.raise_if(errors)
+
+
 def write_content(solution, data):
     """Write validated content (model fields, taxonomy objects, case studies) to `solution`."""
     data = dict(data)
@@ -93,6 +109,7 @@ def create_solution(*, actor, vendor, data):
     """A new draft for `vendor`. `data` holds model fields, taxonomy objects for the
     relations and optionally `case_studies` (dicts with `outcomes`)."""
     _require_vendor_member(actor, vendor)
+    check_caps(data)
     solution = Solution(vendor=vendor, created_by=actor, status=S.DRAFT)
     return write_content(solution, data)
 
@@ -104,6 +121,7 @@ def update_solution(*, actor, solution, data):
     _require_vendor_member(actor, solution.vendor)
     if solution.status not in workflow.EDITABLE_STATUSES:
         raise workflow.TransitionNotAllowed(solution, S.DRAFT)
+    check_caps(data)
     return write_content(solution, data)
 
 
@@ -111,6 +129,7 @@ def propose_change(*, actor, solution, data):
     _require_vendor_member(actor, solution.vendor)
     if solution.status != S.PUBLISHED:
         raise workflow.TransitionNotAllowed(solution, S.PUBLISHED)
+    check_caps(data)
     return revisions.propose_change(actor=actor, solution=solution, data=data)
 
 

@@ -9,9 +9,11 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import ServiceErrorsMixin
 from accounts.models import Organization
+from catalog import limits as catalog_limits
 from catalog.forms import maturity_choices, scenario_choices
 from catalog.models import LifecycleStage, Solution
 
+from . import limits
 from .models import Need
 
 QUOTE_LINE_ITEM_ROWS = 5
@@ -70,6 +72,9 @@ class NeedForm(ServiceErrorsMixin, forms.ModelForm):
         self.fields["target_level"].choices = [("", "—"), *levels]
         self.fields["scenarios"].choices = scenario_choices()
         self.fields["stages"].queryset = LifecycleStage.objects.all()
+        for name in ("scenarios", "stages"):
+            self.fields[name].validators.append(
+                catalog_limits.max_items(catalog_limits.RELATIONS_MAX[name]))
         self.fields["budget_max_cny"].widget.attrs.update({"min": 0, "inputmode": "numeric"})
         self.fields["visibility"].required = False
 
@@ -96,7 +101,8 @@ class QuoteRequestForm(ServiceErrorsMixin, forms.Form):
     )
     title = forms.CharField(label=_("Title"), max_length=200)
     requirements = forms.CharField(
-        label=_("Requirements"), required=False, widget=forms.Textarea(attrs={"rows": 5}),
+        label=_("Requirements"), required=False, max_length=limits.REQUIREMENTS_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Scope, site, timeline and anything each quote should cover."),
     )
 
@@ -124,7 +130,8 @@ class QuoteForm(ServiceErrorsMixin, forms.Form):
         label=_("Valid until"), widget=forms.DateInput(attrs={"type": "date"})
     )
     terms = forms.CharField(
-        label=_("Terms"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        label=_("Terms"), required=False, max_length=limits.QUOTE_TERMS_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Payment, warranty, what is excluded."),
     )
 
@@ -156,12 +163,15 @@ class QuoteLineItemForm(forms.Form):
                                         decimal_places=2)
 
 
+# Five rows are shown; a quote may hold as many lines as through the API, and a posted
+# form count above that is refused rather than read.
 QuoteLineItemFormSet = forms.formset_factory(
     QuoteLineItemForm,
     extra=QUOTE_LINE_ITEM_ROWS - 1,
     min_num=1,
     validate_min=True,
-    max_num=QUOTE_LINE_ITEM_ROWS,
+    max_num=limits.QUOTE_LINE_ITEMS_MAX,
+    absolute_max=limits.QUOTE_LINE_ITEMS_MAX,
     validate_max=True,
 )
 
@@ -181,6 +191,7 @@ class ProposalForm(ServiceErrorsMixin, forms.Form):
 
     solution = forms.ModelChoiceField(label=_("Solution"), queryset=Solution.objects.none())
     message = forms.CharField(label=_("How it answers the need"),
+                              max_length=limits.PROPOSAL_MESSAGE_MAX_CHARS,
                               widget=forms.Textarea(attrs={"rows": 4}))
 
     def __init__(self, *args, solutions, **kwargs):
@@ -202,4 +213,5 @@ class RatingForm(ServiceErrorsMixin, forms.Form):
     value = forms.TypedChoiceField(label=_("Value for money"), choices=SCORE_CHOICES,
                                    coerce=int)
     text = forms.CharField(label=_("Review"), required=False,
+                           max_length=limits.RATING_TEXT_MAX_CHARS,
                            widget=forms.Textarea(attrs={"rows": 3}))

@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
+from catalog.limits import capped_text
 from catalog.models import (
     Industry,
     LifecycleStage,
@@ -16,6 +17,8 @@ from catalog.models import (
     Solution,
 )
 from config.files import unguessable_name
+
+from . import limits
 
 LEVEL_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
 
@@ -62,7 +65,8 @@ class Need(models.Model):
     external_ref = models.CharField(max_length=100, null=True, blank=True, unique=True)
     language = models.CharField(max_length=2, choices=Solution.Language.choices, default="zh")
     title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), blank=True, default="")
+    description = capped_text(limits.NEED_DESCRIPTION_MAX_CHARS, _("description"), blank=True,
+                              default="")
     industry = models.ForeignKey(Industry, on_delete=models.PROTECT, null=True, blank=True)
     region = models.ForeignKey(Region, on_delete=models.PROTECT, null=True, blank=True)
     stages = models.ManyToManyField(LifecycleStage, related_name="needs", blank=True)
@@ -150,7 +154,8 @@ class QuoteRequest(models.Model):
     )
     vendors = models.ManyToManyField(Organization, related_name="quote_requests_received")
     title = models.CharField(_("title"), max_length=200)
-    requirements = models.TextField(_("requirements"), blank=True, default="")
+    requirements = capped_text(limits.REQUIREMENTS_MAX_CHARS, _("requirements"), blank=True,
+                               default="")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -182,12 +187,12 @@ class Quote(models.Model):
     total_cny = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
     delivery_weeks = models.PositiveSmallIntegerField()
     valid_until = models.DateField()
-    terms = models.TextField(blank=True, default="")
+    terms = capped_text(limits.QUOTE_TERMS_MAX_CHARS, blank=True, default="")
     status = models.CharField(
         max_length=10, choices=Status.choices, default=Status.SUBMITTED
     )
     version = models.PositiveSmallIntegerField(default=1)
-    decline_reason = models.TextField(blank=True, default="")
+    decline_reason = capped_text(limits.REASON_MAX_CHARS, blank=True, default="")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -263,7 +268,7 @@ class Proposal(models.Model):
     need = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="proposals")
     vendor = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="proposals")
     solution = models.ForeignKey(Solution, on_delete=models.CASCADE, related_name="proposals")
-    message = models.TextField(_("message"))
+    message = capped_text(limits.PROPOSAL_MESSAGE_MAX_CHARS, _("message"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -304,7 +309,7 @@ class Message(models.Model):
     author_organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="+"
     )
-    body = models.TextField(_("message"))
+    body = capped_text(limits.MESSAGE_BODY_MAX_CHARS, _("message"))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -348,7 +353,7 @@ class MessageAccessLog(models.Model):
     operator = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    reason = models.TextField()
+    reason = capped_text(limits.REASON_MAX_CHARS)
     # Set when the access was the download of one attachment rather than reading the thread.
     attachment = models.ForeignKey(MessageAttachment, on_delete=models.SET_NULL, null=True,
                                    blank=True, related_name="access_logs")
@@ -381,15 +386,15 @@ class Rating(models.Model):
     value = models.PositiveSmallIntegerField(_("value for money"), validators=LEVEL_VALIDATORS)
     # The mean of the criteria, stored so search can sort and average by it.
     score = models.DecimalField(max_digits=3, decimal_places=2)
-    text = models.TextField(_("review"), blank=True, default="")
+    text = capped_text(limits.RATING_TEXT_MAX_CHARS, _("review"), blank=True, default="")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    vendor_reply = models.TextField(blank=True, default="")
+    vendor_reply = capped_text(limits.RATING_TEXT_MAX_CHARS, blank=True, default="")
     replied_at = models.DateTimeField(null=True, blank=True)
     is_hidden = models.BooleanField(default=False)
-    hidden_reason = models.TextField(blank=True, default="")
+    hidden_reason = capped_text(limits.REASON_MAX_CHARS, blank=True, default="")
     hidden_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
         related_name="+",

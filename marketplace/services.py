@@ -12,11 +12,12 @@ from django.utils.translation import gettext as _
 
 from accounts import selectors as people
 from accounts.models import Organization
+from catalog import limits as catalog_limits
 from catalog.attachments import inspect_file
 from catalog.models import SolutionStatus
 from events.services import emit
 
-from . import workflow
+from . import limits, workflow
 from .models import (
     Message,
     MessageAccessLog,
@@ -33,7 +34,7 @@ from .models import (
 from .selectors import offered_solution
 
 NEED_RELATIONS = ("stages", "scenarios", "invited_vendors")
-MESSAGE_MAX_ATTACHMENTS = 5
+MESSAGE_MAX_ATTACHMENTS = limits.MESSAGE_ATTACHMENTS_MAX
 
 
 def _require_member(actor, organization, kind):
@@ -56,6 +57,13 @@ def post_need(*, actor, enterprise, data):
     _require_member(actor, enterprise, Organization.Kind.ENTERPRISE)
     data = dict(data)
     relations = {name: data.pop(name) for name in NEED_RELATIONS if name in data}
+    caps = {}
+    for name in ("stages", "scenarios"):
+        catalog_limits.check_count(caps, name, relations.get(name),
+                                   catalog_limits.RELATIONS_MAX[name])
+    catalog_limits.check_count(caps, "invited_vendors", relations.get("invited_vendors"),
+                               limits.INVITED_VENDORS_MAX)
+    catalog_limits.raise_if(caps)
     need = Need(enterprise=enterprise, created_by=actor, **data)
     if (
         need.current_level is not None
@@ -112,6 +120,8 @@ def request_quotes(*, actor, enterprise, vendors, title, requirements="", need=N
             errors["solution"] = [_("The solution's vendor must be among the recipients.")]
     if not title.strip():
         errors["title"] = [_("Give the request a title.")]
+    catalog_limits.check_length(errors, "requirements", requirements,
+                                limits.REQUIREMENTS_MAX_CHARS)
     if errors:
         raise ValidationError(errors)
     request = QuoteRequest.objects.create(
@@ -143,6 +153,7 @@ def submit_quote(*, actor, request, vendor, line_items, delivery_weeks, valid_un
         errors["request"] = [_("Your organisation has already quoted on this request.")]
     if not line_items:
         errors["line_items"] = [_("Add at least one line item.")]
+    catalog_limits.check_count(errors, "line_items", line_items, limits.QUOTE_LINE_ITEMS_MAX)
     if valid_until is not None and valid_until < timezone.localdate():
         errors["valid_until"] = [_("A quote cannot expire in the past.")]
     errors.update(_offer_errors(solution, vendor.pk))
@@ -227,6 +238,7 @@ def revise_quote(*, actor, quote, line_items, delivery_weeks, valid_until, terms
         errors["request"] = [_("This request is no longer open.")]
     if not line_items:
         errors["line_items"] = [_("Add at least one line item.")]
+    catalog_limits.check_count(errors, "line_items", line_items, limits.QUOTE_LINE_ITEMS_MAX)
     if valid_until is not None and valid_until < timezone.localdate():
         errors["valid_until"] = [_("A quote cannot expire in the past.")]
     errors.update(_offer_errors(solution, quote.vendor_id))
@@ -251,6 +263,7 @@ def decline_quote(*, actor, quote, reason):
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": [_("Say why you decline.")]})
+    catalog_limits.require_length("reason", reason, limits.REASON_MAX_CHARS)
     # Request first, then quote: the same order as accept_quote, so the two never deadlock.
     QuoteRequest.objects.select_for_update().get(pk=quote.request_id)
     quote = _live_quote_for_vendor(actor, quote)
@@ -340,6 +353,8 @@ def propose(*, actor, vendor, need, solution, message):
         errors["solution"] = [_("Only published solutions can be proposed.")]
     if not (message or "").strip():
         errors["message"] = [_("Tell the enterprise how your solution answers its need.")]
+    catalog_limits.check_length(errors, "message", (message or "").strip(),
+                                limits.PROPOSAL_MESSAGE_MAX_CHARS)
     if Proposal.objects.filter(need=need, vendor=vendor).exists():
         errors["need"] = [_("Your organisation has already proposed on this need.")]
     if errors:
@@ -389,6 +404,7 @@ def post_message(*, actor, request, vendor, body, files=()):
     files = list(files)
     if not body and not files:
         raise ValidationError({"body": [_("Write a message.")]})
+    catalog_limits.require_length("body", body, limits.MESSAGE_BODY_MAX_CHARS)
     reports = _inspected(files)
     thread, _created = MessageThread.objects.get_or_create(request=request, vendor=vendor)
     message = Message.objects.create(thread=thread, author=actor,
@@ -425,6 +441,7 @@ def open_message_attachment(*, actor, attachment, reason=""):
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": [_("Say which dispute this download is for.")]})
+    catalog_limits.require_length("reason", reason, limits.REASON_MAX_CHARS)
     MessageAccessLog.objects.create(thread=thread, operator=actor, reason=reason,
                                     attachment=attachment)
     emit("message.thread_read", thread, operator_id=actor.pk, reason=reason,
@@ -440,6 +457,7 @@ def read_thread_for_dispute(*, actor, thread, reason):
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": [_("Say which dispute this reading is for.")]})
+    catalog_limits.require_length("reason", reason, limits.REASON_MAX_CHARS)
     MessageAccessLog.objects.create(thread=thread, operator=actor, reason=reason)
     emit("message.thread_read", thread, operator_id=actor.pk, reason=reason)
     return (thread.messages.select_related("author_organization")
@@ -484,6 +502,7 @@ def reply_to_rating(*, actor, rating, text):
     text = (text or "").strip()
     if not text:
         raise ValidationError({"vendor_reply": [_("Write a reply.")]})
+    catalog_limits.require_length("vendor_reply", text, limits.RATING_TEXT_MAX_CHARS)
     rating.vendor_reply, rating.replied_at = text, timezone.now()
     rating.save(update_fields=["vendor_reply", "replied_at"])
     emit("rating.replied", rating, vendor_id=rating.vendor_id,
@@ -499,6 +518,7 @@ def hide_rating(*, actor, rating, reason):
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": [_("Say why the rating is hidden.")]})
+    catalog_limits.require_length("reason", reason, limits.REASON_MAX_CHARS)
     rating = Rating.objects.select_for_update().get(pk=rating.pk)
     rating.is_hidden, rating.hidden_reason, rating.hidden_by = True, reason, actor
     rating.save(update_fields=["is_hidden", "hidden_reason", "hidden_by"])

@@ -1,6 +1,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts.limits import ORGANIZATION_DESCRIPTION_MAX_CHARS
 from accounts.models import APIKey, Membership, Organization, User
 from accounts.services import API_KEY_SCOPES, ORGANIZATION_EDITABLE_FIELDS
 
@@ -18,6 +19,7 @@ class OrganizationUpdateSerializer(serializers.ModelSerializer):
     class Meta:
         model = Organization
         fields = list(ORGANIZATION_EDITABLE_FIELDS)
+        extra_kwargs = {"description": {"max_length": ORGANIZATION_DESCRIPTION_MAX_CHARS}}
 
 
 class MembershipSerializer(serializers.ModelSerializer):

@@ -5,7 +5,8 @@ from django.utils import timezone
 from rest_framework import serializers
 
 from accounts.models import Organization, User
-from catalog import revisions, sla
+from catalog import limits, revisions, sla
+from catalog.api.fields import CappedListSerializer, taxonomy_codes
 from catalog.markdown import render_markdown
 from catalog.models import (
     CaseStudy,
@@ -98,6 +99,7 @@ class OutcomeSerializer(serializers.ModelSerializer):
     class Meta:
         model = CaseStudyOutcome
         fields = ["metric", "unit", "before", "after"]
+        list_serializer_class = CappedListSerializer
 
     def validate(self, attrs):
         if attrs["before"] == attrs["after"]:
@@ -112,11 +114,13 @@ class CaseStudySerializer(serializers.ModelSerializer):
     region = serializers.SlugRelatedField(
         slug_field="code", queryset=Region.objects.all(), required=False, allow_null=True
     )
-    outcomes = OutcomeSerializer(many=True, required=False)
+    outcomes = OutcomeSerializer(many=True, required=False,
+                                 max_length=limits.OUTCOMES_PER_CASE_STUDY_MAX)
 
     class Meta:
         model = CaseStudy
         fields = ["client", "industry", "region", "year", "summary", "outcomes"]
+        list_serializer_class = CappedListSerializer
 
 
 class VendorRefSerializer(serializers.ModelSerializer):
@@ -162,24 +166,17 @@ class SolutionSerializer(serializers.ModelSerializer):
     title = serializers.CharField(read_only=True)
     summary = serializers.CharField(read_only=True)
     description_html = serializers.SerializerMethodField()
-    scenarios = serializers.SlugRelatedField(
-        slug_field="code", many=True, queryset=Scenario.objects.all(), required=False
-    )
-    stages = serializers.SlugRelatedField(
-        slug_field="code", many=True, queryset=LifecycleStage.objects.all(), required=False,
+    scenarios = taxonomy_codes(Scenario, "scenarios")
+    stages = taxonomy_codes(
+        LifecycleStage, "stages",
         help_text="Explicit stages; all_stages adds those implied by the scenarios.",
     )
     all_stages = serializers.SerializerMethodField()
-    industries = serializers.SlugRelatedField(
-        slug_field="code", many=True, queryset=Industry.objects.all(), required=False
-    )
-    technologies = serializers.SlugRelatedField(
-        slug_field="code", many=True, queryset=Technology.objects.all(), required=False
-    )
-    regions = serializers.SlugRelatedField(
-        slug_field="code", many=True, queryset=Region.objects.all(), required=False
-    )
-    case_studies = CaseStudySerializer(many=True, required=False)
+    industries = taxonomy_codes(Industry, "industries")
+    technologies = taxonomy_codes(Technology, "technologies")
+    regions = taxonomy_codes(Region, "regions")
+    case_studies = CaseStudySerializer(many=True, required=False,
+                                       max_length=limits.CASE_STUDIES_MAX)
     review = ReviewStateSerializer(
         source="*", read_only=True, allow_null=True,
         help_text="Where the listing stands in review, for the vendor's members and operator "
@@ -274,7 +271,8 @@ class RevisionSerializer(serializers.ModelSerializer):
 
 
 class DecisionSerializer(serializers.Serializer):
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    comment = serializers.CharField(required=False, allow_blank=True, default="",
+                                    max_length=limits.REVIEW_COMMENT_MAX_CHARS)
     reason_codes = serializers.ListField(
         child=serializers.CharField(max_length=50), required=False, default=list,
         help_text="Codes from /api/v1/review-reasons/; required when requesting changes or "

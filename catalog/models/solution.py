@@ -5,6 +5,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
+from catalog import limits
+from catalog.limits import capped_text
 from catalog.markdown import render_markdown
 
 from .taxonomy import (
@@ -17,6 +19,7 @@ from .taxonomy import (
 )
 
 LEVEL_VALIDATORS = [MinValueValidator(1), MaxValueValidator(5)]
+SUMMARY_MAX, DESCRIPTION_MAX = limits.SUMMARY_MAX_CHARS, limits.DESCRIPTION_MAX_CHARS
 
 
 class SolutionStatus(models.TextChoices):
@@ -87,10 +90,12 @@ class Solution(ReviewTracking):
     )
     title_en = models.CharField(_("title (English)"), max_length=200, blank=True, default="")
     title_zh = models.CharField(_("title (Chinese)"), max_length=200, blank=True, default="")
-    summary_en = models.TextField(_("summary (English)"), blank=True, default="")
-    summary_zh = models.TextField(_("summary (Chinese)"), blank=True, default="")
-    description_en = models.TextField(_("description (English, markdown)"), blank=True, default="")
-    description_zh = models.TextField(_("description (Chinese, markdown)"), blank=True, default="")
+    summary_en = capped_text(SUMMARY_MAX, _("summary (English)"), blank=True, default="")
+    summary_zh = capped_text(SUMMARY_MAX, _("summary (Chinese)"), blank=True, default="")
+    description_en = capped_text(DESCRIPTION_MAX, _("description (English, markdown)"),
+                                 blank=True, default="")
+    description_zh = capped_text(DESCRIPTION_MAX, _("description (Chinese, markdown)"),
+                                 blank=True, default="")
     scenarios = models.ManyToManyField(Scenario, related_name="solutions", blank=True)
     stages = models.ManyToManyField(
         LifecycleStage,
@@ -172,7 +177,8 @@ class CaseStudy(models.Model):
     year = models.PositiveSmallIntegerField(
         null=True, blank=True, validators=[MinValueValidator(1990), MaxValueValidator(2100)]
     )
-    summary = models.TextField(_("summary"), blank=True, default="")
+    summary = capped_text(limits.CASE_STUDY_TEXT_MAX_CHARS, _("summary"), blank=True,
+                          default="")
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:

@@ -1,11 +1,14 @@
+from django.conf import settings
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from accounts.models import Organization
+from catalog.api.fields import CappedListSerializer, CappedManyRelatedField, taxonomy_codes
 from catalog.api.serializers import SolutionSerializer, VendorRefSerializer
 from catalog.models import Industry, LifecycleStage, Region, Scenario, Solution
+from marketplace import limits
 from marketplace.models import (
     Match,
     Message,
@@ -29,15 +32,13 @@ class NeedSerializer(serializers.ModelSerializer):
     region = serializers.SlugRelatedField(
         slug_field="code", queryset=Region.objects.all(), required=False, allow_null=True
     )
-    stages = serializers.SlugRelatedField(
-        slug_field="code", many=True, queryset=LifecycleStage.objects.all(), required=False
-    )
-    scenarios = serializers.SlugRelatedField(
-        slug_field="code", many=True, queryset=Scenario.objects.all(), required=False
-    )
-    invited_vendors = serializers.PrimaryKeyRelatedField(
-        many=True, required=False,
-        queryset=Organization.objects.filter(kind=Organization.Kind.VENDOR),
+    stages = taxonomy_codes(LifecycleStage, "stages")
+    scenarios = taxonomy_codes(Scenario, "scenarios")
+    invited_vendors = CappedManyRelatedField(
+        child_relation=serializers.PrimaryKeyRelatedField(
+            queryset=Organization.objects.filter(kind=Organization.Kind.VENDOR)),
+        max_length=limits.INVITED_VENDORS_MAX, required=False,
+        help_text=f"At most {limits.INVITED_VENDORS_MAX}.",
     )
 
     class Meta:
@@ -68,8 +69,11 @@ class MatchSerializer(serializers.ModelSerializer):
 @extend_schema_serializer(component_name="RequestForQuotes")
 class QuoteRequestSerializer(serializers.ModelSerializer):
     enterprise = VendorRefSerializer(read_only=True)
-    vendors = serializers.PrimaryKeyRelatedField(
-        many=True, queryset=Organization.objects.filter(kind=Organization.Kind.VENDOR)
+    # Counted before each id is looked up; the service says the same with its own message.
+    vendors = CappedManyRelatedField(
+        child_relation=serializers.PrimaryKeyRelatedField(
+            queryset=Organization.objects.filter(kind=Organization.Kind.VENDOR)),
+        max_length=lambda: settings.QUOTE_REQUEST_MAX_VENDORS,
     )
     need = serializers.PrimaryKeyRelatedField(
         queryset=Need.objects.all(), required=False, allow_null=True
@@ -91,6 +95,7 @@ class LineItemSerializer(serializers.ModelSerializer):
     class Meta:
         model = QuoteLineItem
         fields = ["description", "unit", "quantity", "unit_price_cny", "amount_cny"]
+        list_serializer_class = CappedListSerializer
 
 
 class QuoteSerializer(serializers.ModelSerializer):
@@ -99,7 +104,8 @@ class QuoteSerializer(serializers.ModelSerializer):
     solution = serializers.PrimaryKeyRelatedField(
         queryset=Solution.objects.all(), required=False, allow_null=True
     )
-    line_items = LineItemSerializer(many=True, allow_empty=False)
+    line_items = LineItemSerializer(many=True, allow_empty=False,
+                                    max_length=limits.QUOTE_LINE_ITEMS_MAX)
 
     class Meta:
         model = Quote
@@ -116,10 +122,12 @@ class QuoteRevisionSerializer(serializers.Serializer):
     solution = serializers.PrimaryKeyRelatedField(
         queryset=Solution.objects.all(), required=False, allow_null=True
     )
-    line_items = LineItemSerializer(many=True, allow_empty=False)
+    line_items = LineItemSerializer(many=True, allow_empty=False,
+                                    max_length=limits.QUOTE_LINE_ITEMS_MAX)
     delivery_weeks = serializers.IntegerField(min_value=0, max_value=32767)
     valid_until = serializers.DateField()
-    terms = serializers.CharField(required=False, allow_blank=True, default="")
+    terms = serializers.CharField(required=False, allow_blank=True, default="",
+                                  max_length=limits.QUOTE_TERMS_MAX_CHARS)
 
 
 class QuoteAcceptSerializer(serializers.Serializer):
@@ -143,7 +151,7 @@ class StaleVersionProblemSerializer(serializers.Serializer):
 
 
 class QuoteDeclineSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=2000)
+    reason = serializers.CharField(max_length=limits.REASON_MAX_CHARS)
 
 
 class QuoteVersionSerializer(serializers.ModelSerializer):
@@ -217,8 +225,9 @@ class MessageSerializer(serializers.ModelSerializer):
 
 
 ATTACHMENTS_HELP = ("Files sent with the message (multipart/form-data, the field repeated "
-                    "per file, at most 5): PDF, PNG, JPEG or an Office document, recognised by "
-                    "content, each at most settings.ATTACHMENT_MAX_BYTES.")
+                    f"per file, at most {limits.MESSAGE_ATTACHMENTS_MAX}): PDF, PNG, JPEG or an "
+                    "Office document, recognised by content, each at most "
+                    "settings.ATTACHMENT_MAX_BYTES.")
 
 
 class MessageThreadSerializer(serializers.ModelSerializer):
@@ -236,21 +245,23 @@ class NewMessageSerializer(serializers.Serializer):
     vendor = serializers.PrimaryKeyRelatedField(
         queryset=Organization.objects.filter(kind=Organization.Kind.VENDOR), required=False
     )
-    body = serializers.CharField(max_length=10000, required=False, allow_blank=True,
+    body = serializers.CharField(max_length=limits.MESSAGE_BODY_MAX_CHARS, required=False,
+                                 allow_blank=True,
                                  help_text="The text; may be empty when files are attached.")
     attachments = serializers.ListField(child=serializers.FileField(), required=False,
                                         help_text=ATTACHMENTS_HELP)
 
 
 class MessageBodySerializer(serializers.Serializer):
-    body = serializers.CharField(max_length=10000, required=False, allow_blank=True,
+    body = serializers.CharField(max_length=limits.MESSAGE_BODY_MAX_CHARS, required=False,
+                                 allow_blank=True,
                                  help_text="The text; may be empty when files are attached.")
     attachments = serializers.ListField(child=serializers.FileField(), required=False,
                                         help_text=ATTACHMENTS_HELP)
 
 
 class DisputeReadSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=2000)
+    reason = serializers.CharField(max_length=limits.REASON_MAX_CHARS)
 
 
 class RatingSerializer(serializers.ModelSerializer):
@@ -272,11 +283,11 @@ class RatingSerializer(serializers.ModelSerializer):
 
 
 class RatingReplySerializer(serializers.Serializer):
-    text = serializers.CharField(max_length=5000)
+    text = serializers.CharField(max_length=limits.RATING_TEXT_MAX_CHARS)
 
 
 class RatingHideSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=2000)
+    reason = serializers.CharField(max_length=limits.REASON_MAX_CHARS)
 
 
 class RatingSummarySerializer(serializers.Serializer):

@@ -20,6 +20,10 @@ taxonomy.json). How this importer reads it:
   (matching picks it up), as when an enterprise posts one.
 - Solution references to vendors, and need references to enterprises, may point at refs of
   this file or at refs imported before.
+- Texts and lists are held to the caps the API and the forms hold (catalog.limits,
+  marketplace.limits, accounts.limits); a line over 2 MiB, nested over 10 levels, or with a
+  NUL character or a lone surrogate anywhere is an error naming its line
+  (validation.MAX_LINE_BYTES, validation.MAX_DEPTH). docs/api.md lists them ("Limits").
 
 Extension (the public format stays valid): a solution's `title`, `summary` and `description`
 are in its `language`; the optional keys `title_en`, `title_zh`, `summary_en`, `summary_zh`,

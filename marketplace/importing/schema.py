@@ -8,7 +8,10 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
+from accounts.limits import ORGANIZATION_DESCRIPTION_MAX_CHARS
+from catalog import limits
 from catalog.models import Industry, LifecycleStage, Region, Scenario, Technology
+from marketplace.limits import NEED_DESCRIPTION_MAX_CHARS
 
 TYPES = ("vendor", "enterprise", "solution", "need")  # also the order of writing
 # The text parts of a solution given in its `language`, and optionally in both.
@@ -48,6 +51,14 @@ class Taxonomy:
             scenarios=codes(Scenario),
             stages=codes(LifecycleStage),
         )
+
+
+def printable(text, limit=60):
+    """`text` safe to show in a report: control characters, NUL and lone surrogates as
+    \\uXXXX escapes (no terminal is sent an escape sequence from a file), shortened to
+    `limit` characters."""
+    shown = "".join(ch if ch.isprintable() else f"\\u{ord(ch):04x}" for ch in text[:limit])
+    return shown + ("…" if len(text) > limit else "")
 
 
 # Checkers take (raw JSON value, taxonomy) and return the clean value or raise Invalid.
@@ -136,12 +147,21 @@ def code(kind, label):
     return check
 
 
+def _count(value, max_items):
+    # Before any item is looked at: a list of a million items costs one comparison.
+    if max_items is not None and len(value) > max_items:
+        raise Invalid(f"must have at most {max_items} items (has {len(value)})")
+
+
 def codes(kind, label):
-    """A list of taxonomy codes, returned as the set of their primary keys."""
+    """A list of taxonomy codes, returned as the set of their primary keys; at most
+    catalog.limits.RELATIONS_MAX[kind] of them, as through the API and the forms."""
+    max_items = limits.RELATIONS_MAX[kind]
 
     def check(value, taxonomy):
         if not isinstance(value, list):
             raise Invalid(f"must be a list of {label} codes")
+        _count(value, max_items)
         known = getattr(taxonomy, kind)
         unknown = [item for item in value if not isinstance(item, str) or item not in known]
         if unknown:
@@ -152,12 +172,14 @@ def codes(kind, label):
     return check
 
 
-def objects(keys):
-    """A list of JSON objects with keys of their own (case studies, their outcomes)."""
+def objects(keys, max_items):
+    """A list of at most `max_items` JSON objects with keys of their own (case studies,
+    their outcomes)."""
 
     def check(value, taxonomy):
         if not isinstance(value, list):
             raise Invalid("must be a list of objects")
+        _count(value, max_items)
         cleaned, problems = [], []
         for index, item in enumerate(value):
             values, item_problems = clean_object(item, keys, taxonomy)
@@ -176,7 +198,7 @@ def clean_object(obj, keys, taxonomy):
     if not isinstance(obj, dict):
         return {}, [("", "must be a JSON object")]
     values, problems = {}, []
-    problems.extend((key, "unknown key") for key in obj if key not in keys)
+    problems.extend((printable(key), "unknown key") for key in obj if key not in keys)
     for key, (check, required) in keys.items():
         raw = obj.get(key)
         if raw is None:
@@ -210,8 +232,8 @@ CASE_STUDY_KEYS = {
     "industry": (INDUSTRY, OPTIONAL),
     "region": (REGION, OPTIONAL),
     "year": (integer(1990, 2100), OPTIONAL),
-    "summary": (text(blank=True), OPTIONAL),
-    "outcomes": (objects(OUTCOME_KEYS), OPTIONAL),
+    "summary": (text(limits.CASE_STUDY_TEXT_MAX_CHARS, blank=True), OPTIONAL),
+    "outcomes": (objects(OUTCOME_KEYS, limits.OUTCOMES_PER_CASE_STUDY_MAX), OPTIONAL),
 }
 
 _ORGANIZATION = {
@@ -221,12 +243,15 @@ _ORGANIZATION = {
     "name_zh": (text(200, blank=True), OPTIONAL),
     "region": (REGION, REQUIRED),
     "website": (url, OPTIONAL),
-    "description": (text(blank=True), OPTIONAL),
+    "description": (text(ORGANIZATION_DESCRIPTION_MAX_CHARS, blank=True), OPTIONAL),
     "credit_code": (credit_code, OPTIONAL),
 }
 
+# The same caps as the models' fields (catalog.limits), in characters after stripping.
+SOLUTION_TEXT_MAX = {"title": 200, "summary": limits.SUMMARY_MAX_CHARS,
+                     "description": limits.DESCRIPTION_MAX_CHARS}
 _SOLUTION_TRANSLATIONS = {
-    f"{part}_{lang}": (text(200 if part == "title" else None, blank=True), OPTIONAL)
+    f"{part}_{lang}": (text(SOLUTION_TEXT_MAX[part], blank=True), OPTIONAL)
     for part in SOLUTION_TEXTS
     for lang in ("en", "zh")
 }
@@ -244,9 +269,9 @@ KEYS = {
         "ref": (REF, REQUIRED),
         "vendor": (REF, REQUIRED),
         "language": (LANGUAGE, REQUIRED),
-        "title": (text(200), REQUIRED),
-        "summary": (text(), REQUIRED),
-        "description": (text(blank=True), OPTIONAL),
+        "title": (text(SOLUTION_TEXT_MAX["title"]), REQUIRED),
+        "summary": (text(SOLUTION_TEXT_MAX["summary"]), REQUIRED),
+        "description": (text(SOLUTION_TEXT_MAX["description"], blank=True), OPTIONAL),
         **_SOLUTION_TRANSLATIONS,
         "scenarios": (codes("scenarios", "scenario"), OPTIONAL),
         "stages": (codes("stages", "lifecycle stage"), OPTIONAL),
@@ -259,7 +284,7 @@ KEYS = {
         "price_min_cny": (amount(2, minimum=0), OPTIONAL),
         "price_max_cny": (amount(2, minimum=0), OPTIONAL),
         "delivery_weeks": (integer(1, 32767), OPTIONAL),
-        "case_studies": (objects(CASE_STUDY_KEYS), OPTIONAL),
+        "case_studies": (objects(CASE_STUDY_KEYS, limits.CASE_STUDIES_MAX), OPTIONAL),
         "status": (choice("draft", "published"), REQUIRED),
     },
     "need": {
@@ -268,7 +293,7 @@ KEYS = {
         "enterprise": (REF, REQUIRED),
         "language": (LANGUAGE, REQUIRED),
         "title": (text(200), REQUIRED),
-        "description": (text(blank=True), OPTIONAL),
+        "description": (text(NEED_DESCRIPTION_MAX_CHARS, blank=True), OPTIONAL),
         "industry": (INDUSTRY, REQUIRED),
         "region": (REGION, REQUIRED),
         "stages": (codes("stages", "lifecycle stage"), OPTIONAL),

@@ -3,9 +3,18 @@
 The checks run over the whole file and collect every problem with its line number, so one
 run tells the author all that must be fixed. Clean lines become `Record`s whose values are
 ready for the models (taxonomy codes turned into primary keys, money as `Decimal`).
+
+A file may be hostile. Whatever it holds, each problem is an error naming its line, never a
+traceback: a line longer than MAX_LINE_BYTES is measured and skipped without being read
+whole; nesting deeper than MAX_DEPTH is refused, however deep (the parser's own limit is
+caught); a NUL character (PostgreSQL cannot store it) or a lone UTF-16 surrogate (not
+Unicode: no database or terminal takes it) anywhere in a key or a text is refused; texts
+and lists are held to the caps of catalog.limits and marketplace.limits. Reports show
+keys and refs with control characters escaped.
 """
 
 import json
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -14,10 +23,18 @@ from tqdm import tqdm
 
 from accounts.models import Organization
 
-from .schema import KEYS, SOLUTION_TEXTS, TYPES, Taxonomy, clean_object
+from .schema import KEYS, SOLUTION_TEXTS, TYPES, Taxonomy, clean_object, printable
 
 # A reference may point at a vendor or enterprise defined earlier by another import.
 REFERENCES = {"solution": "vendor", "need": "enterprise"}
+# The largest solution line the caps allow (every text at its cap in both languages, 20 case
+# studies of 10 outcomes, Chinese written as JSON's 6-byte \uXXXX escapes) is about 1.3 MB;
+# 2 MiB leaves room for keys and spacing and still refuses a 50 MB description at once.
+MAX_LINE_BYTES = 2 * 1024 * 1024
+# The format nests 5 levels (line → case_studies → case study → outcomes → outcome).
+MAX_DEPTH = 10
+SKIP_CHUNK = 1024 * 1024
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass(frozen=True, order=True)
@@ -52,15 +69,60 @@ class Record:
     values: dict = field(default_factory=dict)
 
 
+class _Oversize:
+    """A line too long to read: only its size is kept."""
+
+    def __init__(self, size):
+        self.size = size
+
+
+def _bounded_lines(handle):
+    """The lines of an open file (binary, or text), each read up to MAX_LINE_BYTES; a longer
+    line becomes an _Oversize, its rest skipped a chunk at a time, so memory never holds it
+    whole."""
+    while raw := handle.readline(MAX_LINE_BYTES + 1):
+        newline = b"\n" if isinstance(raw, bytes) else "\n"
+        if len(raw) <= MAX_LINE_BYTES or raw.endswith(newline):
+            yield raw  # the newline does not count
+            continue
+        size = len(raw)
+        while raw and not raw.endswith(newline):
+            raw = handle.readline(SKIP_CHUNK)
+            size += len(raw)
+        yield _Oversize(size - (1 if raw.endswith(newline) else 0))
+
+
+def _size(raw):
+    if isinstance(raw, _Oversize):
+        return raw.size
+    if isinstance(raw, str):
+        raw = raw.encode("utf-8", "surrogatepass")
+    return len(raw.rstrip(b"\r\n"))
+
+
+def _oversize_error(number, size):
+    return LineError(number, f"the line is {size:,} bytes long; a line may be at most "
+                             f"{MAX_LINE_BYTES:,} bytes")
+
+
 def read_lines(source):
-    """(line number, text) for every line of a path, or of an iterable of str/bytes lines."""
+    """(line number, text) for every line of a path, a binary file (such as stdin), or an
+    iterable of str/bytes lines."""
     if isinstance(source, str | Path):
         with open(source, "rb") as handle:
-            raw_lines = handle.readlines()
-    else:
-        raw_lines = list(source)
+            return _decoded(_bounded_lines(handle))
+    if hasattr(source, "readline") and hasattr(source, "read"):
+        return _decoded(_bounded_lines(source))
+    return _decoded(source)
+
+
+def _decoded(raw_lines):
     lines, errors = [], []
     for number, raw in enumerate(raw_lines, start=1):
+        size = _size(raw)
+        if size > MAX_LINE_BYTES:
+            errors.append(_oversize_error(number, size))
+            continue
         if isinstance(raw, bytes):
             try:
                 raw = raw.decode("utf-8")
@@ -81,6 +143,44 @@ def parse_line(raw):
     return json.loads(raw, parse_float=Decimal, parse_constant=_reject_constant)
 
 
+def _text_problem(text):
+    if "\x00" in text:
+        return "contains a NUL character (\\u0000), which cannot be stored"
+    surrogate = _SURROGATE.search(text)
+    if surrogate:
+        return (f"contains a lone surrogate (\\u{ord(surrogate.group()):04x}), half of a "
+                "UTF-16 pair, which is not a Unicode character")
+    return None
+
+
+def _unstorable(obj):
+    """[(where, why)] for every key or text a database cannot store, and for containers
+    nested deeper than MAX_DEPTH (the line itself is level 1), in the line's order."""
+    problems, stack = [], [(obj, "", 1)]
+    while stack:
+        value, where, depth = stack.pop()
+        if isinstance(value, dict | list) and depth > MAX_DEPTH:
+            problems.append((where, f"nested more than {MAX_DEPTH} levels deep"))
+            continue
+        if isinstance(value, dict):
+            children = []
+            for key, item in value.items():
+                path = f"{where}.{printable(key)}" if where else printable(key)
+                why = _text_problem(key)
+                if why:
+                    problems.append((path, f"the key {why}"))
+                children.append((item, path, depth + 1))
+            stack.extend(reversed(children))
+        elif isinstance(value, list):
+            stack.extend(reversed([(item, f"{where}[{i}]", depth + 1)
+                                   for i, item in enumerate(value)]))
+        elif isinstance(value, str):
+            why = _text_problem(value)
+            if why:
+                problems.append((where, why))
+    return problems
+
+
 def validate(source, *, taxonomy=None, progress=False):
     """Check every line; return the clean records or raise CatalogImportError listing every
     problem of the file by line number."""
@@ -98,7 +198,7 @@ def validate(source, *, taxonomy=None, progress=False):
         named.append(record)
         first = seen[record.type].setdefault(record.ref, number)
         if first != number:
-            errors.append(LineError(number, f"{record.type} {record.ref}: duplicate ref "
+            errors.append(LineError(number, f"{record.type} {printable(record.ref)}: duplicate ref "
                                             f"(already defined on line {first})"))
         elif not problems:
             records.append(record)
@@ -113,8 +213,17 @@ def _validate_line(number, raw, taxonomy):
     ref, so duplicates and references are judged on every line."""
     try:
         obj = parse_line(raw)
+    except RecursionError:
+        # The C parser gives up cleanly (in microseconds) at the interpreter's recursion
+        # limit; a scan of the brackets beforehand would cost more than it saves.
+        return None, [LineError(number, f"nested more than {MAX_DEPTH} levels deep")]
     except ValueError as exc:
         return None, [LineError(number, f"invalid JSON: {exc}")]
+    unstorable = _unstorable(obj)
+    if unstorable:
+        # Nothing of this line is looked at further: it would be reported back unprintable.
+        return None, [LineError(number, f"{where}: {why}" if where else why)
+                      for where, why in unstorable]
     if not isinstance(obj, dict):
         return None, [LineError(number, "expected a JSON object")]
     kind = obj.get("type")
@@ -126,7 +235,7 @@ def _validate_line(number, raw, taxonomy):
     if not problems:
         MODEL_VALUES[kind](values, taxonomy)
     ref = values.get("ref", "")
-    label = f"{kind} {ref}" if ref else kind
+    label = f"{kind} {printable(ref)}" if ref else kind
     errors = [LineError(number, f"{label}: {where}: {why}" if where else f"{label}: {why}")
               for where, why in problems]
     return Record(kind, ref, number, values), errors

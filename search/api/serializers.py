@@ -3,6 +3,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from catalog import limits
+from catalog.api.fields import taxonomy_codes
 from catalog.models import Industry, LifecycleStage, Region, Scenario, Solution
 from search.backends.base import SORTS
 from search.index import FACET_NAMES, MATURITY_LEVELS, PRICE_BANDS
@@ -166,11 +168,13 @@ class AdHocNeedSerializer(serializers.Serializer):
 
     language = serializers.ChoiceField(choices=Solution.Language.choices)
     title = serializers.CharField(max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True, default="")
+    description = serializers.CharField(required=False, allow_blank=True, default="",
+                                        max_length=limits.NEED_DESCRIPTION_MAX_CHARS)
     industry = _codes(Industry)
     region = _codes(Region)
-    stages = _codes(LifecycleStage, many=True, required=False, default=list)
-    scenarios = _codes(Scenario, many=True, required=False, default=list)
+    # The same caps as a stored need's lists (catalog.limits).
+    stages = taxonomy_codes(LifecycleStage, "stages", default=list)
+    scenarios = taxonomy_codes(Scenario, "scenarios", default=list)
     current_level = serializers.IntegerField(min_value=0, max_value=5, required=False,
                                              allow_null=True, default=None)
     target_level = serializers.IntegerField(min_value=1, max_value=5, required=False,

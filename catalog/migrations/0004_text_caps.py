@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
 
     dependencies = [
-        ('catalog', '0002_review_workflow'),
+        ('catalog', '0003_attachment_unguessable_names'),
     ]
 
     operations = [

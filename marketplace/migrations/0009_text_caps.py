@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
 
     dependencies = [
-        ('marketplace', '0007_follows_and_message_attachments'),
+        ('marketplace', '0008_message_files_unguessable_names'),
     ]
 
     operations = [

@@ -13,7 +13,7 @@ from .models import APIKey, APIKeyEvent, Membership, Organization, User
 API_KEY_SCOPES = {
     "catalog:read": "Read the catalog, taxonomy and the organisation's own items",
     "solutions:write": "Create and edit the organisation's solutions (solution providers)",
-    "needs:write": "Post and edit the organisation's needs, follow (enterprises)",
+    "needs:write": "Post and close the organisation's needs (enterprises)",
     "quotes:write": "Send quote requests and answer them, message, rate",
     "reviews:read": "Read the review queue and review progress (operator organisations)",
     "maturity:write": "Write the organisation's maturity assessments and factory registrations",

@@ -24,7 +24,7 @@ from schemathesis.specs.openapi.checks import (
 
 from accounts import services as accounts
 from accounts.models import Membership
-from accounts.services import API_KEY_SCOPES
+from accounts.services import API_KEY_SCOPES_BY_KIND
 from config.wsgi import application
 from marketplace import services as marketplace
 from tests.factories import (
@@ -47,7 +47,8 @@ CHECKS = [
 def _key(organization, role=Membership.Role.OWNER):
     admin = MembershipFactory(organization=organization, role=role).user
     _, raw = accounts.create_api_key(
-        actor=admin, organization=organization, name="probe", scopes=list(API_KEY_SCOPES)
+        actor=admin, organization=organization, name="probe",
+        scopes=sorted(API_KEY_SCOPES_BY_KIND[organization.kind]),
     )
     return {"Authorization": f"Api-Key {raw}"}
 
@@ -74,7 +75,7 @@ def role_headers(db):
         "operator": _key(operator),
         "anonymous": {},
     }
-    buyer = enterprise.memberships.get().user
+    buyer = enterprise.memberships.get(user__service_organization=None).user
     for number in range(3):
         SolutionFactory(vendor=vendor, status="published" if number else "draft")
     need = NeedFactory(enterprise=enterprise)

@@ -37,7 +37,48 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "dev-only-insecure-key-never-use-in-production"  # noqa: S105
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
-CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
+
+def _https_origins(hosts):
+    """The site's own hosts as https origins: what a browser sends as Origin on a form post
+    when TLS ends at a proxy that Django cannot see (".example.com" covers the subdomains)."""
+    return [f"https://*{host}" if host.startswith(".") else f"https://{host}"
+            for host in hosts if host != "*"]
+
+
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS") or (
+    [] if DEBUG else _https_origins(ALLOWED_HOSTS)
+)
+
+# Transport security: with DEBUG off the site is HTTPS-only (TLS ends at a proxy in front of
+# gunicorn); with DEBUG on, `make run` serves plain http://127.0.0.1:8000. Each one can be
+# set from the environment (e.g. a plain-HTTP staging box turns the redirect off).
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# The container's own health probe (docker/compose.yml) and load balancers speak plain HTTP
+# to gunicorn on the private network; /healthz shows no secrets and sets no cookie.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS",
+                                         "0" if DEBUG else str(365 * 24 * 60 * 60)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=not DEBUG)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=not DEBUG)
+
+
+def _proxy_ssl_header(value):
+    """"X-Forwarded-Proto: https" -> ("HTTP_X_FORWARDED_PROTO", "https")."""
+    name, _, secure_value = value.partition(":")
+    if not name.strip() or not secure_value.strip():
+        raise ImproperlyConfigured('SECURE_PROXY_SSL_HEADER reads "Header-Name: value".')
+    return (f"HTTP_{name.strip().upper().replace('-', '_')}", secure_value.strip())
+
+
+# Only where the proxy in front sets this header itself (and drops a client's own copy):
+# otherwise any client could claim to have come over HTTPS. Unset: no header is trusted.
+SECURE_PROXY_SSL_HEADER = (
+    _proxy_ssl_header(os.environ["SECURE_PROXY_SSL_HEADER"])
+    if os.environ.get("SECURE_PROXY_SSL_HEADER") else None
+)
 
 # Applications: Django and libraries first, then one app per bounded context.
 INSTALLED_APPS = [

@@ -107,6 +107,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before anything reads a body: oversize (413) and unknown-length (411) bodies refused.
+    "config.request_bounds.RequestBoundsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -278,6 +280,12 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
+    # JSON nested deeper than API_JSON_MAX_DEPTH is a 400, not a RecursionError.
+    "DEFAULT_PARSER_CLASSES": [
+        "config.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "config.schema.ProblemAutoSchema",
     "EXCEPTION_HANDLER": "config.api.problem_exception_handler",
     # Throttling: each API key, each signed-in user and each anonymous client (IP) has its
@@ -338,6 +346,17 @@ LINK_CHECK_ALLOW_PRIVATE = env_bool("LINK_CHECK_ALLOW_PRIVATE", default=False)
 
 # Marketplace rules.
 QUOTE_REQUEST_MAX_VENDORS = int(os.environ.get("QUOTE_REQUEST_MAX_VENDORS", "8"))
+
+# Request bounds (config/request_bounds.py): a body over these answers 413 before anything
+# reads it. Uploads (multipart) may carry a message's five attachments and its text; every
+# other body (JSON, forms) is held in memory, so it gets the smaller bound.
+REQUEST_MAX_BODY_BYTES = int(os.environ.get("REQUEST_MAX_BODY_BYTES", "2621440"))  # 2.5 MiB
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_MAX_BODY_BYTES
+REQUEST_MAX_UPLOAD_BYTES = int(os.environ.get(
+    "REQUEST_MAX_UPLOAD_BYTES", str(5 * ATTACHMENT_MAX_BYTES + REQUEST_MAX_BODY_BYTES)
+))
+# JSON nested deeper than this is refused (400) before it can exhaust the parser's stack.
+API_JSON_MAX_DEPTH = int(os.environ.get("API_JSON_MAX_DEPTH", "32"))
 
 # Webhooks: per-attempt timeout (s), attempts per delivery, backoff base and cap (s), failed
 # deliveries in a row before a subscription is disabled. Endpoints must be public https

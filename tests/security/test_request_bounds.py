@@ -145,3 +145,11 @@ def test_an_oversize_body_gets_its_413_through_a_real_server(live_server, settin
         assert json.loads(response.read())["status"] == 413
     finally:
         connection.close()
+
+
+def test_the_refusal_is_in_the_readers_language(api_as, vendor_user, small_bodies):
+    response = api_as(vendor_user).post(SOLUTIONS, data="x" * 20_000,
+                                        content_type="application/json",
+                                        HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 413
+    assert "请求体为 20000 字节" in problem(response)["detail"]

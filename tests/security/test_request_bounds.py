@@ -153,3 +153,13 @@ def test_the_refusal_is_in_the_readers_language(api_as, vendor_user, small_bodie
                                         HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert response.status_code == 413
     assert "请求体为 20000 字节" in problem(response)["detail"]
+
+
+def test_too_many_form_fields_get_a_400_in_problem_details(api_as, vendor_user, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 10
+    body = "&".join(f"field{i}=x" for i in range(20))
+    response = api_as(vendor_user).post(SOLUTIONS, data=body,
+                                        content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 400
+    assert "DATA_UPLOAD_MAX_NUMBER_FIELDS" in problem(response)["detail"]
+    assert not Solution.objects.exists()

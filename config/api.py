@@ -10,9 +10,14 @@ import django_filters
 from django import forms
 from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import (
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.http import Http404, JsonResponse
+from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.utils.translation import gettext_lazy as _
 from django.views import defaults
 from django_filters.utils import get_model_field
@@ -88,6 +93,24 @@ class StrictOrderingFilter(OrderingFilter):
         return super().get_ordering(request, queryset, view)
 
 
+class RequestTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_detail = _("The request body is too large.")
+    default_code = "request_too_large"
+
+
+def problem_response(status_code, code, title, detail, *, streaming=False):
+    """Problem details outside DRF's views (middleware, URL resolution), shaped as inside.
+
+    `streaming`: an answer of unknown length, after which every server closes the connection."""
+    body = {"type": f"about:blank#{code}", "title": str(title), "status": status_code,
+            "detail": str(detail)}
+    if streaming:
+        return StreamingHttpResponse([json.dumps(body)], status=status_code,
+                                     content_type=PROBLEM_CONTENT_TYPE)
+    return JsonResponse(body, status=status_code, content_type=PROBLEM_CONTENT_TYPE)
+
+
 def _field_errors(detail):
     if isinstance(detail, dict):
         return {key: _field_errors(value) for key, value in detail.items()}
@@ -134,6 +157,12 @@ def problem_exception_handler(exc, context):
         exc = exceptions.PermissionDenied(str(exc) or None)
     elif isinstance(exc, Http404):
         exc = exceptions.NotFound()
+    elif isinstance(exc, RequestDataTooBig):
+        # A multipart body within the upload bound whose text fields exceed the body bound.
+        exc = RequestTooLarge(_("The request's form fields exceed %(limit)d bytes.")
+                              % {"limit": settings.DATA_UPLOAD_MAX_MEMORY_SIZE})
+    elif isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
+        exc = exceptions.ParseError(str(exc))
 
     response = exception_handler(exc, context)
     if response is None:
@@ -163,16 +192,8 @@ def page_not_found(request, exception):
     the API (e.g. an id that is not a number); other URLs get the site's 404 page."""
     if not request.path.startswith("/api/"):
         return defaults.page_not_found(request, exception)
-    return JsonResponse(
-        {
-            "type": "about:blank#not_found",
-            "title": str(_("Not found.")),
-            "status": 404,
-            "detail": str(_("No API endpoint matches this URL.")),
-        },
-        status=404,
-        content_type=PROBLEM_CONTENT_TYPE,
-    )
+    return problem_response(404, "not_found", _("Not found."),
+                            _("No API endpoint matches this URL."))
 
 
 # Conditional requests: ETag / If-None-Match on reads, If-Match on writes.

@@ -4,7 +4,8 @@ Each operation gets, next to its success responses, the problem-details response
 config.api.problem_exception_handler actually produces for it: 401 and 403 (a bad key, a
 missing scope or role), 429 (throttling) everywhere; 400 where there is input to validate
 (a body, filters, query parameters); 404 where the path or a query parameter names an object, or the
-list is paginated; 409 where a write may be refused by a state transition."""
+list is paginated; 409 where a write may be refused by a state transition; 411 and 413 where a
+body is sent (config/request_bounds.py)."""
 
 from drf_spectacular.openapi import AutoSchema
 from rest_framework import serializers
@@ -19,6 +20,9 @@ ERROR_DESCRIPTIONS = {
     "403": "Signed in, but this role, organisation or API key scope may not do this.",
     "404": "No such object, or not visible to you; or a page past the last.",
     "409": "Not allowed in the object's current state (e.g. a workflow transition).",
+    "411": "The body was sent without a Content-Length (chunked): send its length.",
+    "413": "The body is larger than the API accepts (REQUEST_MAX_BODY_BYTES; uploads: "
+           "REQUEST_MAX_UPLOAD_BYTES).",
     "429": "Too many requests: wait the seconds given in `Retry-After`.",
 }
 
@@ -113,7 +117,7 @@ class ProblemAutoSchema(AutoSchema):
         if has_path_object or self._get_pagination_parameters() or self.get_override_parameters():
             codes.append("404")
         if self.method in WRITE_METHODS:
-            codes.append("409")
+            codes.extend(["409", "411", "413"])
         return sorted(codes)
 
     def _problem_response(self, code):

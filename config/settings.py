@@ -37,7 +37,48 @@ if not SECRET_KEY:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "dev-only-insecure-key-never-use-in-production"  # noqa: S105
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
-CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
+
+
+def _https_origins(hosts):
+    """The site's own hosts as https origins: what a browser sends as Origin on a form post
+    when TLS ends at a proxy that Django cannot see (".example.com" covers the subdomains)."""
+    return [f"https://*{host}" if host.startswith(".") else f"https://{host}"
+            for host in hosts if host != "*"]
+
+
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS") or (
+    [] if DEBUG else _https_origins(ALLOWED_HOSTS)
+)
+
+# Transport security: with DEBUG off the site is HTTPS-only (TLS ends at a proxy in front of
+# gunicorn); with DEBUG on, `make run` serves plain http://127.0.0.1:8000. Each one can be
+# set from the environment (e.g. a plain-HTTP staging box turns the redirect off).
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+# The container's own health probe (docker/compose.yml) and load balancers speak plain HTTP
+# to gunicorn on the private network; /healthz shows no secrets and sets no cookie.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS",
+                                         "0" if DEBUG else str(365 * 24 * 60 * 60)))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", default=not DEBUG)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", default=not DEBUG)
+
+
+def _proxy_ssl_header(value):
+    """"X-Forwarded-Proto: https" -> ("HTTP_X_FORWARDED_PROTO", "https")."""
+    name, _, secure_value = value.partition(":")
+    if not name.strip() or not secure_value.strip():
+        raise ImproperlyConfigured('SECURE_PROXY_SSL_HEADER reads "Header-Name: value".')
+    return (f"HTTP_{name.strip().upper().replace('-', '_')}", secure_value.strip())
+
+
+# Only where the proxy in front sets this header itself (and drops a client's own copy):
+# otherwise any client could claim to have come over HTTPS. Unset: no header is trusted.
+SECURE_PROXY_SSL_HEADER = (
+    _proxy_ssl_header(os.environ["SECURE_PROXY_SSL_HEADER"])
+    if os.environ.get("SECURE_PROXY_SSL_HEADER") else None
+)
 
 # Applications: Django and libraries first, then one app per bounded context.
 INSTALLED_APPS = [
@@ -66,6 +107,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before anything reads a body: oversize (413) and unknown-length (411) bodies refused.
+    "config.request_bounds.RequestBoundsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -237,6 +280,12 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "config.api.StrictOrderingFilter",
     ],
+    # JSON nested deeper than API_JSON_MAX_DEPTH is a 400, not a RecursionError.
+    "DEFAULT_PARSER_CLASSES": [
+        "config.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "config.schema.ProblemAutoSchema",
     "EXCEPTION_HANDLER": "config.api.problem_exception_handler",
     # Throttling: each API key, each signed-in user and each anonymous client (IP) has its
@@ -297,6 +346,17 @@ LINK_CHECK_ALLOW_PRIVATE = env_bool("LINK_CHECK_ALLOW_PRIVATE", default=False)
 
 # Marketplace rules.
 QUOTE_REQUEST_MAX_VENDORS = int(os.environ.get("QUOTE_REQUEST_MAX_VENDORS", "8"))
+
+# Request bounds (config/request_bounds.py): a body over these answers 413 before anything
+# reads it. Uploads (multipart) may carry a message's five attachments and its text; every
+# other body (JSON, forms) is held in memory, so it gets the smaller bound.
+REQUEST_MAX_BODY_BYTES = int(os.environ.get("REQUEST_MAX_BODY_BYTES", "2621440"))  # 2.5 MiB
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_MAX_BODY_BYTES
+REQUEST_MAX_UPLOAD_BYTES = int(os.environ.get(
+    "REQUEST_MAX_UPLOAD_BYTES", str(5 * ATTACHMENT_MAX_BYTES + REQUEST_MAX_BODY_BYTES)
+))
+# JSON nested deeper than this is refused (400) before it can exhaust the parser's stack.
+API_JSON_MAX_DEPTH = int(os.environ.get("API_JSON_MAX_DEPTH", "32"))
 
 # Webhooks: per-attempt timeout (s), attempts per delivery, backoff base and cap (s), failed
 # deliveries in a row before a subscription is disabled. Endpoints must be public https

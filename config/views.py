@@ -58,24 +58,42 @@ def component_checks():
     return checks
 
 
+def _sees_details(request):
+    """Operator staff (and superusers) signed in on the site: they may read what failed.
+    With the database down nobody can be told apart, and everyone gets the public answer."""
+    from accounts.selectors import is_operator
+
+    try:
+        return is_operator(request.user)
+    except Exception:  # the session or membership lookup needs the database that may be down
+        return False
+
+
 @never_cache
 def healthz(request):
-    """200 when every configured component answers, 503 otherwise, with each one's state."""
-    report = {}
+    """200 when every configured component answers, 503 otherwise, with each one's state.
+
+    Anyone may ask (load balancers, the container's probe), so the public answer names the
+    components and their states only: an exception's text carries hosts, ports and versions.
+    What failed goes to the log, and to operators signed in on the site."""
+    report, details = {}, {}
     for name, check in component_checks().items():
         try:
             check()
         except Exception as exc:
-            logger.warning("healthz: %s failing: %s", name, exc)
-            report[name] = {
-                "status": "degraded" if name in DEGRADING else "failing",
-                "error": f"{type(exc).__name__}: {exc}"[:300],
-            }
+            state = "degraded" if name in DEGRADING else "failing"
+            logger.warning("healthz: %s %s: %s: %s", name, state, type(exc).__name__, exc)
+            report[name] = {"status": state}
+            details[name] = {"error": f"{type(exc).__name__}: {exc}"[:300]}
         else:
             report[name] = {"status": "ok"}
     if not settings.REDIS_URL:
-        report["broker"] = {"status": "not configured", "detail": "tasks run in-process"}
+        report["broker"] = {"status": "not configured"}
+        details["broker"] = {"detail": "tasks run in-process"}
     healthy = all(item["status"] != "failing" for item in report.values())
+    if details and _sees_details(request):
+        for name, extra in details.items():
+            report[name].update(extra)
     return JsonResponse(
         {"status": "ok" if healthy else "failing", "components": report},
         status=200 if healthy else 503,

@@ -12,3 +12,8 @@ os.environ.setdefault("THROTTLE_USER", "1000000/min")
 os.environ.setdefault("THROTTLE_API_KEY", "1000000/min")
 # The public list cache outlives a test's rolled-back data: tests that are about it turn it on.
 os.environ.setdefault("API_PUBLIC_CACHE_SECONDS", "0")
+# The suite (test client, live server, browser) speaks plain HTTP to 127.0.0.1: the HTTPS-only
+# defaults of DEBUG off are tested on their own, in a fresh process (tests/security).
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+os.environ.setdefault("SESSION_COOKIE_SECURE", "0")
+os.environ.setdefault("CSRF_COOKIE_SECURE", "0")

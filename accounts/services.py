@@ -68,7 +68,8 @@ def service_account(organization):
     with transaction.atomic():
         account, created = User.objects.get_or_create(
             service_organization=organization,
-            defaults={"username": f"api.org{organization.pk}",
+            # A random tail: no person's username can be taken over, nor block this one.
+            defaults={"username": f"api.org{organization.pk}.{secrets.token_hex(4)}",
                       "first_name": (organization.name or organization.name_zh)[:140],
                       "last_name": "(API)"},
         )

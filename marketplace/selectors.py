@@ -1,6 +1,6 @@
 """Reads of the marketplace, each scoped to what the reader may see."""
 
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count, Prefetch, Q
 from django.utils import timezone
 
 from accounts import selectors as people
@@ -47,10 +47,16 @@ def needs_owned_by(user):
 
 
 def matches_for(need):
+    """The need's matches by rank, each with its solution as a solution's details show it
+    (case studies, review state): a fixed number of queries whatever the number."""
     return (
         Match.objects.filter(need=need)
-        .select_related("solution__vendor")
-        .prefetch_related(*(f"solution__{name}" for name in LIST_RELATIONS))
+        .select_related("solution__vendor", "solution__reviewer", "solution__first_approved_by")
+        .prefetch_related(
+            *(f"solution__{name}" for name in LIST_RELATIONS),
+            Prefetch("solution__case_studies", queryset=CaseStudy.objects.select_related(
+                "industry", "region").prefetch_related("outcomes")),
+        )
         .order_by("rank")
     )
 
@@ -98,12 +104,10 @@ def _case_study_counts(field, ids):
     return {row[field]: row["n"] for row in rows}
 
 
-def quote_comparison(quote_request):
-    """The quotes on a request side by side, each with how well the offered solution fits the
-    need and the vendor's evidence. A fixed number of queries whatever the number of quotes."""
-    need = quote_request.need
-    need_scenarios = {s.code: s for s in need.scenarios.all()} if need else {}
-    quotes = list(
+def comparison_quotes(quote_request):
+    """The quotes on a request in the comparison's order, the lowest total first, with what
+    quote_comparison reads of each."""
+    return (
         Quote.objects.filter(request=quote_request)
         .select_related("vendor", "solution", "request__solution")
         .prefetch_related("solution__scenarios", "solution__industries",
@@ -111,6 +115,15 @@ def quote_comparison(quote_request):
                           "line_items")
         .order_by("total_cny", "pk")
     )
+
+
+def quote_comparison(quote_request, quotes=None):
+    """The quotes on a request side by side, each with how well the offered solution fits the
+    need and the vendor's evidence. `quotes`: some of comparison_quotes(quote_request) (a
+    page of them), by default all. A fixed number of queries whatever the number of quotes."""
+    need = quote_request.need
+    need_scenarios = {s.code: s for s in need.scenarios.all()} if need else {}
+    quotes = list(comparison_quotes(quote_request) if quotes is None else quotes)
     solutions = {q.pk: offered_solution(q) for q in quotes}
     by_solution = _case_study_counts("solution_id",
                                      [s.pk for s in solutions.values() if s is not None])

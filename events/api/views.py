@@ -174,7 +174,9 @@ class WebhookSubscriptionViewSet(viewsets.ModelViewSet):
             404: NOT_FOUND,
         },
     )
-    @action(detail=True, methods=["get"])
+    # The subscriptions' ordering is not the deliveries': they come newest first, and
+    # `status` is their only filter.
+    @action(detail=True, methods=["get"], filter_backends=[])
     def deliveries(self, request, pk=None):
         """The subscription's deliveries, newest first, each with its attempts."""
         subscription = self.get_object()

@@ -63,6 +63,13 @@ class NeedFilter(django_filters.FilterSet):
         fields = ["status", "industry", "region", "scenario"]
 
 
+def paginated(view, rows, serializer_class):
+    """A detail action's list as a page object, like every list of the API (and as the
+    schema says): `page`/`page_size`, in the order `rows` has."""
+    page = view.paginate_queryset(rows)
+    return view.get_paginated_response(serializer_class(page, many=True).data)
+
+
 # Reads of a request for quotes, its quotes and files: its two sides (the selectors show
 # each only its own), and operator staff where the selectors allow.
 PARTIES = Access.members("enterprise", "vendor", "operator", scope="catalog:read",
@@ -97,13 +104,16 @@ class NeedViewSet(ConditionalRequestMixin, mixins.ListModelMixin, mixins.Retriev
             actor=self.request.user, enterprise=enterprise, data=serializer.validated_data
         )
 
+    # filter_backends=[]: the needs' filters and ordering are not the action's; its list
+    # keeps its own order (here by rank).
     @extend_schema(responses={200: MatchSerializer(many=True)})
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], filter_backends=[])
     def matches(self, request, pk=None):
+        """The need's ranked matches, best first, each with its reasons."""
         need = self.get_object()
         if not selectors.needs_owned_by(request.user).filter(pk=need.pk).exists():
             raise NotFound()
-        return Response(MatchSerializer(selectors.matches_for(need), many=True).data)
+        return paginated(self, selectors.matches_for(need), MatchSerializer)
 
     @extend_schema(responses={200: NeedSerializer(many=True)})
     @action(detail=False, methods=["get"])
@@ -116,13 +126,14 @@ class NeedViewSet(ConditionalRequestMixin, mixins.ListModelMixin, mixins.Retriev
     @extend_schema(methods=["get"], responses={200: ProposalSerializer(many=True)})
     @extend_schema(methods=["post"], request=ProposalSerializer,
                    responses={201: ProposalSerializer})
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], filter_backends=[])
     def proposals(self, request, pk=None):
-        """Vendors' answers to the need: the enterprise sees all, a vendor its own."""
+        """Vendors' answers to the need, the latest first: the enterprise sees all, a vendor
+        its own."""
         need = self.get_object()
         if request.method == "GET":
-            proposals = selectors.proposals_visible_to(request.user, need)
-            return Response(ProposalSerializer(proposals, many=True).data)
+            return paginated(self, selectors.proposals_visible_to(request.user, need),
+                             ProposalSerializer)
         vendor = _acting_org(request.user, Organization.Kind.VENDOR, "propose")
         incoming = ProposalSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
@@ -172,22 +183,27 @@ class QuoteRequestViewSet(ConditionalRequestMixin, mixins.ListModelMixin,
         )
 
     @extend_schema(responses={200: QuoteSerializer(many=True)})
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], filter_backends=[])
     def quotes(self, request, pk=None):
+        """The quotes on the request the reader may see, the lowest total first."""
         quote_request = self.get_object()
-        quotes = selectors.quotes_visible_to(request.user).filter(request=quote_request)
-        return Response(QuoteSerializer(quotes, many=True).data)
+        quotes = (selectors.quotes_visible_to(request.user).filter(request=quote_request)
+                  .order_by("total_cny", "pk"))
+        return paginated(self, quotes, QuoteSerializer)
 
     @extend_schema(responses={200: QuoteComparisonSerializer(many=True)})
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], filter_backends=[])
     def comparison(self, request, pk=None):
-        """The asking enterprise compares the quotes side by side; vendors never see this."""
+        """The asking enterprise compares the quotes side by side, the lowest total first;
+        vendors never see this."""
         quote_request = self.get_object()
         if not (people.is_member(request.user, quote_request.enterprise)
                 or people.is_operator(request.user)):
             raise PermissionDenied("Only the asking enterprise compares the quotes.")
-        rows = selectors.quote_comparison(quote_request)
-        return Response(QuoteComparisonSerializer(rows, many=True).data)
+        # The fit is worked out for the quotes of the page only.
+        page = self.paginate_queryset(selectors.comparison_quotes(quote_request))
+        rows = selectors.quote_comparison(quote_request, quotes=page)
+        return self.get_paginated_response(QuoteComparisonSerializer(rows, many=True).data)
 
 
 class QuoteViewSet(ConditionalRequestMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
@@ -267,11 +283,11 @@ class QuoteViewSet(ConditionalRequestMixin, mixins.ListModelMixin, mixins.Retrie
         return Response(self.get_serializer(quote).data)
 
     @extend_schema(responses={200: QuoteVersionSerializer(many=True)})
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], filter_backends=[])
     def versions(self, request, pk=None):
+        """Every version the vendor sent, the first first."""
         quote = self.get_object()
-        return Response(QuoteVersionSerializer(quote.versions.order_by("version"),
-                                               many=True).data)
+        return paginated(self, quote.versions.order_by("version"), QuoteVersionSerializer)
 
 
 class MessageThreadViewSet(ConditionalRequestMixin, mixins.ListModelMixin,
@@ -317,11 +333,12 @@ class MessageThreadViewSet(ConditionalRequestMixin, mixins.ListModelMixin,
     @extend_schema(methods=["get"], responses={200: MessageSerializer(many=True)})
     @extend_schema(methods=["post"], request=MessageBodySerializer,
                    responses={201: MessageSerializer})
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], filter_backends=[])
     def messages(self, request, pk=None):
+        """The thread's messages, oldest first; posting one adds it at the end."""
         thread = self.get_object()
         if request.method == "GET":
-            return Response(MessageSerializer(selectors.messages_of(thread), many=True).data)
+            return paginated(self, selectors.messages_of(thread), MessageSerializer)
         incoming = MessageBodySerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         message = services.post_message(actor=request.user, request=thread.request,

@@ -41,7 +41,7 @@ def test_comparison_shows_quotes_side_by_side_with_fit_and_evidence(
     with django_assert_max_num_queries(20):
         response = client.get(f"/api/v1/quote-requests/{compared.pk}/comparison/")
     assert response.status_code == 200, response.content
-    cheap, dear = response.json()
+    cheap, dear = response.json()["results"]
     assert (cheap["total_cny"], dear["total_cny"]) == ("99.99", "300000.50")
     assert dear["vendor"]["id"] == vendor.pk
     assert dear["scenario_fit"] == {"matched": ["2025-28"], "of": 1}
@@ -68,7 +68,7 @@ def test_query_count_does_not_grow_with_the_number_of_quotes(
     make_quote(compared, third, solution=SolutionFactory(vendor=third,
                                                          status=SolutionStatus.PUBLISHED))
     with CaptureQueriesContext(connection) as three:
-        assert len(client.get(url).json()) == 3
+        assert len(client.get(url).json()["results"]) == 3
     assert len(three.captured_queries) == len(two.captured_queries)
 
 

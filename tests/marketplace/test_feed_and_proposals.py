@@ -67,8 +67,9 @@ def test_vendor_proposes_a_published_solution_and_the_enterprise_sees_it(
     assert response.status_code == 201, response.content
     assert Notification.objects.filter(recipient=enterprise_user,
                                        topic="proposal.submitted").exists()
-    assert [p["solution"] for p in api_as(enterprise_user).get(url).json()] == [solution.pk]
-    assert api_as(other_vendor_user).get(url).json() == []  # competitors see their own only
+    assert [p["solution"] for p in api_as(enterprise_user).get(url).json()["results"]] == [
+        solution.pk]
+    assert api_as(other_vendor_user).get(url).json()["results"] == []  # only their own
     again = api_as(vendor_user).post(url, {"solution": solution.pk, "message": "Again"},
                                      format="json")
     assert again.status_code == 400

@@ -87,7 +87,8 @@ def test_api_posts_a_message_with_files_and_lists_them(
     assert sent["content_type"] == "image/png"  # by content, not by name or claim
     assert sent["original_name"] == "photo.jpg"
     assert MessageAttachment.objects.get(pk=sent["id"]).file.name.endswith(".png")
-    listed = api_as(enterprise_user).get(f"/api/v1/message-threads/{thread.pk}/messages/").json()
+    listed = api_as(enterprise_user).get(
+        f"/api/v1/message-threads/{thread.pk}/messages/").json()["results"]
     assert [[a["original_name"] for a in m["attachments"]] for m in listed] == [
         ["spindle drawing.pdf"],
         ["photo.jpg"],

@@ -37,7 +37,7 @@ def test_enterprise_and_vendor_talk_in_one_thread(api_as, thread_id, vendor_user
     assert Notification.objects.filter(recipient=enterprise_user,
                                        topic="message.posted").exists()
     bodies = [m["body"] for m in api_as(enterprise_user).get(
-        f"/api/v1/message-threads/{thread_id}/messages/").json()]
+        f"/api/v1/message-threads/{thread_id}/messages/").json()["results"]]
     assert bodies == ["Can you deliver before March?", "Yes, in 8 weeks."]
     # a vendor may omit `vendor`: it writes in its own thread
     api_as(vendor_user).post("/api/v1/message-threads/",

@@ -42,7 +42,7 @@ def test_revision_keeps_the_previous_version_and_recomputes_the_total(api_as, qu
     body = response.json()
     # 3 × 0.10 + 0.20 in Decimal: exactly 0.50, never 0.5000000001
     assert (body["status"], body["version"], body["total_cny"]) == ("revised", 2, "0.50")
-    versions = client.get(f"/api/v1/quotes/{quote.pk}/versions/").json()
+    versions = client.get(f"/api/v1/quotes/{quote.pk}/versions/").json()["results"]
     assert [(v["version"], v["total_cny"]) for v in versions] == [(1, "300000.50"), (2, "0.50")]
     assert [i["description"] for i in versions[0]["line_items"]] == ["Edge gateways",
                                                                      "Model training"]

@@ -74,7 +74,7 @@ def test_matches_api_says_the_reasons_in_the_requests_language(api_as, good, mem
     response = api_as(member(need)).get(f"/api/v1/needs/{need.pk}/matches/",
                                         HTTP_ACCEPT_LANGUAGE=language)
     assert response.status_code == 200
-    [match] = response.json()
+    [match] = response.json()["results"]
     assert match["solution"]["id"] == good.pk
     assert match["reasons"][0] == first
     assert all(isinstance(reason, str) for reason in match["reasons"])

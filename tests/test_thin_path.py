@@ -90,7 +90,7 @@ def walk_the_path():
     assert need.status_code == 201, need.content
     need_id = need.json()["id"]
     matches = wait_for(
-        lambda: as_enterprise.get(f"/api/v1/needs/{need_id}/matches/").json(),
+        lambda: as_enterprise.get(f"/api/v1/needs/{need_id}/matches/").json()["results"],
         what="matches for the need",
     )
     assert matches[0]["solution"]["id"] == solution_id
@@ -122,7 +122,7 @@ def walk_the_path():
     }, format="json")
     assert quote.status_code == 201, quote.content
     assert quote.json()["total_cny"] == "580000.00"
-    quotes = as_enterprise.get(f"/api/v1/quote-requests/{rfq_id}/quotes/").json()
+    quotes = as_enterprise.get(f"/api/v1/quote-requests/{rfq_id}/quotes/").json()["results"]
     assert [q["total_cny"] for q in quotes] == ["580000.00"]
 
     # Every event of the path was delivered.

@@ -119,34 +119,25 @@ def _field_errors(detail):
     return str(detail)
 
 
+def _conflict(code, title, exc, **facts):
+    """A 409 in problem details, with the facts a client needs to read again and retry."""
+    return Response(
+        content_type=PROBLEM_CONTENT_TYPE,
+        data={"type": f"about:blank#{code}", "title": title,
+              "status": status.HTTP_409_CONFLICT, "detail": str(exc), **facts},
+        status=status.HTTP_409_CONFLICT,
+    )
+
+
 def problem_exception_handler(exc, context):
     """Every 4xx/5xx as problem details: type, title, status, detail and per-field errors."""
     if isinstance(exc, TransitionNotAllowed):
-        return Response(
-            content_type=PROBLEM_CONTENT_TYPE,
-            data={
-                "type": "about:blank#transition-not-allowed",
-                "title": "Transition not allowed",
-                "status": status.HTTP_409_CONFLICT,
-                "detail": str(exc),
-                "current_status": exc.solution.status,
-                "allowed": exc.allowed,
-            },
-            status=status.HTTP_409_CONFLICT,
-        )
+        return _conflict("transition-not-allowed", "Transition not allowed", exc,
+                         current_status=exc.solution.status, allowed=exc.allowed)
     if isinstance(exc, StaleSubmission):
-        return Response(
-            content_type=PROBLEM_CONTENT_TYPE,
-            data={
-                "type": "about:blank#stale-submission",
-                "title": "Resubmitted since you read it",
-                "status": status.HTTP_409_CONFLICT,
-                "detail": str(exc),
-                "current_status": exc.subject.status,
-                "submitted_at": exc.subject.submitted_at,
-            },
-            status=status.HTTP_409_CONFLICT,
-        )
+        return _conflict("stale-submission", "Resubmitted since you read it", exc,
+                         current_status=exc.subject.status,
+                         submitted_at=exc.subject.submitted_at)
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
             detail = exc.message_dict

@@ -148,7 +148,7 @@ def free_port():
 
 def start_server(port, workers, env):
     command = [
-        str(ROOT / ".venv/bin/gunicorn"),
+        str(Path(sys.executable).with_name("gunicorn")),
         "--pythonpath",
         f"{BENCH},{ROOT}",
         "--workers",
@@ -293,6 +293,8 @@ def main():
             "THROTTLE_ANON": "100000000/min",
             "THROTTLE_USER": "100000000/min",
             "THROTTLE_API_KEY": "100000000/min",
+            # Plain HTTP on loopback, as behind the TLS-terminating proxy: no redirect.
+            "SECURE_SSL_REDIRECT": "0",
             # As docker/compose.yml runs the web: connections kept between requests.
             "DATABASE_CONN_MAX_AGE": "60",
             "ZHIZAO_VAR_DIR": tempfile.mkdtemp(prefix="zhizao-bench-api-"),

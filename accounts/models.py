@@ -1,6 +1,7 @@
 import hashlib
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -117,6 +118,14 @@ class Membership(models.Model):
     @property
     def is_admin(self):
         return self.role in {self.Role.OWNER, self.Role.ADMIN}
+
+    def clean(self):
+        # A key's principal belongs to its own organisation alone (an admin adding it
+        # elsewhere would hand that organisation's data to the key).
+        account_of = getattr(self.user, "service_organization_id", None) if self.user_id else None
+        if account_of is not None and account_of != self.organization_id:
+            raise ValidationError({"user": _("A service account belongs to its own "
+                                             "organisation only.")})
 
 
 class APIKey(models.Model):

@@ -46,6 +46,8 @@ def create_organization(*, owner, kind, name, **fields):
 def add_member(*, organization, user, role=Membership.Role.MEMBER, is_reviewer=False):
     if is_reviewer and organization.kind != Organization.Kind.OPERATOR:
         raise ValueError("Only operator staff can be reviewers.")
+    if user.is_service_account:
+        raise ValueError("A service account belongs to its own organisation only.")
     membership, _ = Membership.objects.update_or_create(
         user=user, organization=organization, defaults={"role": role, "is_reviewer": is_reviewer}
     )

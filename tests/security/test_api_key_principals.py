@@ -293,3 +293,14 @@ def test_known_filter_values_and_orderings_still_work(api):
     SolutionFactory(status="published")
     assert api.get("/api/v1/solutions/?ordering=-published_at,id").status_code == 200
     assert api.get("/api/v1/solutions/?scenario=2025-28").status_code == 200
+
+
+def test_the_service_account_cannot_join_another_organisation(vendor, enterprise):
+    from django.core.exceptions import ValidationError as ModelValidationError
+
+    account = services.service_account(enterprise)
+    with pytest.raises(ValueError):
+        services.add_member(organization=vendor, user=account)
+    with pytest.raises(ModelValidationError):
+        Membership(user=account, organization=vendor).full_clean()
+    assert list(account.memberships.values_list("organization", flat=True)) == [enterprise.pk]

@@ -55,8 +55,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS") or (
 # set from the environment (e.g. a plain-HTTP staging box turns the redirect off).
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 # The container's own health probe (docker/compose.yml) and load balancers speak plain HTTP
-# to gunicorn on the private network; /healthz shows no secrets and sets no cookie.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+# to gunicorn on the private network; the health URLs show no secrets and set no cookie.
+SECURE_REDIRECT_EXEMPT = [r"^healthz(/live|/ready)?$"]
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS",
                                          "0" if DEBUG else str(365 * 24 * 60 * 60)))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)

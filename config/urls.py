@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from .views import healthz
+from .views import liveness, readiness
 
 api_v1 = [
     path("", include("accounts.api.urls")),
@@ -18,7 +18,10 @@ api_v1 = [
 ]
 
 urlpatterns = [
-    path("healthz", healthz, name="healthz"),
+    # /healthz is the address probes used before liveness and readiness were told apart.
+    path("healthz", readiness, name="healthz"),
+    path("healthz/live", liveness, name="healthz-live"),
+    path("healthz/ready", readiness, name="healthz-ready"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include(api_v1)),

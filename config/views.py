@@ -10,6 +10,10 @@ from django.views.decorators.cache import never_cache
 logger = logging.getLogger(__name__)
 
 
+class Degraded(Exception):
+    """A component answers only in part (search from its fallback): slower or staler, not down."""
+
+
 def _check_database():
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
@@ -26,11 +30,29 @@ def _check_broker():
         client.close()
 
 
+def _answers(backend):
+    """Whether a search backend answers, and if not why (a client may raise instead of
+    returning False, e.g. a 9.x client refused by an 8.x cluster)."""
+    try:
+        return bool(backend.ping()), "did not answer"
+    except Exception as exc:
+        return False, f"{type(exc).__name__}: {exc}"
+
+
 def _check_search():
     from search.backends import get_backend
+    from search.backends.fallback import FallbackBackend
 
-    if not get_backend().ping():
-        raise ConnectionError("search backend did not answer")
+    backend = get_backend()
+    answers, reason = _answers(backend)
+    if answers:
+        return
+    # Reads fall back to the database backend while the cluster is away (and writes are
+    # retried), so the product still serves search: degraded, not failing.
+    if isinstance(backend, FallbackBackend) and _answers(backend.fallback)[0]:
+        raise Degraded(f"{backend.primary.name} {reason}; reads are answered by the "
+                       f"{backend.fallback.name} backend")
+    raise ConnectionError(f"search backend {reason}")
 
 
 def _check_cache():
@@ -43,9 +65,15 @@ def _check_cache():
         backend._cache.get_client(write=False).ping()
 
 
-# Without these the product still answers, only slower: their failure is reported as
-# "degraded" and does not make the instance unhealthy (every instance shares them).
-DEGRADING = {"cache"}
+# What readiness needs. Only these make it fail (503); every instance shares them, so a 503
+# says "this deployment cannot serve", not "this instance is broken".
+# - database: every page and API call reads it; nothing answers without it.
+# - search: only when no backend answers; the cluster alone being away is degraded (above).
+# Not essential, reported as "degraded" with 200:
+# - broker: events wait in the outbox and the relay hands them on when it returns; no request
+#   needs it to succeed.
+# - cache: the API answers from the database, only slower.
+ESSENTIAL = {"database", "search"}
 
 
 def component_checks():
@@ -69,9 +97,24 @@ def _sees_details(request):
         return False
 
 
+def _state_after(name, exc):
+    if isinstance(exc, Degraded) or name not in ESSENTIAL:
+        return "degraded"
+    return "failing"
+
+
 @never_cache
-def healthz(request):
-    """200 when every configured component answers, 503 otherwise, with each one's state.
+def liveness(request):
+    """200 whenever the process serves requests. It asks no dependency on purpose: a restart
+    cannot bring back a database or a cluster, and restarting every instance because a shared
+    component is away turns an outage into a longer one."""
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+def readiness(request):
+    """Whether this instance can serve: 200 while the essential components answer (some may
+    be degraded), 503 otherwise, with each configured component's state.
 
     Anyone may ask (load balancers, the container's probe), so the public answer names the
     components and their states only: an exception's text carries hosts, ports and versions.
@@ -81,7 +124,7 @@ def healthz(request):
         try:
             check()
         except Exception as exc:
-            state = "degraded" if name in DEGRADING else "failing"
+            state = _state_after(name, exc)
             logger.warning("healthz: %s %s: %s: %s", name, state, type(exc).__name__, exc)
             report[name] = {"status": state}
             details[name] = {"error": f"{type(exc).__name__}: {exc}"[:300]}
@@ -90,11 +133,11 @@ def healthz(request):
     if not settings.REDIS_URL:
         report["broker"] = {"status": "not configured"}
         details["broker"] = {"detail": "tasks run in-process"}
-    healthy = all(item["status"] != "failing" for item in report.values())
+    ready = all(item["status"] != "failing" for item in report.values())
     if details and _sees_details(request):
         for name, extra in details.items():
             report[name].update(extra)
     return JsonResponse(
-        {"status": "ok" if healthy else "failing", "components": report},
-        status=200 if healthy else 503,
+        {"status": "ok" if ready else "failing", "components": report},
+        status=200 if ready else 503,
     )

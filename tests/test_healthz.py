@@ -13,13 +13,14 @@ def test_healthz_reports_each_component(client, settings):
     assert components["broker"]["status"] == "not configured"
 
 
-def test_healthz_is_503_when_a_configured_broker_is_down(client, settings):
+def test_a_broker_that_is_down_is_degraded_and_leaves_the_instance_ready(client, settings):
+    # Events wait in the outbox until the broker returns; no request needs it to succeed.
     settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
     response = client.get("/healthz")
-    assert response.status_code == 503
+    assert response.status_code == 200
     body = response.json()
-    assert body["status"] == "failing"
-    assert body["components"]["broker"]["status"] == "failing"
+    assert body["status"] == "ok"
+    assert body["components"]["broker"]["status"] == "degraded"
     assert body["components"]["database"]["status"] == "ok"
 
 
@@ -68,3 +69,103 @@ def test_healthz_checks_a_configured_cache(client, settings):
     settings.CACHES = {"default": {"BACKEND": "config.cache.RedisCache", "LOCATION": redis_url}}
     response = client.get("/healthz")
     assert response.json()["components"]["cache"]["status"] == "ok"
+
+
+@pytest.fixture
+def cluster_unreachable(settings):
+    """Elasticsearch configured at a port nothing listens on: reads fall back to the database."""
+    settings.REDIS_URL = ""
+    settings.SEARCH_BACKEND = "elasticsearch"
+    settings.ELASTICSEARCH_URL = "http://127.0.0.1:1"
+    settings.ELASTICSEARCH_TIMEOUT = 0.5
+
+
+@pytest.mark.parametrize("url", ["/healthz/ready", "/healthz"])
+def test_search_falling_back_to_the_database_is_degraded_with_200(client, cluster_unreachable,
+                                                                 url):
+    response = client.get(url)
+    assert response.status_code == 200
+    body = response.json()
+    assert body["status"] == "ok"
+    assert body["components"]["search"] == {"status": "degraded"}
+    assert body["components"]["database"]["status"] == "ok"
+
+
+def test_a_search_client_that_raises_instead_of_answering_counts_as_unreachable(
+    client, cluster_unreachable, monkeypatch
+):
+    from search.backends.elasticsearch import ElasticsearchBackend
+
+    def refused(self):  # a client that raises (e.g. a cluster refusing its version) on ping
+        raise ValueError("media_type_header_exception")
+
+    monkeypatch.setattr(ElasticsearchBackend, "ping", refused)
+    response = client.get("/healthz/ready")
+    assert response.status_code == 200
+    assert response.json()["components"]["search"] == {"status": "degraded"}
+
+
+def test_readiness_is_503_when_neither_the_cluster_nor_the_database_index_answers(
+    client, cluster_unreachable, monkeypatch
+):
+    from search.backends.database import DatabaseBackend
+
+    monkeypatch.setattr(DatabaseBackend, "ping", lambda self: False)
+    response = client.get("/healthz/ready")
+    assert response.status_code == 503
+    assert response.json()["components"]["search"] == {"status": "failing"}
+
+
+def test_readiness_is_503_when_only_the_database_is_down(client, settings, monkeypatch):
+    from django.db import OperationalError
+
+    from config import views
+
+    settings.REDIS_URL = ""
+
+    def database():
+        raise OperationalError("connection refused")
+
+    monkeypatch.setitem(views.__dict__, "_check_database", database)
+    monkeypatch.setitem(views.__dict__, "_check_search", lambda: None)
+    response = client.get("/healthz/ready")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "failing"
+    assert body["components"]["database"] == {"status": "failing"}
+    assert body["components"]["search"] == {"status": "ok"}
+
+
+def test_healthz_gives_the_readiness_answer(client, settings):
+    settings.REDIS_URL = ""
+    ready = client.get("/healthz/ready")
+    assert client.get("/healthz").json() == ready.json()
+    assert ready.status_code == 200
+
+
+def test_liveness_answers_200_without_asking_any_dependency(
+    client, settings, monkeypatch, django_assert_num_queries
+):
+    from config import views
+
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+
+    def down():
+        raise ConnectionError("down")
+
+    for name in ("_check_database", "_check_search", "_check_broker", "_check_cache"):
+        monkeypatch.setitem(views.__dict__, name, down)
+    with django_assert_num_queries(0):
+        response = client.get("/healthz/live")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+    assert "no-cache" in response["Cache-Control"]
+
+
+@pytest.mark.parametrize("url", ["/healthz", "/healthz/live", "/healthz/ready"])
+def test_health_urls_answer_plain_http_probes_without_a_redirect(client, settings, url):
+    """The container's probe and load balancers speak plain HTTP to gunicorn."""
+    settings.SECURE_SSL_REDIRECT = True
+    settings.REDIS_URL = ""
+    assert client.get(url).status_code == 200
+    assert client.get("/healthz/other").status_code == 301  # only the health URLs are exempt

@@ -30,10 +30,11 @@ def everything_failing(settings, monkeypatch):
     settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
 
 
+@pytest.mark.parametrize("url", ["/healthz", "/healthz/ready"])
 def test_anonymous_healthz_shows_component_states_but_no_host_port_or_exception(
-    client, everything_failing
+    client, everything_failing, url
 ):
-    response = client.get("/healthz")
+    response = client.get(url)
     assert response.status_code == 503
     body = response.json()
     assert set(body) == {"status", "components"}
@@ -41,7 +42,7 @@ def test_anonymous_healthz_shows_component_states_but_no_host_port_or_exception(
     # The cache is a component too where one is configured (REDIS_URL): a state, nothing else.
     assert {name: state for name, state in body["components"].items() if name != "cache"} == {
         "database": {"status": "failing"}, "search": {"status": "failing"},
-        "broker": {"status": "failing"},
+        "broker": {"status": "degraded"},  # not essential: events wait in the outbox
     }
     assert all(set(state) == {"status"} for state in body["components"].values())
     text = response.content.decode()
@@ -80,3 +81,29 @@ def test_what_failed_goes_to_the_log(client, everything_failing, caplog):
     client.get("/healthz")
     logged = "\n".join(record.getMessage() for record in caplog.records)
     assert "db.internal" in logged
+
+
+def test_liveness_names_nothing(client, everything_failing):
+    response = client.get("/healthz/live")
+    assert response.json() == {"status": "ok"}
+
+
+@pytest.fixture
+def cluster_unreachable(settings):
+    settings.REDIS_URL = ""
+    settings.SEARCH_BACKEND = "elasticsearch"
+    settings.ELASTICSEARCH_URL = "http://127.0.0.1:1"  # nothing listens on port 1
+    settings.ELASTICSEARCH_TIMEOUT = 0.5
+
+
+def test_a_degraded_search_is_a_state_for_the_public(client, cluster_unreachable):
+    response = client.get("/healthz/ready")
+    assert response.json()["components"]["search"] == {"status": "degraded"}
+    assert "127.0.0.1" not in response.content.decode()
+
+
+def test_operators_see_why_search_is_degraded(client, cluster_unreachable):
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    search = client.get("/healthz/ready").json()["components"]["search"]
+    assert search["status"] == "degraded"
+    assert "answered by the database backend" in search["error"]

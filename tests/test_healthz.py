@@ -169,3 +169,39 @@ def test_health_urls_answer_plain_http_probes_without_a_redirect(client, setting
     settings.REDIS_URL = ""
     assert client.get(url).status_code == 200
     assert client.get("/healthz/other").status_code == 301  # only the health URLs are exempt
+
+
+def test_search_at_a_listener_that_never_answers_is_degraded(client, settings):
+    import socket
+
+    # Accepts connections (the kernel's backlog) but never answers: the client times out.
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        settings.REDIS_URL = ""
+        settings.SEARCH_BACKEND = "elasticsearch"
+        settings.ELASTICSEARCH_URL = f"http://127.0.0.1:{silent.getsockname()[1]}"
+        settings.ELASTICSEARCH_TIMEOUT = 0.3
+        response = client.get("/healthz/ready")
+    assert response.status_code == 200
+    assert response.json()["components"]["search"] == {"status": "degraded"}
+
+
+def test_the_compose_web_probe_asks_readiness_over_plain_http():
+    """Readiness, so a search, broker or cache outage (200, degraded) keeps web instances in."""
+    import re
+    from pathlib import Path
+
+    import yaml
+    from django.conf import settings
+    from django.urls import resolve
+
+    from config.views import readiness
+
+    compose = yaml.safe_load((Path(settings.BASE_DIR) / "docker/compose.yml").read_text())
+    probe = " ".join(compose["services"]["web"]["healthcheck"]["test"])
+    path = re.search(r"http://127\.0\.0\.1:8000/([\w/]*)", probe).group(1)
+    # Named by its own address, so whoever reads compose sees the probe's meaning.
+    assert resolve("/" + path).url_name == "healthz-ready"
+    assert resolve("/" + path).func is readiness
+    assert any(re.search(pattern, path) for pattern in settings.SECURE_REDIRECT_EXEMPT)

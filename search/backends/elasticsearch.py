@@ -12,7 +12,7 @@ aside and swaps the alias.
 
 The request bodies and bulk actions are built by plain functions so they can be tested as data.
 Any failure to reach the cluster, or a cluster the client cannot talk to, is raised as
-BackendUnavailable (see _unavailable for where the line is drawn).
+BackendUnavailable (search.backends.elasticsearch_errors draws the line).
 """
 
 import functools
@@ -21,16 +21,8 @@ import json
 from datetime import UTC, datetime
 
 from django.conf import settings
-from elastic_transport import ConnectionError as TransportConnectionError
-from elastic_transport import ConnectionTimeout, SniffingError, TransportError
-from elasticsearch import (
-    ApiError,
-    BadRequestError,
-    Elasticsearch,
-    NotFoundError,
-    UnsupportedProductError,
-    helpers,
-)
+from elastic_transport import TransportError
+from elasticsearch import ApiError, BadRequestError, Elasticsearch, NotFoundError, helpers
 from elasticsearch.dsl import (
     Date,
     Double,
@@ -49,6 +41,7 @@ from elasticsearch.dsl import (
 from search.index import FACET_NAMES, HIGHLIGHT_FIELDS, TEXT_FIELDS
 
 from .base import BackendUnavailable, SearchBackend, SearchHit, SearchResults
+from .elasticsearch_errors import unavailable
 
 FACET_SIZE = 100  # more than the largest taxonomy (40 scenarios)
 SUMMARY_FRAGMENT_CHARS = 200
@@ -229,16 +222,34 @@ def build_more_like_this(index, solution_id, limit):
     return Search(index=index).query(like).exclude("ids", values=[str(solution_id)])[:limit]
 
 
-def index_actions(index, docs):
-    """Bulk actions that add or replace documents."""
+def index_actions(targets, docs, op_type="index"):
+    """Bulk actions that add or replace documents, in each of `targets` (an index or alias
+    name, or several). `op_type="create"` adds only documents the target does not hold."""
+    targets = [targets] if isinstance(targets, str) else targets
     return [
-        {"_op_type": "index", "_index": index, "_id": str(doc["id"]), "_source": doc}
+        {"_op_type": op_type, "_index": target, "_id": str(doc["id"]), "_source": doc}
+        for target in targets
         for doc in docs
     ]
 
 
-def delete_actions(index, ids):
-    return [{"_op_type": "delete", "_index": index, "_id": str(pk)} for pk in ids]
+def delete_actions(targets, ids):
+    targets = [targets] if isinstance(targets, str) else targets
+    return [
+        {"_op_type": "delete", "_index": target, "_id": str(pk)}
+        for target in targets
+        for pk in ids
+    ]
+
+
+def swap_actions(alias, rebuilding_alias, old, new):
+    """One atomic alias update: readers and writers move from the old indices to the new one,
+    and the new one stops being "being rebuilt", in the same instant."""
+    return (
+        [{"remove": {"index": name, "alias": alias}} for name in old]
+        + [{"add": {"index": new, "alias": alias}},
+           {"remove": {"index": new, "alias": rebuilding_alias}}]
+    )
 
 
 def parse_response(response, query):
@@ -273,74 +284,13 @@ def _taxonomy_synonym_rules():
     return synonym_rules()
 
 
-# The test for "unavailable": would the same request succeed later without a change to our
-# code? Then reads fall back and writes stay pending in the outbox. Otherwise the request is
-# wrong (our bug: a mapping the document breaks, a malformed query) and the error is raised
-# as it is, so it shows in the logs and the outbox's last_error instead of hiding behind the
-# database backend's answers as an outage would.
-#
-# Transport failures: refused, reset, TLS, timeouts, sniffing. SerializationError is a
-# TransportError too, but it means a document or an answer we could not encode or decode:
-# retrying gives the same result.
-UNAVAILABLE_TRANSPORT = (TransportConnectionError, ConnectionTimeout, SniffingError)
-# Answers the cluster gives when it cannot serve now: a missing index (deleted, or not yet
-# created), a timeout, overload, and server errors (5xx).
-UNAVAILABLE_STATUSES = {404, 408, 429}
-# The cluster refuses us, not the request: credentials or roles, fixed in the deployment.
-# Refused requests (406, 415) and the 400 below are a client and a cluster of major versions
-# that cannot talk (the 9.x client asks for `compatible-with=9`; an 8.x cluster answers 400
-# media_type_header_exception, a 7.x one 406). The fix is an upgrade, not a code change.
-REFUSED_STATUSES = {401, 403, 406, 415}
-COMPATIBILITY_ERROR_TYPES = {"media_type_header_exception"}
-
-
-def _error_type(body, message=""):
-    error = body.get("error") if isinstance(body, dict) else None
-    if isinstance(error, dict):
-        return error.get("type", "")
-    return message if isinstance(message, str) else ""
-
-
-def _status_unavailable(status, error_type):
-    return (
-        status in UNAVAILABLE_STATUSES
-        or status in REFUSED_STATUSES
-        or status >= 500
-        or error_type in COMPATIBILITY_ERROR_TYPES
-    )
-
-
-def _unavailable(exc):
-    """Errors that mean "the cluster cannot serve this now" rather than "this request is
-    wrong" (see UNAVAILABLE_TRANSPORT and the statuses above)."""
-    if isinstance(exc, UNAVAILABLE_TRANSPORT):
-        return True
-    if isinstance(exc, UnsupportedProductError):
-        # The product check: the answer did not come from Elasticsearch (a proxy's page, an
-        # incompatible fork). Nothing our request can change.
-        return True
-    if isinstance(exc, ApiError):
-        return _status_unavailable(exc.status_code, _error_type(exc.body, exc.message))
-    if isinstance(exc, helpers.BulkIndexError):
-        # Per-document failures. Overload or unassigned shards on every failed document is an
-        # outage; one document refused for itself (a mapping error: 400) is our bug, and
-        # retrying would fail the same way, so it is raised as it is.
-        return bool(exc.errors) and all(_item_unavailable(item) for item in exc.errors)
-    return False
-
-
-def _item_unavailable(item):
-    _, info = next(iter(item.items()))
-    return _status_unavailable(int(info.get("status") or 0), _error_type(info))
-
-
 def _translating_errors(method):
     @functools.wraps(method)
     def wrapper(self, *args, **kwargs):
         try:
             return method(self, *args, **kwargs)
         except (TransportError, ApiError, helpers.BulkIndexError) as exc:
-            if _unavailable(exc):
+            if unavailable(exc):
                 raise BackendUnavailable(f"Elasticsearch: {exc}") from exc
             raise
 
@@ -353,6 +303,10 @@ class ElasticsearchBackend(SearchBackend):
     def __init__(self, client, prefix="zhizao", *, refresh=False, synonym_rules=None):
         self.client = client
         self.alias = f"{prefix}-solutions"
+        # Held by the index a running `search_index rebuild` is filling. It lives in the
+        # cluster, so every process writing sees it, and it goes when its index goes: a
+        # rebuild that dies leaves no marker pointing at nothing.
+        self.rebuilding_alias = f"{self.alias}-rebuilding"
         # True makes writes visible to the next search at once (tests); production relies on
         # the cluster's periodic refresh.
         self.refresh = refresh
@@ -401,18 +355,27 @@ class ElasticsearchBackend(SearchBackend):
                     raise
         self._index_ready = True
 
-    def _indices(self):
+    def _indices(self, alias=None):
         try:
-            return sorted(self.client.indices.get_alias(name=self.alias))
+            return sorted(self.client.indices.get_alias(name=alias or self.alias))
         except NotFoundError:
             return []
+
+    def write_targets(self):
+        """Where a write goes: the alias, and the index a rebuild is filling, if one is, so
+        the rebuilt index holds the write when it is swapped in. One more request per write:
+        writes come from the outbox, off the request path, and a cached answer could miss
+        the start of a rebuild."""
+        return [self.alias, *self._indices(self.rebuilding_alias)]
 
     @_translating_errors
     def index(self, docs):
         docs = list(docs)
         if docs:
             self.ensure_index()
-            helpers.bulk(self.client, index_actions(self.alias, docs), refresh=self.refresh)
+            helpers.bulk(
+                self.client, index_actions(self.write_targets(), docs), refresh=self.refresh
+            )
 
     @_translating_errors
     def delete(self, ids):
@@ -420,7 +383,7 @@ class ElasticsearchBackend(SearchBackend):
         if ids:
             self.ensure_index()
             helpers.bulk(
-                self.client, delete_actions(self.alias, ids), refresh=self.refresh,
+                self.client, delete_actions(self.write_targets(), ids), refresh=self.refresh,
                 ignore_status=(404,),
             )
 
@@ -476,19 +439,28 @@ class ElasticsearchBackend(SearchBackend):
     @_translating_errors
     def rebuild(self, batches):
         """Build a new index aside, then point the alias at it in one atomic alias update:
-        readers never see a half-built index."""
+        readers never see a half-built index.
+
+        Writes made meanwhile reach the new index too (write_targets): it holds the
+        rebuilding alias from its creation, before the first document is read from the
+        database, so a write either reached the database before the rebuild read it or
+        sees the alias. The copy only creates documents: one a concurrent write put there
+        first was built after the write's commit, so it is at least as new as the copy."""
         new = self._new_index_name()
-        self._create_index(new)
+        self._drop_abandoned_rebuilds()
+        self._create_index(new, {self.rebuilding_alias: {}})
         try:
             total = 0
             for docs in batches:
-                helpers.bulk(self.client, index_actions(new, docs))
+                helpers.bulk(
+                    self.client, index_actions(new, docs, op_type="create"),
+                    ignore_status=(409,),
+                )
                 total += len(docs)
             self.client.indices.refresh(index=new)
             old = self._indices()
             self.client.indices.update_aliases(
-                actions=[{"remove": {"index": name, "alias": self.alias}} for name in old]
-                + [{"add": {"index": new, "alias": self.alias}}]
+                actions=swap_actions(self.alias, self.rebuilding_alias, old, new)
             )
         except Exception:
             self.client.indices.delete(index=new, ignore_unavailable=True)
@@ -497,6 +469,12 @@ class ElasticsearchBackend(SearchBackend):
             self.client.indices.delete(index=name, ignore_unavailable=True)
         self._index_ready = True
         return total
+
+    def _drop_abandoned_rebuilds(self):
+        """A rebuild killed before its swap leaves its index behind, still taking every
+        write. One rebuild runs at a time (the command), so any such index is abandoned."""
+        for name in self._indices(self.rebuilding_alias):
+            self.client.indices.delete(index=name, ignore_unavailable=True)
 
     @_translating_errors
     def describe(self):
@@ -509,4 +487,7 @@ class ElasticsearchBackend(SearchBackend):
             "schema_version": version,
             # False after a change of mapping or synonyms: `search_index rebuild` applies it.
             "schema_current": any(version in name for name in indices),
+            # An index here with no rebuild running is one a killed rebuild left; it takes
+            # every write until the next rebuild drops it.
+            "rebuilding": self._indices(self.rebuilding_alias),
         }

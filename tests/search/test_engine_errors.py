@@ -28,6 +28,7 @@ from elasticsearch import (
 from search.backends import BackendUnavailable, SearchQuery
 from search.backends import elasticsearch as es
 from search.backends.database import DatabaseBackend
+from search.backends.elasticsearch_errors import unavailable
 from search.backends.fallback import FallbackBackend, fallback_count
 from search.index import build_documents
 
@@ -192,11 +193,11 @@ def test_a_cluster_refusing_our_credentials_is_unavailable(status):
 def test_api_error_classes_built_directly_classify_the_same():
     meta = ApiResponseMeta(status=400, http_version="1.1", headers=HttpHeaders(),
                            duration=0.0, node=NodeConfig("http", "localhost", 9200))
-    assert es._unavailable(BadRequestError(message="media_type_header_exception", meta=meta,
+    assert unavailable(BadRequestError(message="media_type_header_exception", meta=meta,
                                            body=MEDIA_TYPE_ERROR))
-    assert not es._unavailable(BadRequestError(message="parsing_exception", meta=meta,
+    assert not unavailable(BadRequestError(message="parsing_exception", meta=meta,
                                                body=PARSING_ERROR))
-    assert es._unavailable(UnsupportedProductError(message="not es", meta=meta, body={}))
-    assert es._unavailable(ApiError(message="x", meta=meta.__class__(
+    assert unavailable(UnsupportedProductError(message="not es", meta=meta, body={}))
+    assert unavailable(ApiError(message="x", meta=meta.__class__(
         status=502, http_version="1.1", headers=HttpHeaders(), duration=0.0,
         node=meta.node), body={}))

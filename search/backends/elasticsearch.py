@@ -8,9 +8,10 @@ execution system): synonyms apply at search time only, so the indexed text stays
 The filter comes last, after stemming (English) and bigrams (Chinese), so its rules are
 parsed into the very terms the index holds. Readers and writers use an alias; the concrete
 index name carries a hash of the mapping (and the synonyms), so a rebuild builds a new index
-aside and swaps the alias.
+aside and swaps the alias; writes made meanwhile reach both (ElasticsearchBackend.rebuild).
 
-The request bodies and bulk actions are built by plain functions so they can be tested as data.
+The request bodies (here) and bulk actions (elasticsearch_actions) are plain functions, tested
+as data.
 Any failure to reach the cluster, or a cluster the client cannot talk to, is raised as
 BackendUnavailable (search.backends.elasticsearch_errors draws the line).
 """
@@ -41,6 +42,12 @@ from elasticsearch.dsl import (
 from search.index import FACET_NAMES, HIGHLIGHT_FIELDS, TEXT_FIELDS
 
 from .base import BackendUnavailable, SearchBackend, SearchHit, SearchResults
+from .elasticsearch_actions import (
+    delete_actions,
+    index_actions,
+    swap_actions,
+    withdraw_actions,
+)
 from .elasticsearch_errors import unavailable
 
 FACET_SIZE = 100  # more than the largest taxonomy (40 scenarios)
@@ -220,36 +227,6 @@ def build_more_like_this(index, solution_id, limit):
         max_query_terms=40,
     )
     return Search(index=index).query(like).exclude("ids", values=[str(solution_id)])[:limit]
-
-
-def index_actions(targets, docs, op_type="index"):
-    """Bulk actions that add or replace documents, in each of `targets` (an index or alias
-    name, or several). `op_type="create"` adds only documents the target does not hold."""
-    targets = [targets] if isinstance(targets, str) else targets
-    return [
-        {"_op_type": op_type, "_index": target, "_id": str(doc["id"]), "_source": doc}
-        for target in targets
-        for doc in docs
-    ]
-
-
-def delete_actions(targets, ids):
-    targets = [targets] if isinstance(targets, str) else targets
-    return [
-        {"_op_type": "delete", "_index": target, "_id": str(pk)}
-        for target in targets
-        for pk in ids
-    ]
-
-
-def swap_actions(alias, rebuilding_alias, old, new):
-    """One atomic alias update: readers and writers move from the old indices to the new one,
-    and the new one stops being "being rebuilt", in the same instant."""
-    return (
-        [{"remove": {"index": name, "alias": alias}} for name in old]
-        + [{"add": {"index": new, "alias": alias}},
-           {"remove": {"index": new, "alias": rebuilding_alias}}]
-    )
 
 
 def parse_response(response, query):
@@ -437,7 +414,7 @@ class ElasticsearchBackend(SearchBackend):
         return self.client.count(index=self.alias)["count"]
 
     @_translating_errors
-    def rebuild(self, batches):
+    def rebuild(self, batches, live_ids=None):
         """Build a new index aside, then point the alias at it in one atomic alias update:
         readers never see a half-built index.
 
@@ -445,7 +422,10 @@ class ElasticsearchBackend(SearchBackend):
         rebuilding alias from its creation, before the first document is read from the
         database, so a write either reached the database before the rebuild read it or
         sees the alias. The copy only creates documents: one a concurrent write put there
-        first was built after the write's commit, so it is at least as new as the copy."""
+        first was built after the write's commit, so it is at least as new as the copy.
+        A solution withdrawn between the copy reading it and writing it would stay (its
+        delete found nothing to delete): `live_ids()`, the ids that belong in the index
+        now, asked once the copy is done, removes those before the swap."""
         new = self._new_index_name()
         self._drop_abandoned_rebuilds()
         self._create_index(new, {self.rebuilding_alias: {}})
@@ -458,6 +438,8 @@ class ElasticsearchBackend(SearchBackend):
                 )
                 total += len(docs)
             self.client.indices.refresh(index=new)
+            if live_ids is not None:
+                self._remove_withdrawn(new, live_ids)
             old = self._indices()
             self.client.indices.update_aliases(
                 actions=swap_actions(self.alias, self.rebuilding_alias, old, new)
@@ -469,6 +451,17 @@ class ElasticsearchBackend(SearchBackend):
             self.client.indices.delete(index=name, ignore_unavailable=True)
         self._index_ready = True
         return total
+
+    def _remove_withdrawn(self, index, live_ids):
+        copied = {
+            hit["_id"]: (hit["_seq_no"], hit["_primary_term"])
+            for hit in helpers.scan(self.client, index=index,
+                                    query={"_source": False, "seq_no_primary_term": True})
+        }
+        actions = withdraw_actions(index, copied, live_ids())
+        if actions:
+            # 404: a concurrent write deleted it first; 409: one wrote it again since.
+            helpers.bulk(self.client, actions, ignore_status=(404, 409), refresh=True)
 
     def _drop_abandoned_rebuilds(self):
         """A rebuild killed before its swap leaves its index behind, still taking every

@@ -106,7 +106,7 @@ class FallbackBackend(SearchBackend):
     def count(self):
         return self.primary.count()
 
-    def rebuild(self, batches):
+    def rebuild(self, batches, live_ids=None):
         # One transaction around the database side: if the cluster fails halfway, the
         # fallback index rolls back to what it was instead of staying half-built.
         with transaction.atomic(using=self.fallback.using):
@@ -117,7 +117,7 @@ class FallbackBackend(SearchBackend):
                     self.fallback.index(docs)
                     yield docs
 
-            return self.primary.rebuild(mirrored())
+            return self.primary.rebuild(mirrored(), live_ids=live_ids)
 
     def describe(self):
         info = {

@@ -80,6 +80,17 @@ def bulk_calls(monkeypatch):
     return calls
 
 
+@pytest.fixture
+def scanned(monkeypatch):
+    """What a scan of the new index answers: {id: seq_no}, all of primary term 1."""
+    hits = {}
+    monkeypatch.setattr(es.helpers, "scan", lambda client, index, query: [
+        {"_index": index, "_id": pk, "_seq_no": seq_no, "_primary_term": 1}
+        for pk, seq_no in hits.items()
+    ])
+    return hits
+
+
 def backend_on(cluster):
     """One process's backend; several may share the fake cluster, as processes share one."""
     return es.ElasticsearchBackend(cluster, prefix="fake", synonym_rules=lambda: [])
@@ -173,3 +184,55 @@ def test_a_rebuild_drops_the_index_of_one_killed_before_its_swap(cluster, bulk_c
 def test_status_shows_a_rebuild_in_progress(cluster):
     cluster.indices.aliases[REBUILDING] = ["fake-solutions-new"]
     assert backend_on(cluster).describe()["rebuilding"] == ["fake-solutions-new"]
+
+
+def test_a_solution_withdrawn_while_the_copy_ran_is_removed_before_the_swap(
+    cluster, bulk_calls, scanned
+):
+    # 2 was read by the copy, then archived; its delete came before the copy wrote it.
+    scanned.update({"1": 0, "2": 1, "3": 2})
+    swaps = []
+
+    def live_ids():
+        swaps.append(len(cluster.indices.alias_updates))
+        return {1, 3}
+
+    backend_on(cluster).rebuild(iter([[doc(1), doc(2), doc(3)]]), live_ids=live_ids)
+    new = cluster.indices.created[-1]
+    (withdraw, options) = bulk_calls[-1]
+    assert withdraw == [{"_op_type": "delete", "_index": new, "_id": "2",
+                         "if_seq_no": 1, "if_primary_term": 1}]
+    assert options["ignore_status"] == (404, 409)
+    assert swaps == [0]  # asked before the swap
+
+
+def test_nothing_is_withdrawn_when_every_copied_solution_is_live(cluster, bulk_calls, scanned):
+    scanned.update({"1": 0})
+    backend_on(cluster).rebuild(iter([[doc(1)]]), live_ids=lambda: {1})
+    assert [targets(actions) for actions, _ in bulk_calls] == [
+        [("create", cluster.indices.created[-1])]]
+
+
+def test_withdraw_actions_only_delete_what_no_write_touched_since_the_scan():
+    assert es.withdraw_actions("new", {"5": (7, 2), "6": (8, 2)}, {6}) == [
+        {"_op_type": "delete", "_index": "new", "_id": "5", "if_seq_no": 7,
+         "if_primary_term": 2}]
+
+
+@pytest.mark.django_db
+def test_rebuild_index_tells_the_backend_which_solutions_are_live(monkeypatch, publish):
+    from search import services
+
+    live = publish(neutral=True)
+    publish(neutral=True, status="archived")
+    asked = {}
+
+    class Recording:
+        def rebuild(self, batches, live_ids=None):
+            asked["docs"] = [doc["id"] for docs in batches for doc in docs]
+            asked["live"] = live_ids()
+            return len(asked["docs"])
+
+    monkeypatch.setattr(services, "get_backend", Recording)
+    assert services.rebuild_index() == 1
+    assert asked == {"docs": [live.pk], "live": {live.pk}}

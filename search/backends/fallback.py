@@ -1,7 +1,9 @@
 """Elasticsearch with the database backend behind it.
 
-Reads fall back: when the cluster is unreachable, search and similar-solution queries are
-answered by the database index, a warning is logged and a counter incremented. Writes do not:
+Reads fall back: when the cluster is unreachable (or cannot serve this client: see
+search.backends.elasticsearch_errors), search and similar-solution queries are answered by
+the database index, a warning is logged and a counter incremented. An error that is our bug
+(a malformed query) is raised, not answered by the database. Writes do not:
 the database index is written first (so the fallback stays current) and then the cluster; if
 the cluster is unreachable the write raises, the outbox event stays pending and the dispatcher
 retries it. Nothing is lost, only delayed.

@@ -112,7 +112,11 @@ def rebuild_index(batch_size=BATCH_SIZE, progress=None):
                 progress(len(docs))
         suggestions.refresh_all_vendors()
 
-    total = get_backend().rebuild(batches())
+    def published_ids():
+        return set(Solution.objects.filter(status=SolutionStatus.PUBLISHED)
+                   .values_list("pk", flat=True))
+
+    total = get_backend().rebuild(batches(), live_ids=published_ids)
     _vacuum_after_rebuild(connection)
     return total
 

@@ -127,9 +127,11 @@ class SearchBackend:
     def count(self):
         return len(self.indexed_versions())
 
-    def rebuild(self, batches):
+    def rebuild(self, batches, live_ids=None):
         """Replace the whole index by the documents in `batches` (an iterable of lists).
-        Backends that can build aside and swap (Elasticsearch) override this."""
+        Backends that can build aside and swap (Elasticsearch) override this; `live_ids`
+        (a callable: the ids that belong in the index now) serves those that take writes
+        while they build (see ElasticsearchBackend.rebuild)."""
         self.clear()
         total = 0
         for docs in batches:

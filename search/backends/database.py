@@ -155,7 +155,7 @@ class DatabaseBackend(SearchBackend):
             if record:
                 bitmaps.record_change(self.using, reset=True)
 
-    def rebuild(self, batches):
+    def rebuild(self, batches, live_ids=None):
         # Readers keep seeing the old index until the new one is complete; the index starts
         # empty, so nothing is deleted per batch; one change (a reset) is recorded, once all
         # is written.

@@ -8,10 +8,12 @@ execution system): synonyms apply at search time only, so the indexed text stays
 The filter comes last, after stemming (English) and bigrams (Chinese), so its rules are
 parsed into the very terms the index holds. Readers and writers use an alias; the concrete
 index name carries a hash of the mapping (and the synonyms), so a rebuild builds a new index
-aside and swaps the alias.
+aside and swaps the alias; writes made meanwhile reach both (ElasticsearchBackend.rebuild).
 
-The request bodies and bulk actions are built by plain functions so they can be tested as data.
-Any failure to reach the cluster is raised as BackendUnavailable.
+The request bodies (here) and bulk actions (elasticsearch_actions) are plain functions, tested
+as data.
+Any failure to reach the cluster, or a cluster the client cannot talk to, is raised as
+BackendUnavailable (search.backends.elasticsearch_errors draws the line).
 """
 
 import functools
@@ -40,6 +42,13 @@ from elasticsearch.dsl import (
 from search.index import FACET_NAMES, HIGHLIGHT_FIELDS, TEXT_FIELDS
 
 from .base import BackendUnavailable, SearchBackend, SearchHit, SearchResults
+from .elasticsearch_actions import (
+    delete_actions,
+    index_actions,
+    swap_actions,
+    withdraw_actions,
+)
+from .elasticsearch_errors import unavailable
 
 FACET_SIZE = 100  # more than the largest taxonomy (40 scenarios)
 SUMMARY_FRAGMENT_CHARS = 200
@@ -220,18 +229,6 @@ def build_more_like_this(index, solution_id, limit):
     return Search(index=index).query(like).exclude("ids", values=[str(solution_id)])[:limit]
 
 
-def index_actions(index, docs):
-    """Bulk actions that add or replace documents."""
-    return [
-        {"_op_type": "index", "_index": index, "_id": str(doc["id"]), "_source": doc}
-        for doc in docs
-    ]
-
-
-def delete_actions(index, ids):
-    return [{"_op_type": "delete", "_index": index, "_id": str(pk)} for pk in ids]
-
-
 def parse_response(response, query):
     hits = [
         SearchHit(
@@ -264,23 +261,13 @@ def _taxonomy_synonym_rules():
     return synonym_rules()
 
 
-def _unavailable(exc):
-    """Errors that mean "the cluster cannot serve this now" rather than "this request is
-    wrong": transport failures, overload, server errors and a missing index."""
-    if isinstance(exc, TransportError | helpers.BulkIndexError):
-        return True
-    if isinstance(exc, ApiError):
-        return exc.status_code in (404, 408, 429) or exc.status_code >= 500
-    return False
-
-
 def _translating_errors(method):
     @functools.wraps(method)
     def wrapper(self, *args, **kwargs):
         try:
             return method(self, *args, **kwargs)
         except (TransportError, ApiError, helpers.BulkIndexError) as exc:
-            if _unavailable(exc):
+            if unavailable(exc):
                 raise BackendUnavailable(f"Elasticsearch: {exc}") from exc
             raise
 
@@ -293,6 +280,10 @@ class ElasticsearchBackend(SearchBackend):
     def __init__(self, client, prefix="zhizao", *, refresh=False, synonym_rules=None):
         self.client = client
         self.alias = f"{prefix}-solutions"
+        # Held by the index a running `search_index rebuild` is filling. It lives in the
+        # cluster, so every process writing sees it, and it goes when its index goes: a
+        # rebuild that dies leaves no marker pointing at nothing.
+        self.rebuilding_alias = f"{self.alias}-rebuilding"
         # True makes writes visible to the next search at once (tests); production relies on
         # the cluster's periodic refresh.
         self.refresh = refresh
@@ -341,18 +332,27 @@ class ElasticsearchBackend(SearchBackend):
                     raise
         self._index_ready = True
 
-    def _indices(self):
+    def _indices(self, alias=None):
         try:
-            return sorted(self.client.indices.get_alias(name=self.alias))
+            return sorted(self.client.indices.get_alias(name=alias or self.alias))
         except NotFoundError:
             return []
+
+    def write_targets(self):
+        """Where a write goes: the alias, and the index a rebuild is filling, if one is, so
+        the rebuilt index holds the write when it is swapped in. One more request per write:
+        writes come from the outbox, off the request path, and a cached answer could miss
+        the start of a rebuild."""
+        return [self.alias, *self._indices(self.rebuilding_alias)]
 
     @_translating_errors
     def index(self, docs):
         docs = list(docs)
         if docs:
             self.ensure_index()
-            helpers.bulk(self.client, index_actions(self.alias, docs), refresh=self.refresh)
+            helpers.bulk(
+                self.client, index_actions(self.write_targets(), docs), refresh=self.refresh
+            )
 
     @_translating_errors
     def delete(self, ids):
@@ -360,7 +360,7 @@ class ElasticsearchBackend(SearchBackend):
         if ids:
             self.ensure_index()
             helpers.bulk(
-                self.client, delete_actions(self.alias, ids), refresh=self.refresh,
+                self.client, delete_actions(self.write_targets(), ids), refresh=self.refresh,
                 ignore_status=(404,),
             )
 
@@ -414,21 +414,35 @@ class ElasticsearchBackend(SearchBackend):
         return self.client.count(index=self.alias)["count"]
 
     @_translating_errors
-    def rebuild(self, batches):
+    def rebuild(self, batches, live_ids=None):
         """Build a new index aside, then point the alias at it in one atomic alias update:
-        readers never see a half-built index."""
+        readers never see a half-built index.
+
+        Writes made meanwhile reach the new index too (write_targets): it holds the
+        rebuilding alias from its creation, before the first document is read from the
+        database, so a write either reached the database before the rebuild read it or
+        sees the alias. The copy only creates documents: one a concurrent write put there
+        first was built after the write's commit, so it is at least as new as the copy.
+        A solution withdrawn between the copy reading it and writing it would stay (its
+        delete found nothing to delete): `live_ids()`, the ids that belong in the index
+        now, asked once the copy is done, removes those before the swap."""
         new = self._new_index_name()
-        self._create_index(new)
+        self._drop_abandoned_rebuilds()
+        self._create_index(new, {self.rebuilding_alias: {}})
         try:
             total = 0
             for docs in batches:
-                helpers.bulk(self.client, index_actions(new, docs))
+                helpers.bulk(
+                    self.client, index_actions(new, docs, op_type="create"),
+                    ignore_status=(409,),
+                )
                 total += len(docs)
             self.client.indices.refresh(index=new)
+            if live_ids is not None:
+                self._remove_withdrawn(new, live_ids)
             old = self._indices()
             self.client.indices.update_aliases(
-                actions=[{"remove": {"index": name, "alias": self.alias}} for name in old]
-                + [{"add": {"index": new, "alias": self.alias}}]
+                actions=swap_actions(self.alias, self.rebuilding_alias, old, new)
             )
         except Exception:
             self.client.indices.delete(index=new, ignore_unavailable=True)
@@ -437,6 +451,23 @@ class ElasticsearchBackend(SearchBackend):
             self.client.indices.delete(index=name, ignore_unavailable=True)
         self._index_ready = True
         return total
+
+    def _remove_withdrawn(self, index, live_ids):
+        copied = {
+            hit["_id"]: (hit["_seq_no"], hit["_primary_term"])
+            for hit in helpers.scan(self.client, index=index,
+                                    query={"_source": False, "seq_no_primary_term": True})
+        }
+        actions = withdraw_actions(index, copied, live_ids())
+        if actions:
+            # 404: a concurrent write deleted it first; 409: one wrote it again since.
+            helpers.bulk(self.client, actions, ignore_status=(404, 409), refresh=True)
+
+    def _drop_abandoned_rebuilds(self):
+        """A rebuild killed before its swap leaves its index behind, still taking every
+        write. One rebuild runs at a time (the command), so any such index is abandoned."""
+        for name in self._indices(self.rebuilding_alias):
+            self.client.indices.delete(index=name, ignore_unavailable=True)
 
     @_translating_errors
     def describe(self):
@@ -449,4 +480,7 @@ class ElasticsearchBackend(SearchBackend):
             "schema_version": version,
             # False after a change of mapping or synonyms: `search_index rebuild` applies it.
             "schema_current": any(version in name for name in indices),
+            # An index here with no rebuild running is one a killed rebuild left; it takes
+            # every write until the next rebuild drops it.
+            "rebuilding": self._indices(self.rebuilding_alias),
         }

@@ -1,7 +1,9 @@
 """Elasticsearch with the database backend behind it.
 
-Reads fall back: when the cluster is unreachable, search and similar-solution queries are
-answered by the database index, a warning is logged and a counter incremented. Writes do not:
+Reads fall back: when the cluster is unreachable (or cannot serve this client: see
+search.backends.elasticsearch_errors), search and similar-solution queries are answered by
+the database index, a warning is logged and a counter incremented. An error that is our bug
+(a malformed query) is raised, not answered by the database. Writes do not:
 the database index is written first (so the fallback stays current) and then the cluster; if
 the cluster is unreachable the write raises, the outbox event stays pending and the dispatcher
 retries it. Nothing is lost, only delayed.
@@ -106,7 +108,7 @@ class FallbackBackend(SearchBackend):
     def count(self):
         return self.primary.count()
 
-    def rebuild(self, batches):
+    def rebuild(self, batches, live_ids=None):
         # One transaction around the database side: if the cluster fails halfway, the
         # fallback index rolls back to what it was instead of staying half-built.
         with transaction.atomic(using=self.fallback.using):
@@ -117,7 +119,7 @@ class FallbackBackend(SearchBackend):
                     self.fallback.index(docs)
                     yield docs
 
-            return self.primary.rebuild(mirrored())
+            return self.primary.rebuild(mirrored(), live_ids=live_ids)
 
     def describe(self):
         info = {

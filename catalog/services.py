@@ -177,14 +177,15 @@ def _submit(actor, subject):
         for p in problems:
             errors.setdefault(p["field"], []).append(p["message"])
         raise ValidationError(errors, code="incomplete")
+    # The transition writes `solution.submitted` (or `revision.submitted`) to the outbox; the
+    # pre-checks are its consumer (catalog.consumers), so nothing here reaches the broker.
     workflow.transition(subject, S.SUBMITTED, actor)
-    transaction.on_commit(lambda: _schedule_prechecks(subject))
     return subject
 
 
 @transaction.atomic
 def submit_solution(*, actor, solution):
-    """Send a draft (or a changed draft) to review; the pre-checks run after commit."""
+    """Send a draft (or a changed draft) to review; the pre-checks follow its event."""
     return _submit(actor, solution)
 
 
@@ -196,13 +197,6 @@ def submit_revision(*, actor, revision):
 @transaction.atomic
 def withdraw_revision(*, actor, revision):
     return workflow.transition(revision, RevisionStatus.WITHDRAWN, actor)
-
-
-def _schedule_prechecks(subject):
-    from .tasks import run_prechecks
-
-    kind = "revision" if isinstance(subject, SolutionRevision) else "solution"
-    run_prechecks.delay(kind, subject.pk)
 
 
 def submission_number(solution):
@@ -291,8 +285,12 @@ STALLED_AFTER = timedelta(minutes=10)
 
 
 def requeue_stalled_submissions(now=None):
-    """Submissions whose pre-check task never ran (the broker was down when they were sent)
-    are sent again; run_prechecks is idempotent, so a slow task run twice does no harm."""
+    """Submissions whose pre-check task never ran are sent again; run_prechecks is
+    idempotent, so a slow task run twice does no harm.
+
+    A broker outage at submission no longer needs this (the outbox relay starts the checks
+    within seconds of the broker's return): it is the last net for a task lost once queued,
+    say a broker that lost its data."""
     cutoff = (now or timezone.now()) - STALLED_AFTER
     stalled = [("solution", pk) for pk in Solution.objects.filter(
         status=S.SUBMITTED, submitted_at__lt=cutoff).values_list("pk", flat=True)]

@@ -50,13 +50,29 @@ def _schedule_dispatch_once():
     transaction.on_commit(dispatch_after_commit)
 
 
+# Whether this process's last attempt to reach the broker failed: an outage is logged when
+# it starts and when it ends, not once per request in between.
+_broker_unreachable = False
+
+
 def _schedule_dispatch():
+    """Ask a worker to relay the pending events now. Runs after the request's commit, so it
+    never raises: during a broker outage the events stay pending in the outbox, and beat's
+    relay (settings.OUTBOX_RELAY_SECONDS) delivers them within seconds of the broker's return."""
+    global _broker_unreachable
     from .tasks import dispatch_outbox
 
     try:
         dispatch_outbox.delay()
-    except Exception:  # a broker outage delays events; the beat sweep delivers them later
-        logger.warning("outbox dispatch could not be scheduled; the sweep will deliver it")
+    except Exception as exc:  # kombu's OperationalError, or anything else a broker may raise
+        if not _broker_unreachable:
+            logger.warning("outbox relay could not be scheduled (%s: %s); events stay pending "
+                           "until the periodic relay runs", type(exc).__name__, exc)
+        _broker_unreachable = True
+        return
+    if _broker_unreachable:
+        logger.info("outbox relay scheduled again; the broker is back")
+    _broker_unreachable = False
 
 
 def dispatch_pending(limit=500):

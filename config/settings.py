@@ -203,8 +203,10 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "zhizao")
 CELERY_TASK_EAGER_PROPAGATES = False
-CELERY_TASK_ACKS_LATE = True
-CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Acknowledged on receipt unless a task declares itself safe to repeat (acks_late and
+# reject_on_worker_lost in its decorator): those are queued again when their worker dies.
+CELERY_TASK_ACKS_LATE = False
+CELERY_TASK_REJECT_ON_WORKER_LOST = False
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Celery's Django fixup closes the database connection before and after every task unless
@@ -212,9 +214,28 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # that to Django instead, as a web request does (config/celery.py): a new PostgreSQL
 # connection per task cost more than most tasks themselves.
 CELERY_DB_REUSE_MAX = 1_000_000 if DATABASES["default"].get("CONN_MAX_AGE") else None
-CELERY_BROKER_TRANSPORT_OPTIONS = {"max_retries": 2, "interval_start": 0, "interval_step": 0.5}
+# Redis gives a task taken by a worker that then died to another after the visibility
+# timeout (s). It must outlast the longest task acknowledged late: run_prechecks, bounded by
+# LINK_CHECK_TIMEOUT per connection step and ELASTICSEARCH_TIMEOUT, takes well under 30 s;
+# the relay and the beat sweeps outlasting it are run twice, which they tolerate (row locks,
+# idempotent writes). Short, so a killed worker's tasks return within about a minute; Redis
+# looks for them every unacked_restore_interval × throttle seconds (10 s here, not 100 s).
+# A task that waits longer than this for a countdown acks on receipt (deliver_webhook).
+CELERY_VISIBILITY_TIMEOUT = int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "60"))
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 2, "interval_start": 0, "interval_step": 0.5,
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    "unacked_restore_interval": 10, "unacked_restore_throttle": 1,
+}
+# The outbox relay runs this often (s) besides the kick after each commit: what a broker
+# outage kept pending is delivered within seconds of its return. One indexed query when
+# nothing is pending; a run not taken within the interval expires, so runs queued while no
+# worker listens do not pile up.
+OUTBOX_RELAY_SECONDS = float(os.environ.get("OUTBOX_RELAY_SECONDS", "5"))
 CELERY_BEAT_SCHEDULE = {
-    "sweep-outbox": {"task": "events.tasks.dispatch_outbox", "schedule": timedelta(seconds=60)},
+    "relay-outbox": {"task": "events.tasks.dispatch_outbox",
+                     "schedule": timedelta(seconds=OUTBOX_RELAY_SECONDS),
+                     "options": {"expires": OUTBOX_RELAY_SECONDS}},
     "review-reminders": {"task": "catalog.tasks.send_review_reminders",
                          "schedule": timedelta(minutes=15)},
     "review-escalations": {"task": "catalog.tasks.escalate_overdue_reviews",

@@ -115,10 +115,13 @@ def on_commit(django_capture_on_commit_callbacks):
     as a real commit would; the test transaction itself still rolls back.
 
     Wrap every service call whose events should be delivered: the outbox schedules one
-    dispatch per transaction, and a dispatch left pending by an uncaptured call stands for
-    the later events of the same test transaction too."""
+    dispatch per transaction. A dispatch left pending by an uncaptured call before the block
+    never runs (the test transaction does not commit), so it is forgotten at the block's
+    start: the block schedules its own, as its own commit would."""
+    from django.db import connection
 
     def run():
+        connection.outbox_dispatch_callback = None
         return django_capture_on_commit_callbacks(execute=True)
 
     return run

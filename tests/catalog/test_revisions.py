@@ -113,10 +113,8 @@ def test_swap_is_atomic_when_applying_fails(live, vendor_user, reviewer, on_comm
 
 def test_changes_requested_then_resubmitted_revision(live, vendor_user, reviewer, on_commit):
     revision = submit_and_check(propose(vendor_user, live), vendor_user, on_commit)
-    with on_commit():  # its event's delivery, else it stands for the resubmission's too
-        services.request_changes(actor=reviewer, subject=revision,
-                                 comment="Say which spindles.",
-                                 reason_codes=["incomplete-evidence"])
+    services.request_changes(actor=reviewer, subject=revision, comment="Say which spindles.",
+                             reason_codes=["incomplete-evidence"])
     propose(vendor_user, live, summary_en="For HSK-A63 spindles.")
     revision = submit_and_check(revision, vendor_user, on_commit)
     assert revision.status == R.IN_REVIEW

@@ -132,10 +132,8 @@ def test_illegal_transition_names_the_allowed_ones(draft, reviewer):
 
 def test_changes_requested_then_resubmitted(draft, vendor_user, reviewer, on_commit):
     solution = submitted_and_checked(draft, vendor_user, on_commit)
-    with on_commit():  # its event's delivery, else it stands for the resubmission's too
-        services.request_changes(actor=reviewer, solution=solution,
-                                 comment="Add outcome figures.",
-                                 reason_codes=["incomplete-evidence"])
+    services.request_changes(actor=reviewer, solution=solution, comment="Add outcome figures.",
+                             reason_codes=["incomplete-evidence"])
     solution.refresh_from_db()
     assert solution.status == S.CHANGES_REQUESTED
     services.update_solution(actor=vendor_user, solution=solution, data={"delivery_weeks": 10})

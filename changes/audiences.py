@@ -85,11 +85,11 @@ def _organization(resource_id, action, payload):
 
 def _factory(resource_id, action, payload):
     factory = (
-        SmartFactory.objects.filter(pk=resource_id).only("enterprise_id", "verified_at").first()
+        SmartFactory.objects.filter(pk=resource_id).only("enterprise_id", "status").first()
     )
     enterprise_id = payload.get("enterprise_id") or getattr(factory, "enterprise_id", None)
     # Verified factories are public; one verified before must be seen to leave as well.
-    if action == "verified" or (factory is not None and factory.verified_at is not None):
+    if action == "verified" or (factory is not None and factory.is_verified):
         return PUBLIC, _ids(enterprise_id)
     return ORGANIZATIONS, _ids(enterprise_id)
 

@@ -1,65 +1,24 @@
-"""The topics partners may subscribe to, who may receive each, and what each delivery says.
+"""The topics partners may subscribe to, and what each delivery says.
 
 An outbox event becomes a webhook only when its topic is listed here. Each entry says which
-organisations may see it (its audience) and which payload fields are sent; user ids (actors,
+payload fields are sent; who may receive it is the topic's audience, declared once by the app
+that emits it (events.registry), which the change feed reads as well. User ids (actors,
 reviewers, operator staff), free-text reasons and other parties' identities are never sent.
 Payloads are thin: ids and states; a receiver reads details through the API, where its own
 permissions apply."""
 
 from dataclasses import dataclass, field
 
-from django.apps import apps
 from django.utils.translation import gettext_lazy as _
-
-EVERYONE = None  # the audience of public catalog events
 
 
 @dataclass(frozen=True)
 class Topic:
     name: str
     description: str
-    # event -> set of organisation ids that may receive it, or EVERYONE
-    audience: object
     fields: tuple = ()
     # more, computed data: (event, organisation id) -> dict
     more: object = field(default=None)
-
-
-def _orgs(*keys):
-    def audience(event):
-        found = set()
-        for key in keys:
-            value = event.payload.get(key)
-            if isinstance(value, list):
-                found.update(value)
-            elif value is not None:
-                found.add(value)
-        return found
-
-    return audience
-
-
-def _everyone(event):
-    return EVERYONE
-
-
-def _need_audience(event):
-    """The enterprise, and the vendors that may see the need: all vendors for a public need,
-    the invited ones for a private need."""
-    audience = {event.payload.get("enterprise_id")}
-    # Looked up by name: events sits below marketplace and does not import it.
-    Need = apps.get_model("marketplace", "Need")
-    need = Need.objects.filter(pk=event.payload.get("id")).only("visibility").first()
-    if need is None:
-        return audience - {None}
-    if need.visibility == Need.Visibility.PUBLIC:
-        Organization = apps.get_model("accounts", "Organization")
-        audience.update(
-            Organization.objects.filter(kind=Organization.Kind.VENDOR).values_list("pk", flat=True)
-        )
-    else:
-        audience.update(need.invited_vendors.values_list("pk", flat=True))
-    return audience - {None}
 
 
 def _need_extra(event, organization_id):
@@ -96,124 +55,98 @@ _RFQ = ("enterprise_id",)
 TOPICS = {
     topic.name: topic
     for topic in [
-        Topic(
-            "solution.published", _("A solution was published in the catalog"), _everyone, _SOLUTION
-        ),
+        Topic("solution.published", _("A solution was published in the catalog"), _SOLUTION),
         Topic(
             "solution.updated",
             _("A published solution changed"),
-            _everyone,
             (*_SOLUTION, "revision"),
         ),
-        Topic("solution.archived", _("A solution left the catalog"), _everyone, _SOLUTION),
+        Topic("solution.archived", _("A solution left the catalog"), _SOLUTION),
         Topic(
             "review.decided",
             _("A reviewer decided on your solution or its revision"),
-            _orgs("vendor_id"),
             ("vendor_id", "reason_codes"),
             _review_decision,
         ),
-        Topic("need.created", _("A need you may see was posted"), _need_audience, (), _need_extra),
-        Topic("need.closed", _("A need you may see was closed"), _need_audience, (), _need_extra),
+        Topic("need.created", _("A need you may see was posted"), (), _need_extra),
+        Topic("need.closed", _("A need you may see was closed"), (), _need_extra),
         Topic(
             "rfq.received",
             _("A request for quotes was sent"),
-            _orgs("enterprise_id", "vendor_ids"),
             _RFQ,
             _own_vendor_ids,
         ),
         Topic(
             "rfq.accepted",
             _("A request for quotes was settled with an accepted quote"),
-            _orgs("enterprise_id", "vendor_ids"),
             _RFQ,
             _own_vendor_ids,
         ),
         Topic(
             "rfq.closed",
             _("A request for quotes was closed"),
-            _orgs("enterprise_id", "vendor_ids"),
             _RFQ,
             _own_vendor_ids,
         ),
         Topic(
             "rfq.expired",
             _("A request for quotes expired"),
-            _orgs("enterprise_id", "vendor_ids"),
             _RFQ,
             _own_vendor_ids,
         ),
         Topic(
             "quote.submitted",
             _("A quote was submitted"),
-            _orgs("enterprise_id", "vendor_id"),
             _QUOTE,
         ),
-        Topic(
-            "quote.revised", _("A quote was revised"), _orgs("enterprise_id", "vendor_id"), _QUOTE
-        ),
-        Topic(
-            "quote.accepted", _("A quote was accepted"), _orgs("enterprise_id", "vendor_id"), _QUOTE
-        ),
+        Topic("quote.revised", _("A quote was revised"), _QUOTE),
+        Topic("quote.accepted", _("A quote was accepted"), _QUOTE),
         Topic(
             "quote.declined",
             _("A quote was declined or withdrawn"),
-            _orgs("enterprise_id", "vendor_id"),
             _QUOTE,
         ),
-        Topic("quote.expired", _("A quote expired"), _orgs("enterprise_id", "vendor_id"), _QUOTE),
+        Topic("quote.expired", _("A quote expired"), _QUOTE),
         Topic(
             "proposal.submitted",
             _("A vendor proposed a solution for a need"),
-            _orgs("enterprise_id", "vendor_id"),
             ("need_id", "enterprise_id", "vendor_id"),
         ),
         Topic(
             "message.posted",
             _("A message arrived in a quote conversation"),
-            _orgs("recipient_id"),
             ("thread_id", "request_id"),
         ),
         Topic(
             "rating.created",
             _("A delivered solution was rated"),
-            _orgs("enterprise_id", "vendor_id"),
             ("solution_id", "enterprise_id", "vendor_id"),
         ),
         Topic(
             "rating.replied",
             _("A vendor replied to a rating"),
-            _orgs("enterprise_id", "vendor_id"),
             ("enterprise_id", "vendor_id"),
         ),
         Topic(
             "match.found",
             _("A new solution matches your need"),
-            _orgs("enterprise_id"),
             ("solution_id", "score", "rank"),
         ),
         Topic(
             "assessment.completed",
             _("Your maturity assessment was completed"),
-            _orgs("enterprise_id"),
             ("level", "score"),
         ),
         Topic(
             "factory.registered",
             _("A smart factory was registered"),
-            _orgs("enterprise_id"),
             ("tier",),
         ),
-        Topic("factory.verified", _("A smart factory was verified"), _orgs("enterprise_id")),
-        Topic(
-            "factory.rejected",
-            _("A smart factory registration was rejected"),
-            _orgs("enterprise_id"),
-        ),
+        Topic("factory.verified", _("A smart factory was verified")),
+        Topic("factory.rejected", _("A smart factory registration was rejected")),
         Topic(
             "organization.updated",
             _("Your organisation's profile changed"),
-            _orgs("id"),
             ("changed",),
         ),
     ]

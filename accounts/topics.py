@@ -1,7 +1,9 @@
 """Who may see an organisation's events (events.registry): a solution provider's profile is
 public, as the catalog shows it; an enterprise's is its own."""
 
-from events.registry import declare_audience, everyone, parties
+from django.utils.translation import gettext_lazy as _
+
+from events.registry import Topic, declare_audience, declare_topic, everyone, parties
 
 from .models import Organization
 
@@ -18,3 +20,10 @@ def organization_audience(event):
 
 def declare():
     declare_audience("organization.*", organization_audience)
+    declare_topic(
+        Topic(
+            "organization.updated",
+            _("A solution provider's profile, or your organisation's, changed"),
+            ("changed",),
+        )
+    )

@@ -3,7 +3,7 @@ declare in their AppConfig.ready(), so the app that emits an event never imports
 that react to it, and the deliveries never import the apps whose events they carry."""
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 _consumers = defaultdict(list)
 
@@ -81,3 +81,30 @@ def audience_of(event):
     internal event, shown to no organisation)."""
     rule = _audiences.get(event.topic) or _audiences.get(event.topic.split(".", 1)[0] + ".*")
     return rule(event) if rule is not None else None
+
+
+# The topics partners may subscribe to (webhooks), declared by the app that emits them next to
+# their audience: what each means and which payload fields its deliveries carry. Payloads are
+# thin (ids and states): never user ids, free-text reasons or other parties' identities.
+
+
+@dataclass(frozen=True)
+class Topic:
+    name: str
+    description: str
+    fields: tuple = ()
+    # more, computed data: (event, organisation id) -> dict
+    more: object = field(default=None)
+    # Outbox topics delivered under this name (the review workflow's outcomes, for instance).
+    emitted_as: tuple = ()
+
+
+# Filled by the apps' ready(): name -> Topic, and outbox topic -> the name it is delivered as.
+TOPICS = {}
+ALIASES = {}
+
+
+def declare_topic(topic):
+    TOPICS[topic.name] = topic
+    for outbox_topic in topic.emitted_as:
+        ALIASES[outbox_topic] = topic.name

@@ -5,7 +5,9 @@ A verified factory is public: the plan's registry of smart factories lists it
 the operators': a registration, its evidence, and a rejection (the operator's reasons and
 the fact of a refusal are nobody else's business). An assessment is the enterprise's own."""
 
-from events.registry import declare_audience, everyone, parties
+from django.utils.translation import gettext_lazy as _
+
+from events.registry import Topic, declare_audience, declare_topic, everyone, parties
 
 from .models import SmartFactory
 
@@ -29,3 +31,13 @@ def assessment_audience(event):
 def declare():
     declare_audience("factory.*", factory_audience)
     declare_audience("assessment.*", assessment_audience)
+    declare_topic(
+        Topic(
+            "assessment.completed",
+            _("Your maturity assessment was completed"),
+            ("level", "score"),
+        )
+    )
+    declare_topic(Topic("factory.registered", _("A smart factory was registered"), ("tier",)))
+    declare_topic(Topic("factory.verified", _("A smart factory was verified")))
+    declare_topic(Topic("factory.rejected", _("A smart factory registration was rejected")))

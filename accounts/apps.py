@@ -11,6 +11,7 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_delete, post_save
 
+        from . import topics
         from .api import schema  # noqa: F401 - registers the API key scheme with the schema
         from .api.authentication import forget_principals
         from .models import APIKey, Membership, Organization, User
@@ -21,6 +22,7 @@ class AccountsConfig(AppConfig):
             post_delete.connect(forget_principals, sender=model, dispatch_uid=f"keys-{model}-")
         post_save.connect(_user_saved, sender=User, dispatch_uid="keys-user")
         post_delete.connect(forget_principals, sender=User, dispatch_uid="keys-user-")
+        topics.declare()
 
 
 def _user_saved(sender, update_fields=None, **kwargs):

@@ -11,10 +11,11 @@ class CatalogConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import consumers
+        from . import consumers, topics
         from .taxonomy import load_reference_data
 
         consumers.register()
+        topics.declare()
         # The taxonomy and review reasons are product data: a migrated database has them.
         post_migrate.connect(load_reference_data, sender=self,
                              dispatch_uid="catalog.load_taxonomy")

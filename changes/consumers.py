@@ -3,9 +3,9 @@
 Subscribed to every topic ("*"), so it runs after each topic's own consumers: the feed's
 lock (changes.services.append_change) is then held for the shortest time."""
 
-from events.registry import subscribe
+from events.registry import audience_of, subscribe
 
-from . import audiences, services
+from . import services
 from .models import ChangeEntry
 
 # Topic prefix → resource type in the feed (the API's words).
@@ -45,14 +45,26 @@ def describe(event):
     return RESOURCES[prefix], resource_id, ACTIONS.get(event.topic, verb)
 
 
+def feed_audience(audience):
+    """(ChangeEntry.Audience, organisation ids) of the topic's declared audience
+    (events.registry): the one rule webhooks read too. Undeclared: operators only."""
+    if audience is None:
+        return ChangeEntry.Audience.ORGANIZATIONS, []
+    if audience.public:
+        kind = ChangeEntry.Audience.PUBLIC
+    elif audience.vendors:
+        kind = ChangeEntry.Audience.VENDORS
+    else:
+        kind = ChangeEntry.Audience.ORGANIZATIONS
+    return kind, sorted(audience.organizations)
+
+
 def record_change(event):
     described = describe(event)
     if described is None or ChangeEntry.objects.filter(event_id=event.pk).exists():
         return
     resource_type, resource_id, action = described
-    audience, organization_ids = audiences.audience_of(
-        resource_type, resource_id, action, event.payload
-    )
+    audience, organization_ids = feed_audience(audience_of(event))
     services.append_change(
         event,
         resource_type=resource_type,

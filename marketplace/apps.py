@@ -12,6 +12,7 @@ class MarketplaceConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import consumers
+        from . import consumers, topics
 
         consumers.register()
+        topics.declare()

@@ -106,11 +106,11 @@ class FactoryEvidenceInline(admin.TabularInline):
 @admin.register(SmartFactory)
 class SmartFactoryAdmin(admin.ModelAdmin):
     list_display = ["name", "enterprise", "tier", "region", "industry", "year", "status",
-                    "verified_at"]
+                    "decided_at"]
     list_filter = ["status", "tier", "region", "industry"]
     search_fields = ["name", "enterprise__name", "enterprise__name_zh"]
     autocomplete_fields = ["enterprise"]
-    readonly_fields = ["status", "assessment", "verified_by", "verified_at", "registered_by",
+    readonly_fields = ["status", "assessment", "decided_by", "decided_at", "registered_by",
                        "created_at", "updated_at"]
     inlines = [FactoryEvidenceInline]
     actions = ["verify_selected"]

@@ -103,7 +103,7 @@ def maturity_model_detail(queryset):
     )
 
 
-FACTORY_RELATIONS = ("enterprise", "region", "industry", "tier", "assessment", "verified_by")
+FACTORY_RELATIONS = ("enterprise", "region", "industry", "tier", "assessment", "decided_by")
 
 
 def factories_visible_to(user):

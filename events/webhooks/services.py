@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from ..models import WebhookAttempt, WebhookDelivery, WebhookSubscription
+from ..registry import NOBODY, audience_of
 from ..services import emit, notify
 from . import topics, transport
 from .addresses import URLNotAllowed, resolve
@@ -195,18 +196,19 @@ def fan_out(event):
     # Topics are a JSON list; filtering it in Python works the same on every database.
     wanted = [
         sub
-        for sub in WebhookSubscription.objects.filter(is_active=True).only(
-            "pk", "organization_id", "topics"
-        )
+        for sub in WebhookSubscription.objects.filter(is_active=True)
+        .select_related("organization")
+        .only("pk", "organization_id", "topics", "organization__kind")
         if sub.wants(topic.name)
     ]
     if not wanted:
         return  # the usual case costs one query, before any audience lookup
-    audience = topic.audience(event)
-    if audience is not topics.EVERYONE:
-        wanted = [sub for sub in wanted if sub.organization_id in audience]
-        if not wanted:
-            return
+    # The topic's one declared audience (events.registry), which the change feed reads too;
+    # an undeclared topic reaches nobody.
+    audience = audience_of(event) or NOBODY
+    wanted = [sub for sub in wanted if audience.admits(sub.organization_id, sub.organization.kind)]
+    if not wanted:
+        return
     done = set(
         WebhookDelivery.objects.filter(event=event).values_list("subscription_id", flat=True)
     )

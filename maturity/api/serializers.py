@@ -173,6 +173,9 @@ class FactorySerializer(serializers.ModelSerializer):
     evidence_count = serializers.IntegerField(read_only=True, default=0)
     assessment_level = serializers.IntegerField(source="assessment.level", read_only=True,
                                                 allow_null=True, default=None)
+    # Kept for partners, and it keeps its meaning: set only on a verified factory, never the
+    # time of a rejection (SmartFactory.verified_at).
+    verified_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
     class Meta:
         model = SmartFactory

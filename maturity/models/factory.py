@@ -43,9 +43,11 @@ class SmartFactory(models.Model):
     review_note = models.TextField(_("note"), blank=True, default="")
     registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
                                       null=True, blank=True, related_name="+")
-    verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                    null=True, blank=True, related_name="+")
-    verified_at = models.DateTimeField(null=True, blank=True)
+    # Who decided, and when: set by a verification and by a rejection alike, so neither
+    # reads as "verified"; the status says which decision it was.
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -64,6 +66,11 @@ class SmartFactory(models.Model):
     @property
     def is_verified(self):
         return self.status == self.Status.VERIFIED
+
+    @property
+    def verified_at(self):
+        """When the factory was verified, or None: a rejection's time is no verification."""
+        return self.decided_at if self.is_verified else None
 
     @property
     def status_tone(self):

@@ -136,8 +136,8 @@ def verify_factory(*, actor, factory, note=""):
                                 "verified."))
     factory.assessment = check_tier(factory.enterprise, factory.tier)
     factory.status = S.VERIFIED
-    factory.verified_by = actor
-    factory.verified_at = timezone.now()
+    factory.decided_by = actor
+    factory.decided_at = timezone.now()
     factory.review_note = note
     factory.save()
     emit("factory.verified", factory, enterprise_id=factory.enterprise_id,
@@ -155,8 +155,8 @@ def reject_factory(*, actor, factory, note):
         raise ValidationError(_("Only a factory awaiting verification can be rejected."))
     factory.status = S.REJECTED
     factory.review_note = note.strip()
-    factory.verified_by = actor
-    factory.verified_at = timezone.now()
+    factory.decided_by = actor
+    factory.decided_at = timezone.now()
     factory.save()
     emit("factory.rejected", factory, enterprise_id=factory.enterprise_id)
     return factory

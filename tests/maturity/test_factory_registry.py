@@ -100,7 +100,7 @@ def test_an_operator_verifies_a_factory_with_evidence(enterprise, enterprise_use
     with on_commit():
         done = services.verify_factory(actor=operator_user, factory=factory, note="Checked.")
     assert done.status == SmartFactory.Status.VERIFIED
-    assert done.verified_by == operator_user and done.verified_at is not None
+    assert done.decided_by == operator_user and done.decided_at is not None
     assert Notification.objects.filter(recipient=enterprise_user,
                                        topic="factory.verified").exists()
 

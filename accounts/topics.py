@@ -1,0 +1,29 @@
+"""Who may see an organisation's events (events.registry): a solution provider's profile is
+public, as the catalog shows it; an enterprise's is its own."""
+
+from django.utils.translation import gettext_lazy as _
+
+from events.registry import Topic, declare_audience, declare_topic, everyone, parties
+
+from .models import Organization
+
+
+def organization_audience(event):
+    organization_id = event.aggregate_id
+    kind = event.payload.get("kind") or (
+        Organization.objects.filter(pk=organization_id).values_list("kind", flat=True).first()
+    )
+    if kind == Organization.Kind.VENDOR:
+        return everyone(organization_id)
+    return parties(organization_id)
+
+
+def declare():
+    declare_audience("organization.*", organization_audience)
+    declare_topic(
+        Topic(
+            "organization.updated",
+            _("A solution provider's profile, or your organisation's, changed"),
+            ("changed",),
+        )
+    )

@@ -55,7 +55,7 @@ def add_member(*, organization, user, role=Membership.Role.MEMBER, is_reviewer=F
 
 
 def _require_org_admin(actor, organization, what="manage its API keys"):
-    membership = Membership.objects.filter(user=actor, organization=organization).first()
+    membership = actor.membership_of(organization)
     if not (actor.is_superuser or (membership and membership.is_admin)):
         raise PermissionDenied(f"Only an organisation owner or admin may {what}.")
 
@@ -94,7 +94,7 @@ def _key_manager(*, actor, actor_key, organization):
         return
     if actor is None or not actor.is_authenticated or actor.is_service_account:
         raise PermissionDenied("Only a signed-in owner or admin may manage API keys.")
-    membership = Membership.objects.filter(user=actor, organization=organization).first()
+    membership = actor.membership_of(organization)
     if not (membership and membership.is_admin):
         raise PermissionDenied("Only an owner or admin of the organisation may manage its "
                                "API keys.")

@@ -35,6 +35,12 @@ PRINCIPALS = SharedVersion("api:principals:version", "API_KEY_CACHE_SECONDS")
 _principals = ProcessMemo()  # hashed key -> (version, until, APIKey, User)
 
 
+def api_key_of(request):
+    """The API key a request authenticated with, or None (a session, or anonymous)."""
+    auth = getattr(request, "auth", None)
+    return auth if isinstance(auth, APIKey) else None
+
+
 def forget_principals(**_signal_kwargs):
     """Keys, memberships, people or organisations changed: check every key afresh, here at
     once and in other processes once the change is committed and they read the version."""

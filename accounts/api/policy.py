@@ -28,7 +28,9 @@ from dataclasses import dataclass
 from rest_framework import exceptions
 from rest_framework.permissions import BasePermission
 
-from accounts.models import APIKey, Membership, Organization
+from accounts.models import Membership, Organization
+
+from .authentication import api_key_of
 
 VENDOR, ENTERPRISE, OPERATOR = (Organization.Kind.VENDOR, Organization.Kind.ENTERPRISE,
                                 Organization.Kind.OPERATOR)
@@ -83,8 +85,8 @@ class Access:
         """Signed-in persons only (all of them when no role is named); no key."""
         return cls(people=frozenset(roles or {ANYONE}))
 
-    def admits_key(self, key, kind):
-        return kind in self.keys and self.scope is not None
+    def admits_key(self, kind):
+        return kind in self.keys  # a declaration admitting keys always names their scope
 
 
 def declared_access(view, request):
@@ -148,10 +150,13 @@ class DeclaredAccess(BasePermission):
         access = declared_access(view, request)
         if access is None:
             raise NotAdmitted("This operation declares no access policy.")
-        key = request.auth if isinstance(request.auth, APIKey) else None
+        key = api_key_of(request)
         user = request.user
         if key is not None:
-            if not access.admits_key(key, key.organization.kind):
+            if not access.keys:
+                raise NotAdmitted("This operation is for signed-in people: an organisation's "
+                                  "API key cannot call it.")
+            if not access.admits_key(key.organization.kind):
                 raise NotAdmitted(
                     f"API keys of {key.organization.kind} organisations may not call this "
                     "operation."

@@ -10,6 +10,7 @@ from accounts import services
 from accounts.models import APIKey, Membership, Organization
 from config.api import ConditionalRequestMixin, UpdatedSinceFilter
 
+from .authentication import api_key_of
 from .policy import KINDS, Access
 from .serializers import (
     APIKeySerializer,
@@ -20,10 +21,6 @@ from .serializers import (
 )
 
 ADMINS = ("vendor_admin", "enterprise_admin", "operator_admin")
-
-
-def _key(request):
-    return request.auth if isinstance(request.auth, APIKey) else None
 
 
 def _address(request):
@@ -41,7 +38,7 @@ class MeView(APIView):
         user = type(request.user).objects.prefetch_related("memberships__organization").get(
             pk=request.user.pk
         )
-        return Response(MeSerializer(user, context={"api_key": _key(request)}).data)
+        return Response(MeSerializer(user, context={"api_key": api_key_of(request)}).data)
 
 
 class OrganizationFilter(django_filters.FilterSet):
@@ -111,7 +108,7 @@ class APIKeyViewSet(ConditionalRequestMixin, mixins.ListModelMixin, mixins.Creat
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return self.queryset
-        key = _key(self.request)
+        key = api_key_of(self.request)
         if key is not None:
             return APIKey.objects.filter(organization_id=key.organization_id)
         admin_orgs = Membership.objects.filter(
@@ -124,7 +121,7 @@ class APIKeyViewSet(ConditionalRequestMixin, mixins.ListModelMixin, mixins.Creat
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         fields = dict(serializer.validated_data)
-        actor_key = _key(request)
+        actor_key = api_key_of(request)
         if "organization" not in fields:
             if actor_key is None:
                 raise ValidationError({"organization": ["This field is required."]})
@@ -140,5 +137,5 @@ class APIKeyViewSet(ConditionalRequestMixin, mixins.ListModelMixin, mixins.Creat
     @action(detail=True, methods=["post"])
     def revoke(self, request, pk=None):
         key = services.revoke_api_key(actor=request.user, key=self.get_object(),
-                                      actor_key=_key(request), address=_address(request))
+                                      actor_key=api_key_of(request), address=_address(request))
         return Response(APIKeySerializer(key).data)

@@ -2,7 +2,6 @@
 person's notification inbox and settings."""
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, permissions, status, viewsets
@@ -11,8 +10,8 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.api.authentication import api_key_of
 from accounts.api.policy import ANYONE, KINDS, Access, DeclaredAccess
-from accounts.models import APIKey
 from events import services as notifications
 from events.models import Notification, WebhookDelivery, WebhookSubscription
 from events.webhooks import selectors
@@ -56,7 +55,8 @@ class ManagesWebhooks(permissions.BasePermission):
 
 
 def _key_organization(request):
-    return request.auth.organization if isinstance(request.auth, APIKey) else None
+    key = api_key_of(request)
+    return key.organization if key is not None else None
 
 
 class WebhookSubscriptionViewSet(viewsets.ModelViewSet):
@@ -246,20 +246,11 @@ class WebhookDeliveryViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet)
         return Response(WebhookDeliverySerializer(delivery).data, status=status.HTTP_202_ACCEPTED)
 
 
-class IsSignedInPerson(permissions.BasePermission):
-    """Personal settings belong to the person, not to an organisation's API key."""
-
-    message = "Personal settings cannot be read or changed with an API key; sign in."
-
-    def has_permission(self, request, view):
-        return not isinstance(request.auth, APIKey)
-
-
 class NotificationSettingsView(APIView):
     """How you get notification emails: immediately, in a daily digest, or not at all. The
     inbox always has everything."""
 
-    permission_classes = [DeclaredAccess, IsSignedInPerson]
+    # Personal settings belong to the person: no API key.
     access = {"*": Access.people_only()}
 
     @extend_schema(responses={200: NotificationPreferenceSerializer, 403: REFUSED})
@@ -284,17 +275,6 @@ class NotificationSettingsView(APIView):
         return Response(NotificationPreferenceSerializer(preference).data)
 
 
-class IsPersonNotKey(permissions.BasePermission):
-    """An API key acts for its organisation; an inbox belongs to one person."""
-
-    message = gettext_lazy(
-        "The notification inbox belongs to a person, not to an organisation's API key; sign in."
-    )
-
-    def has_permission(self, request, view):
-        return not isinstance(request.auth, APIKey)
-
-
 INBOX_REFUSED = OpenApiResponse(description="Not signed in, or an API key was used.")
 NO_NOTIFICATION = OpenApiResponse(description="No such notification in your inbox.")
 
@@ -303,7 +283,7 @@ class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """Your own notification inbox, newest first: the same entries as the inbox page."""
 
     serializer_class = NotificationSerializer
-    permission_classes = [DeclaredAccess, IsPersonNotKey]
+    # An inbox belongs to one person: no API key.
     access = {"*": Access.people_only()}
     filterset_class = NotificationFilter
     ordering_fields = ["created_at"]

@@ -164,7 +164,7 @@ def _codes(model, **kwargs):
 
 class AdHocNeedSerializer(serializers.Serializer):
     """A need to rank solutions for, not stored: the need fields of the catalog import format
-    (/work/shared/data/import-format.md), required and optional alike."""
+    (docs/import-format.md), required and optional alike."""
 
     language = serializers.ChoiceField(choices=Solution.Language.choices)
     title = serializers.CharField(max_length=200)

@@ -210,7 +210,7 @@ def messages_of(thread):
 
 def message_attachment(pk):
     """One message attachment with what deciding who may open it needs; who may is
-    services.open_message_attachment's rule."""
+    messaging.open_message_attachment's rule."""
     return (MessageAttachment.objects
             .select_related("message__thread__request__enterprise", "message__thread__vendor")
             .get(pk=pk))

@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "core",
     "accounts",
     "events",
     "catalog",

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import selectors as people
+from core import workflow as kernel
 from events.services import emit
 
 from .models import ReviewEvent, RevisionStatus, Solution, SolutionRevision, SolutionStatus
@@ -55,31 +56,22 @@ DECISION_STATUSES = (S.CHANGES_REQUESTED, S.REJECTED, S.APPROVED)
 FIRST_APPROVAL = "first-approval"
 
 
-@dataclass
-class TransitionNotAllowed(Exception):
-    subject: object
-    to_status: str
+class TransitionNotAllowed(kernel.TransitionNotAllowed):
+    """The kernel's refusal (409 naming the transitions allowed from the current status),
+    reading those from this module's tables."""
 
-    @property
-    def solution(self):
-        return self.subject
-
-    @property
-    def allowed(self):
-        return allowed_transitions(self.subject)
-
-    def __str__(self):
-        return _("Cannot move from “%(current)s” to “%(target)s”.") % {
-            "current": self.subject.status,
-            "target": self.to_status,
-        }
+    def __init__(self, subject, to_status):
+        super().__init__(subject, to_status, allowed_transitions(subject))
 
 
 @dataclass
-class StaleSubmission(Exception):
+class StaleSubmission(kernel.Conflict):
     """A decision taken on another submission than the one the reviewer read: the vendor
     sent it back in (possibly changed) since. The API answers 409; the page shows the
     current submission and asks again."""
+
+    code = "stale-submission"
+    title = "Resubmitted since you read it"
 
     subject: object
     seen: object
@@ -87,6 +79,10 @@ class StaleSubmission(Exception):
     def __str__(self):
         return _("This was resubmitted after you read it. Read the current submission and "
                  "decide again.")
+
+    def facts(self):
+        return {"current_status": self.subject.status,
+                "submitted_at": self.subject.submitted_at}
 
 
 def _table(subject):

@@ -28,7 +28,7 @@ from rest_framework.response import Response
 from rest_framework.utils import encoders
 from rest_framework.views import exception_handler
 
-from catalog.workflow import StaleSubmission, TransitionNotAllowed
+from core.workflow import Conflict
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 
@@ -119,25 +119,21 @@ def _field_errors(detail):
     return str(detail)
 
 
-def _conflict(code, title, exc, **facts):
+def _conflict(exc):
     """A 409 in problem details, with the facts a client needs to read again and retry."""
     return Response(
         content_type=PROBLEM_CONTENT_TYPE,
-        data={"type": f"about:blank#{code}", "title": title,
-              "status": status.HTTP_409_CONFLICT, "detail": str(exc), **facts},
+        data={"type": f"about:blank#{exc.code}", "title": str(exc.title),
+              "status": status.HTTP_409_CONFLICT, "detail": str(exc), **exc.facts()},
         status=status.HTTP_409_CONFLICT,
     )
 
 
 def problem_exception_handler(exc, context):
-    """Every 4xx/5xx as problem details: type, title, status, detail and per-field errors."""
-    if isinstance(exc, TransitionNotAllowed):
-        return _conflict("transition-not-allowed", "Transition not allowed", exc,
-                         current_status=exc.solution.status, allowed=exc.allowed)
-    if isinstance(exc, StaleSubmission):
-        return _conflict("stale-submission", "Resubmitted since you read it", exc,
-                         current_status=exc.subject.status,
-                         submitted_at=exc.subject.submitted_at)
+    """Every 4xx/5xx as problem details: type, title, status, detail and per-field errors.
+    A clash with the current state (core.workflow.Conflict) is a 409 with its facts."""
+    if isinstance(exc, Conflict):
+        return _conflict(exc)
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
             detail = exc.message_dict

@@ -167,6 +167,12 @@ class APIKey(models.Model):
     def has_scope(self, scope):
         return scope in self.scopes
 
+    @property
+    def throttle_ident(self):
+        """What the API's throttle counts this key's requests under: each key has a budget
+        of its own, apart from its organisation's other keys (config/throttling.py)."""
+        return self.pk
+
 
 class APIKeyEvent(models.Model):
     """Append-only audit of a key's creation and revocation: who did it (a person or

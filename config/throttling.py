@@ -115,6 +115,13 @@ class RateThrottle(SimpleRateThrottle):
         return rates[self.scope]
 
 
+def counted_credential(request):
+    """The identity a request's credential is counted under, when it has a budget of its own:
+    an authentication that wants one sets `request.auth` to an object with `throttle_ident`
+    (accounts' API keys), so these throttles need not know the model."""
+    return getattr(request.auth, "throttle_ident", None)
+
+
 class APIKeyRateThrottle(RateThrottle):
     """Counts a partner's requests by its key, not by the user the key acts as: two keys of
     one organisation have a budget each."""
@@ -122,11 +129,10 @@ class APIKeyRateThrottle(RateThrottle):
     scope = "api_key"
 
     def get_cache_key(self, request, view):
-        from accounts.models import APIKey
-
-        if not isinstance(request.auth, APIKey):
+        ident = counted_credential(request)
+        if ident is None:
             return None
-        return self.cache_format % {"scope": self.scope, "ident": request.auth.pk}
+        return self.cache_format % {"scope": self.scope, "ident": ident}
 
 
 class SessionUserRateThrottle(RateThrottle):
@@ -135,9 +141,7 @@ class SessionUserRateThrottle(RateThrottle):
     scope = "user"
 
     def get_cache_key(self, request, view):
-        from accounts.models import APIKey
-
-        if not request.user.is_authenticated or isinstance(request.auth, APIKey):
+        if not request.user.is_authenticated or counted_credential(request) is not None:
             return None
         return self.cache_format % {"scope": self.scope, "ident": request.user.pk}
 

@@ -170,7 +170,7 @@ class APIKey(models.Model):
     @property
     def throttle_ident(self):
         """What the API's throttle counts this key's requests under: each key has a budget
-        of its own, apart from its organisation's other keys (config/throttling.py)."""
+        of its own, apart from its organisation's other keys (core/api/throttling.py)."""
         return self.pk
 
 

@@ -14,7 +14,7 @@ rounds of a fixed time each (fair on a noisy machine):
   catalog sync reads it.
 
 With the default settings both are served from the public list cache after the first
-request (config/public_cache.py); `--public-cache-seconds 0` measures answers built afresh.
+request (core/public_cache.py); `--public-cache-seconds 0` measures answers built afresh.
 
 The load comes from wrk (Debian package `wrk`) when installed, else from a Python threaded
 client. Target: the api's throughput at least 0.4 of the ceiling's. The last line is the

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from accounts.models import Membership, Organization, User
-from config.public_cache import bump_version
+from core.public_cache import bump_version
 from events.registry import subscribe
 from events.services import notify_in_their_language
 

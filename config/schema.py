@@ -1,17 +1,16 @@
 """The OpenAPI schema documents the errors every operation can answer, in one place.
 
 Each operation gets, next to its success responses, the problem-details responses that
-config.api.problem_exception_handler actually produces for it: 401 and 403 (a bad key, a
+core.api.problems.problem_exception_handler actually produces for it: 401 and 403 (a bad key, a
 missing scope or role), 429 (throttling) everywhere; 400 where there is input to validate
 (a body, filters, query parameters); 404 where the path or a query parameter names an object, or the
 list is paginated; 409 where a write may be refused by a state transition; 411 and 413 where a
-body is sent (config/request_bounds.py)."""
+body is sent (core/request_bounds.py)."""
 
 from drf_spectacular.openapi import AutoSchema
-from rest_framework import serializers
 
 from accounts.api.policy import ANYONE, declared_access_for
-from config.api import PROBLEM_CONTENT_TYPE
+from core.api.problems import PROBLEM_CONTENT_TYPE, ProblemDetailsSerializer
 
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 ERROR_DESCRIPTIONS = {
@@ -25,30 +24,6 @@ ERROR_DESCRIPTIONS = {
            "REQUEST_MAX_UPLOAD_BYTES).",
     "429": "Too many requests: wait the seconds given in `Retry-After`.",
 }
-
-
-class ProblemDetailsSerializer(serializers.Serializer):
-    """Problem details (RFC 9457): the one error format of the API."""
-
-    type = serializers.CharField(help_text="A URI naming the kind of problem.")
-    title = serializers.CharField()
-    status = serializers.IntegerField()
-    detail = serializers.CharField()
-    errors = serializers.DictField(
-        required=False,
-        help_text="On 400: per field, the reasons (nested objects for nested fields).",
-    )
-    current_status = serializers.CharField(required=False, help_text="On 409: the object's status.")
-    allowed = serializers.ListField(
-        child=serializers.CharField(),
-        required=False,
-        help_text="On 409: the transitions allowed from it.",
-    )
-    submitted_at = serializers.DateTimeField(
-        required=False,
-        help_text="On 409 to a reviewer's decision on an older submission: when the current "
-                  "one was submitted.",
-    )
 
 
 def access_extension(access):

@@ -109,7 +109,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # Before anything reads a body: oversize (413) and unknown-length (411) bodies refused.
-    "config.request_bounds.RequestBoundsMiddleware",
+    "core.request_bounds.RequestBoundsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -271,7 +271,7 @@ CACHE_URL = os.environ.get("CACHE_URL") or (_cache_url(REDIS_URL) if REDIS_URL e
 # A cache that stops answering must not hold requests up: give up on it after this long.
 CACHE_TIMEOUT_SECONDS = float(os.environ.get("CACHE_TIMEOUT_SECONDS", "0.5"))
 CACHES = {
-    "default": {"BACKEND": "config.cache.RedisCache", "LOCATION": CACHE_URL,
+    "default": {"BACKEND": "core.cache.RedisCache", "LOCATION": CACHE_URL,
                 "KEY_PREFIX": "zhizao",
                 "OPTIONS": {"socket_connect_timeout": CACHE_TIMEOUT_SECONDS,
                             "socket_timeout": CACHE_TIMEOUT_SECONDS}}
@@ -296,27 +296,27 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["accounts.api.policy.DeclaredAccess"],
-    "DEFAULT_PAGINATION_CLASS": "config.api.Pagination",
+    "DEFAULT_PAGINATION_CLASS": "core.api.pagination.Pagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "config.api.StrictOrderingFilter",
+        "core.api.filters.StrictOrderingFilter",
     ],
     # JSON nested deeper than API_JSON_MAX_DEPTH is a 400, not a RecursionError.
     "DEFAULT_PARSER_CLASSES": [
-        "config.parsers.BoundedJSONParser",
+        "core.api.parsers.BoundedJSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_SCHEMA_CLASS": "config.schema.ProblemAutoSchema",
-    "EXCEPTION_HANDLER": "config.api.problem_exception_handler",
+    "EXCEPTION_HANDLER": "core.api.problems.problem_exception_handler",
     # Throttling: each API key, each signed-in user and each anonymous client (IP) has its
     # own budget; a 429 says in Retry-After when to come back. Counts live in the cache
     # (CACHES above: Redis when configured, so every gunicorn worker shares them).
     "DEFAULT_THROTTLE_CLASSES": [
-        "config.throttling.APIKeyRateThrottle",
-        "config.throttling.SessionUserRateThrottle",
-        "config.throttling.AnonymousRateThrottle",
+        "core.api.throttling.APIKeyRateThrottle",
+        "core.api.throttling.SessionUserRateThrottle",
+        "core.api.throttling.AnonymousRateThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": os.environ.get("THROTTLE_ANON", "120/min"),
@@ -327,14 +327,14 @@ REST_FRAMEWORK = {
     "NUM_PROXIES": int(os.environ.get("API_NUM_PROXIES", "0")),
 }
 # Far below a high rate each process admits requests without asking the cache, and counts
-# them there later (config/throttling.py): by up to this share of the rate per process.
+# them there later (core/api/throttling.py): by up to this share of the rate per process.
 API_THROTTLE_LOCAL_SHARE = float(os.environ.get("API_THROTTLE_LOCAL_SHARE", "0.01"))
 API_THROTTLE_LOCAL_SECONDS = float(os.environ.get("API_THROTTLE_LOCAL_SECONDS", "1"))
 # How often each process checks whether the API keys it remembers changed (revocations).
 API_KEY_CACHE_SECONDS = float(os.environ.get("API_KEY_CACHE_SECONDS", "1"))
 API_MAX_PAGE_SIZE = 100
 # Anonymous readers' answers of the public catalog lists are cached this long at most
-# (config/public_cache.py; every outbox event retires them sooner). 0 turns it off.
+# (core/public_cache.py; every outbox event retires them sooner). 0 turns it off.
 API_PUBLIC_CACHE_SECONDS = int(os.environ.get("API_PUBLIC_CACHE_SECONDS", "30"))
 # How often each process reads that cache's version (a change shows this much later at most).
 API_PUBLIC_CACHE_VERSION_SECONDS = float(os.environ.get("API_PUBLIC_CACHE_VERSION_SECONDS", "1"))
@@ -369,7 +369,7 @@ LINK_CHECK_ALLOW_PRIVATE = env_bool("LINK_CHECK_ALLOW_PRIVATE", default=False)
 # Marketplace rules.
 QUOTE_REQUEST_MAX_VENDORS = int(os.environ.get("QUOTE_REQUEST_MAX_VENDORS", "8"))
 
-# Request bounds (config/request_bounds.py): a body over these answers 413 before anything
+# Request bounds (core/request_bounds.py): a body over these answers 413 before anything
 # reads it. Uploads (multipart) may carry a message's five attachments and its text; every
 # other body (JSON, forms) is held in memory, so it gets the smaller bound.
 REQUEST_MAX_BODY_BYTES = int(os.environ.get("REQUEST_MAX_BODY_BYTES", "2621440"))  # 2.5 MiB

@@ -33,7 +33,7 @@ urlpatterns = [
     path("", include("maturity.urls")),
 ]
 # No route serves MEDIA_ROOT, not even under DEBUG: every stored file is private and leaves
-# storage only through a view that checks who asks (config.files).
+# storage only through a view that checks who asks (core.files).
 
 # Unmatched URLs under /api/ answer in problem details, like every API error.
-handler404 = "config.api.page_not_found"
+handler404 = "core.api.problems.page_not_found"

@@ -58,7 +58,7 @@ def _check_search():
 def _check_cache():
     from django.core.cache import cache
 
-    from .cache import RedisCache, backend_of
+    from core.cache import RedisCache, backend_of
 
     backend = backend_of(cache)
     if isinstance(backend, RedisCache):

@@ -16,7 +16,7 @@ from catalog.models import (
     Scenario,
     Solution,
 )
-from config.files import unguessable_name
+from core.files import unguessable_name
 
 from . import limits
 
@@ -320,7 +320,7 @@ class Message(models.Model):
 
 
 def message_attachment_path(instance, filename):
-    # Never the thread's id nor the upload's name (config.files); the caller names the file
+    # Never the thread's id nor the upload's name (core.files); the caller names the file
     # after its detected type, and original_name keeps what the sender called it.
     return unguessable_name("messages", Path(filename).suffix)
 

@@ -21,7 +21,7 @@ from accounts.models import Organization
 from catalog import selectors as catalog
 from catalog.models import ReviewEvent, SolutionStatus
 from catalog.workflow import DECISION_STATUSES
-from config.files import private_file_response
+from core.files import private_file_response
 
 from . import messaging, selectors, services
 from .forms import (

@@ -83,7 +83,8 @@ def no_process_memory_between_tests():
     """What a process remembers of the caches (throttle tallies, public list copies) belongs
     to the cache it read; every test starts with caches of its own."""
     from accounts.api.authentication import PRINCIPALS, _principals
-    from config import public_cache, throttling
+    from core import public_cache
+    from core.api import throttling
 
     def forget():
         throttling.forget_local()

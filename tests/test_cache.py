@@ -7,7 +7,7 @@ import uuid
 import pytest
 from django.core.cache.backends.locmem import LocMemCache
 
-from config.cache import RedisCache, count, count_within
+from core.cache import RedisCache, count, count_within
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 
@@ -49,7 +49,7 @@ def test_count_through_the_default_cache_proxy_takes_the_one_trip_path(settings,
         pytest.skip("needs REDIS_URL (CI sets it)")
     settings.CACHES = {
         "default": {
-            "BACKEND": "config.cache.RedisCache",
+            "BACKEND": "core.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": f"cache-test-{uuid.uuid4().hex}",
         }

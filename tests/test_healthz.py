@@ -44,7 +44,7 @@ def test_healthz_reports_a_cache_that_is_down_as_degraded_not_failing(client, se
     settings.CACHE_URL = "redis://127.0.0.1:1/0"
     settings.CACHES = {
         "default": {
-            "BACKEND": "config.cache.RedisCache",
+            "BACKEND": "core.cache.RedisCache",
             "LOCATION": settings.CACHE_URL,
             "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
         }
@@ -66,7 +66,7 @@ def test_healthz_checks_a_configured_cache(client, settings):
         pytest.skip("needs REDIS_URL (CI sets it)")
     settings.REDIS_URL = ""
     settings.CACHE_URL = redis_url
-    settings.CACHES = {"default": {"BACKEND": "config.cache.RedisCache", "LOCATION": redis_url}}
+    settings.CACHES = {"default": {"BACKEND": "core.cache.RedisCache", "LOCATION": redis_url}}
     response = client.get("/healthz")
     assert response.json()["components"]["cache"]["status"] == "ok"
 

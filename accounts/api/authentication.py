@@ -24,7 +24,7 @@ from rest_framework import authentication, exceptions
 
 from accounts.models import APIKey
 from accounts.services import service_account
-from config.cache import ProcessMemo, SharedVersion
+from core.cache import ProcessMemo, SharedVersion
 
 KEYWORD = "Api-Key"
 LAST_USED_PRECISION = timedelta(minutes=1)

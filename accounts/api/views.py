@@ -8,7 +8,8 @@ from rest_framework.views import APIView
 
 from accounts import services
 from accounts.models import APIKey, Membership, Organization
-from config.api import ConditionalRequestMixin, UpdatedSinceFilter
+from core.api.conditional import ConditionalRequestMixin
+from core.api.filters import UpdatedSinceFilter
 
 from .authentication import api_key_of
 from .policy import KINDS, Access

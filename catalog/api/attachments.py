@@ -17,8 +17,8 @@ from catalog import attachments as services
 from catalog import selectors
 from catalog.api.filters import IdFilter
 from catalog.models import Attachment, Solution
-from config.api import ConditionalRequestMixin
-from config.files import private_file_response
+from core.api.conditional import ConditionalRequestMixin
+from core.files import private_file_response
 
 
 class AttachmentSerializer(serializers.ModelSerializer):

@@ -3,7 +3,7 @@ from django import forms
 from rest_framework import serializers
 
 from catalog.models import Solution, SolutionStatus
-from config.api import CodeFilter, UpdatedSinceFilter
+from core.api.filters import CodeFilter, UpdatedSinceFilter
 
 
 class IdFilter(django_filters.NumberFilter):

@@ -25,8 +25,8 @@ from catalog.api.serializers import (
     ValidationReportSerializer,
 )
 from catalog.models import CaseStudy, ReviewReason, SolutionStatus
-from config.api import ConditionalRequestMixin
-from config.public_cache import PublicListCacheMixin
+from core.api.conditional import ConditionalRequestMixin
+from core.public_cache import PublicListCacheMixin
 
 CASE_STUDIES = Prefetch(
     "case_studies",

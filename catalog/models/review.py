@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from config.files import unguessable_name
+from core.files import unguessable_name
 
 from .revision import SolutionRevision
 from .solution import Solution
@@ -110,7 +110,7 @@ class CheckResult(models.Model):
 
 
 def attachment_path(instance, filename):
-    # Never the solution's id nor the upload's name (config.files); the caller names the
+    # Never the solution's id nor the upload's name (core.files); the caller names the
     # file after its detected type, and original_name keeps what the vendor called it.
     return unguessable_name("attachments", PurePath(filename).suffix)
 

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from accounts.api.policy import Access
 from accounts.models import Organization
 from catalog.models import Scenario, Solution, SolutionStatus
-from config.api import CodeFilter
+from core.api.filters import CodeFilter
 from marketplace import follows
 from marketplace.models import Follow
 

@@ -13,8 +13,10 @@ from accounts import selectors as people
 from accounts.api.policy import Access
 from accounts.models import Organization
 from catalog.models import Solution
-from config.api import PROBLEM_CONTENT_TYPE, CodeFilter, ConditionalRequestMixin, UpdatedSinceFilter
-from config.files import private_file_response
+from core.api.conditional import ConditionalRequestMixin
+from core.api.filters import CodeFilter, UpdatedSinceFilter
+from core.api.problems import PROBLEM_CONTENT_TYPE
+from core.files import private_file_response
 from marketplace import messaging, selectors, services
 from marketplace.models import MessageAttachment, MessageThread, Need, Quote
 from marketplace.workflow import StaleVersion

@@ -14,7 +14,8 @@ from rest_framework.response import Response
 from accounts import selectors as people
 from accounts.api.policy import Access
 from accounts.models import Organization
-from config.api import CodeFilter, ConditionalRequestMixin, UpdatedSinceFilter
+from core.api.conditional import ConditionalRequestMixin
+from core.api.filters import CodeFilter, UpdatedSinceFilter
 
 from .. import progress, selectors, services
 from ..models import Assessment, SmartFactory

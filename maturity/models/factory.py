@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
 from catalog.models import FactoryTier, Industry, Region
-from config.files import unguessable_name
+from core.files import unguessable_name
 
 from .assessment import Assessment
 
@@ -79,7 +79,7 @@ class SmartFactory(models.Model):
 
 
 def evidence_path(instance, filename):
-    # An unguessable name (config.files): evidence is served only through the
+    # An unguessable name (core.files): evidence is served only through the
     # permission-checked view. The caller names the file after its detected type.
     return unguessable_name("maturity/evidence", PurePath(filename).suffix)
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from accounts import selectors as people
 from accounts.models import Organization
 from catalog.models import FactoryTier, Region
-from config.files import private_file_response
+from core.files import private_file_response
 
 from .. import selectors, services
 from ..forms import EvidenceForm, FactoryDecisionForm, FactoryForm

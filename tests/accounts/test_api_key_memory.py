@@ -76,7 +76,7 @@ def test_revoking_in_this_process_is_honoured_at_once(raw_key, enterprise_user):
 def test_a_change_elsewhere_is_honoured_within_the_interval(raw_key, settings, monkeypatch):
     settings.API_KEY_CACHE_SECONDS = 1
     clock = {"now": 500.0}
-    monkeypatch.setattr("config.cache.time.monotonic", lambda: clock["now"])
+    monkeypatch.setattr("core.cache.time.monotonic", lambda: clock["now"])
     _, key = authenticate(raw_key)
     # Revoked by another process: a bulk update sends no signal here.
     APIKey.objects.filter(pk=key.pk).update(revoked_at=timezone.now())

@@ -9,9 +9,9 @@ from rest_framework.test import APIClient
 
 from accounts import services as account_services
 from accounts.api import authentication
-from config import cache as config_cache
-from config.cache import SharedVersion
-from config.public_cache import HIT_HEADER
+from core import cache as core_cache
+from core.cache import SharedVersion
+from core.public_cache import HIT_HEADER
 from tests.factories import SolutionFactory
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +23,7 @@ def cache_down(settings, monkeypatch):
     """A Redis cache nobody listens for (port 1 refuses at once)."""
     settings.CACHES = {
         "default": {
-            "BACKEND": "config.cache.RedisCache",
+            "BACKEND": "core.cache.RedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",
             "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
         }
@@ -33,7 +33,7 @@ def cache_down(settings, monkeypatch):
         **settings.REST_FRAMEWORK,
         "DEFAULT_THROTTLE_RATES": {"anon": "2/min", "user": "2/min", "api_key": "2/min"},
     }
-    monkeypatch.setattr(config_cache, "_last_warning", [0.0])
+    monkeypatch.setattr(core_cache, "_last_warning", [0.0])
 
 
 def published(vendor):
@@ -42,7 +42,7 @@ def published(vendor):
 
 def test_anonymous_lists_are_answered_and_not_throttled(api, vendor, cache_down, caplog):
     published(vendor)
-    with caplog.at_level(logging.WARNING, logger="config.cache"):
+    with caplog.at_level(logging.WARNING, logger="core.cache"):
         responses = [api.get(URL) for _ in range(4)]  # twice the rate
     assert [r.status_code for r in responses] == [200] * 4
     assert all(HIT_HEADER not in r for r in responses)  # built afresh, nothing stored

@@ -9,8 +9,8 @@ from rest_framework.test import APIClient
 from accounts import services as account_services
 from catalog import services
 from catalog.models import SolutionStatus
-from config import public_cache
-from config.public_cache import HIT_HEADER
+from core import public_cache
+from core.public_cache import HIT_HEADER
 from tests.factories import SolutionFactory
 
 URL = "/api/v1/solutions/?page_size=50"

@@ -100,7 +100,7 @@ def test_the_previous_window_counts_by_how_much_of_it_is_still_recent(monkeypatc
     from django.test import RequestFactory
     from rest_framework.request import Request
 
-    from config.throttling import AnonymousRateThrottle
+    from core.api.throttling import AnonymousRateThrottle
 
     clock = {"now": 6000.0}  # the start of a window (6000 = 100 minutes)
     monkeypatch.setattr(AnonymousRateThrottle, "timer", lambda self: clock["now"])
@@ -126,8 +126,8 @@ class TestFarBelowAHighRate:
 
     @pytest.fixture(autouse=True)
     def high_rate(self, monkeypatch):
-        from config import throttling
-        from config.throttling import AnonymousRateThrottle
+        from core.api import throttling
+        from core.api.throttling import AnonymousRateThrottle
 
         self.clock = {"now": 6000.0, "monotonic": 50.0}
         monkeypatch.setattr(AnonymousRateThrottle, "timer", lambda _: self.clock["now"])
@@ -147,7 +147,7 @@ class TestFarBelowAHighRate:
         from django.test import RequestFactory
         from rest_framework.request import Request
 
-        from config.throttling import AnonymousRateThrottle
+        from core.api.throttling import AnonymousRateThrottle
 
         request = Request(RequestFactory().get(URL, REMOTE_ADDR=address))
         request.user = AnonymousUser()
@@ -198,7 +198,7 @@ class TestFarBelowAHighRate:
         assert self.counter(window=100) == 5 and self.counter(window=101) == 1
 
     def test_low_rates_are_always_counted_first(self, monkeypatch):
-        from config.throttling import AnonymousRateThrottle
+        from core.api.throttling import AnonymousRateThrottle
 
         monkeypatch.setattr(AnonymousRateThrottle, "get_rate", lambda _: "120/min")
         assert all(self.ask() for _ in range(5))

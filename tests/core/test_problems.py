@@ -1,4 +1,4 @@
-from config.api import problem_exception_handler
+from core.api.problems import problem_exception_handler
 from core.workflow import Conflict
 
 

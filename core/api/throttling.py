@@ -1,6 +1,6 @@
 """Throttling for the API: per API key, per signed-in user, per anonymous client, at the
 settings' rates. Its own module: DRF imports these classes while it defines APIView, so they
-must not live beside code that imports rest_framework.views (config.api)."""
+must not live beside code that imports rest_framework.views (core.api.problems)."""
 
 import time
 from dataclasses import dataclass
@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from rest_framework.throttling import SimpleRateThrottle
 
-from .cache import ProcessMemo, count_within
+from core.cache import ProcessMemo, count_within
 
 TALLIES = 10_000  # clients followed locally per process (the least recent are dropped)
 

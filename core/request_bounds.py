@@ -11,7 +11,7 @@ from django.conf import settings
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 
-from .api import problem_response
+from .api.problems import problem_response
 
 # A refused body up to this much over its limit (a chunked one: up to this size) is read and
 # dropped before answering, so that a client still sending it reads the refusal instead of a

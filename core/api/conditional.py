@@ -1,189 +1,16 @@
-"""What every API endpoint shares: bounded pagination and one error format."""
+"""Conditional requests: ETag / If-None-Match on reads, If-Match on writes."""
 
 import hashlib
 import json
-import math
 import weakref
-from datetime import UTC
 
-import django_filters
-from django import forms
-from django.conf import settings
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import (
-    RequestDataTooBig,
-    TooManyFieldsSent,
-    TooManyFilesSent,
-)
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
-from django.http import Http404, JsonResponse, StreamingHttpResponse
 from django.utils.translation import gettext_lazy as _
-from django.views import defaults
-from django_filters.utils import get_model_field
 from rest_framework import exceptions, status
-from rest_framework.filters import OrderingFilter
-from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.utils import encoders
-from rest_framework.views import exception_handler
 
-from core.workflow import Conflict
-
-PROBLEM_CONTENT_TYPE = "application/problem+json"
-
-
-class Pagination(PageNumberPagination):
-    page_size_query_param = "page_size"
-    max_page_size = settings.API_MAX_PAGE_SIZE
-
-
-class UpdatedSinceFilter(django_filters.IsoDateTimeFilter):
-    """`updated_since=<ISO 8601 time>`: rows changed at or after it. The time is taken to
-    UTC first: an offset Python accepts (up to ±23:59) may be one the database refuses."""
-
-    def __init__(self, field_name="updated_at", **kwargs):
-        kwargs.setdefault("lookup_expr", "gte")
-        super().__init__(field_name=field_name, **kwargs)
-
-    def filter(self, qs, value):
-        if value is not None and value.utcoffset() is not None:
-            value = value.astimezone(UTC)
-        return super().filter(qs, value)
-
-
-class CodeFilter(django_filters.CharFilter):
-    """A taxonomy code (`scenario=2025-28`): one the taxonomy has, else a 400 naming the
-    parameter, so a typo is told apart from "nothing matches". Comma-free, exact."""
-
-    @property
-    def field(self):
-        if not hasattr(self, "_field"):
-            field = super().field
-            target = get_model_field(self.model, self.field_name)
-            related, name = target.model, target.name
-
-            def known(value):
-                if value and not related._default_manager.filter(**{name: value}).exists():
-                    raise forms.ValidationError(
-                        _("Unknown code “%(code)s”."), code="unknown", params={"code": value}
-                    )
-
-            field.validators.append(known)
-        return self._field
-
-
-class StrictOrderingFilter(OrderingFilter):
-    """`?ordering=` with a field the operation does not offer is a 400 naming the parameter
-    and the fields it offers, rather than being silently ignored."""
-
-    def get_ordering(self, request, queryset, view):
-        params = request.query_params.get(self.ordering_param)
-        if params:
-            fields = [param.strip() for param in params.split(",") if param.strip()]
-            valid = {name for name, _label in self.get_valid_fields(
-                queryset, view, {"request": request})}
-            unknown = [term for term in fields if term.lstrip("-") not in valid]
-            if unknown:
-                raise exceptions.ValidationError({self.ordering_param: [
-                    _("Unknown ordering: %(unknown)s. Order by one of: %(valid)s.") % {
-                        "unknown": ", ".join(unknown),
-                        "valid": ", ".join(sorted(valid)) or "-"}
-                ]})
-        return super().get_ordering(request, queryset, view)
-
-
-class RequestTooLarge(exceptions.APIException):
-    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_detail = _("The request body is too large.")
-    default_code = "request_too_large"
-
-
-def problem_response(status_code, code, title, detail, *, streaming=False):
-    """Problem details outside DRF's views (middleware, URL resolution), shaped as inside.
-
-    `streaming`: an answer of unknown length, after which every server closes the connection."""
-    body = {"type": f"about:blank#{code}", "title": str(title), "status": status_code,
-            "detail": str(detail)}
-    if streaming:
-        return StreamingHttpResponse([json.dumps(body)], status=status_code,
-                                     content_type=PROBLEM_CONTENT_TYPE)
-    return JsonResponse(body, status=status_code, content_type=PROBLEM_CONTENT_TYPE)
-
-
-def _field_errors(detail):
-    if isinstance(detail, dict):
-        return {key: _field_errors(value) for key, value in detail.items()}
-    if isinstance(detail, list):
-        return [_field_errors(value) for value in detail]
-    return str(detail)
-
-
-def _conflict(exc):
-    """A 409 in problem details, with the facts a client needs to read again and retry."""
-    return Response(
-        content_type=PROBLEM_CONTENT_TYPE,
-        data={"type": f"about:blank#{exc.code}", "title": str(exc.title),
-              "status": status.HTTP_409_CONFLICT, "detail": str(exc), **exc.facts()},
-        status=status.HTTP_409_CONFLICT,
-    )
-
-
-def problem_exception_handler(exc, context):
-    """Every 4xx/5xx as problem details: type, title, status, detail and per-field errors.
-    A clash with the current state (core.workflow.Conflict) is a 409 with its facts."""
-    if isinstance(exc, Conflict):
-        return _conflict(exc)
-    if isinstance(exc, DjangoValidationError):
-        if hasattr(exc, "error_dict"):
-            detail = exc.message_dict
-        else:
-            detail = {"non_field_errors": exc.messages}
-        exc = exceptions.ValidationError(detail)
-    elif isinstance(exc, DjangoPermissionDenied):
-        exc = exceptions.PermissionDenied(str(exc) or None)
-    elif isinstance(exc, Http404):
-        exc = exceptions.NotFound()
-    elif isinstance(exc, RequestDataTooBig):
-        # A multipart body within the upload bound whose text fields exceed the body bound.
-        exc = RequestTooLarge(_("The request's form fields exceed %(limit)d bytes.")
-                              % {"limit": settings.DATA_UPLOAD_MAX_MEMORY_SIZE})
-    elif isinstance(exc, TooManyFieldsSent | TooManyFilesSent):
-        exc = exceptions.ParseError(str(exc))
-
-    response = exception_handler(exc, context)
-    if response is None:
-        return None
-    body = {
-        "type": f"about:blank#{getattr(exc, 'default_code', 'error')}",
-        "title": getattr(exc, "default_detail", "Error"),
-        "status": response.status_code,
-    }
-    if isinstance(exc, exceptions.ValidationError):
-        body["detail"] = "The request has invalid fields."
-        errors = _field_errors(exc.detail)
-        body["errors"] = errors if isinstance(errors, dict) else {"non_field_errors": errors}
-    else:
-        body["detail"] = str(getattr(exc, "detail", exc))
-    if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
-        # DRF's handler already put the wait in the Retry-After header; say it in the body too.
-        body["retry_after"] = math.ceil(exc.wait)
-    body["title"] = str(body["title"])
-    response.data = body
-    response.content_type = PROBLEM_CONTENT_TYPE
-    return response
-
-
-def page_not_found(request, exception):
-    """A URL under /api/ that matches no route answers in problem details like the rest of
-    the API (e.g. an id that is not a number); other URLs get the site's 404 page."""
-    if not request.path.startswith("/api/"):
-        return defaults.page_not_found(request, exception)
-    return problem_response(404, "not_found", _("Not found."),
-                            _("No API endpoint matches this URL."))
-
-
-# Conditional requests: ETag / If-None-Match on reads, If-Match on writes.
+from .problems import PROBLEM_CONTENT_TYPE, ProblemDetailsSerializer
 
 UNSAFE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -311,8 +138,6 @@ class _ConditionalSchemaMixin:
                 "headers": etag_header,
             }
         else:
-            from config.schema import ProblemDetailsSerializer
-
             component = self.resolve_serializer(ProblemDetailsSerializer, "response")
             responses["412"] = {
                 "description": "Precondition failed: the resource changed since the ETag in "

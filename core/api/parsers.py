@@ -1,7 +1,7 @@
 """The API's JSON parser (REST_FRAMEWORK's DEFAULT_PARSER_CLASSES).
 
 A module of its own: DRF reads the parser classes while rest_framework.views is imported,
-which config.api itself imports."""
+which core.api.problems itself imports."""
 
 from django.conf import settings
 from django.utils.translation import gettext as _

@@ -1,0 +1,2 @@
+"""What every API endpoint shares: one error format, bounded pagination, strict filters,
+conditional requests, throttles and a bounded JSON parser."""

@@ -16,6 +16,7 @@ from .models import (
     QuoteRequest,
     QuoteVersion,
     Rating,
+    SeenMatch,
 )
 
 
@@ -55,6 +56,23 @@ class MatchAdmin(admin.ModelAdmin):
     list_display = ["need", "solution", "rank", "score", "created_at"]
     search_fields = ["need__title", "solution__title_en", "solution__title_zh"]
     readonly_fields = ["need", "solution", "score", "rank", "reasons", "created_at"]
+
+
+@admin.register(SeenMatch)
+class SeenMatchAdmin(admin.ModelAdmin):
+    """Which solutions each need has been matched with, and which were announced. Written by
+    matching.ranking, never by hand."""
+
+    list_display = ["need", "solution", "first_seen_at", "announced"]
+    list_filter = ["announced"]
+    list_select_related = ["need", "solution"]
+    raw_id_fields = ["need", "solution"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 class QuoteInline(admin.TabularInline):

@@ -134,6 +134,27 @@ class Match(models.Model):
         return f"{self.need_id} ↔ {self.solution_id} ({self.score:.2f})"
 
 
+class SeenMatch(models.Model):
+    """A solution that has been among a need's matches at least once. A match is announced to
+    the enterprise only the first time it appears (matching.ranking.refresh_matches)."""
+
+    need = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="+")
+    solution = models.ForeignKey(Solution, on_delete=models.CASCADE, related_name="+")
+    first_seen_at = models.DateTimeField(auto_now_add=True)
+    # True when the enterprise was told (a good match that appeared after the first ranking).
+    announced = models.BooleanField(default=False)
+
+    class Meta:
+        db_table = "search_seenmatch"  # made by search, which matching was part of
+        constraints = [
+            models.UniqueConstraint(fields=["need", "solution"],
+                                    name="seenmatch_unique_need_solution"),
+        ]
+
+    def __str__(self):
+        return f"need {self.need_id} saw solution {self.solution_id}"
+
+
 class QuoteRequest(models.Model):
     """One request for quotes from an enterprise to one or several vendors."""
 

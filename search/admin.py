@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import SearchEntry, SearchFacet, SearchIndexChange, SearchSuggestion, SeenMatch
+from .models import SearchEntry, SearchFacet, SearchIndexChange, SearchSuggestion
 
 
 class SearchFacetInline(admin.TabularInline):
@@ -32,7 +32,7 @@ class SearchEntryAdmin(admin.ModelAdmin):
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
-    """Written by search.services and search.matching, never by hand."""
+    """Written by search.services, never by hand."""
 
     def has_add_permission(self, request):
         return False
@@ -46,16 +46,6 @@ class SearchSuggestionAdmin(ReadOnlyAdmin):
     list_display = ["kind", "object_id", "label_en", "label_zh", "weight"]
     list_filter = ["kind"]
     search_fields = ["label_en", "label_zh"]
-
-
-@admin.register(SeenMatch)
-class SeenMatchAdmin(ReadOnlyAdmin):
-    """Which solutions each need has been matched with, and which were announced."""
-
-    list_display = ["need", "solution", "first_seen_at", "announced"]
-    list_filter = ["announced"]
-    list_select_related = ["need", "solution"]
-    raw_id_fields = ["need", "solution"]
 
 
 @admin.register(SearchIndexChange)

@@ -338,8 +338,8 @@ def build_document(row, related, taxonomy, vendor_names, case_studies, rating=No
         "price_max_cny": _number(row["price_max_cny"]),
         "rating_avg": rating[0] if rating else None,
         "rating_count": rating[1] if rating else 0,
-        # The vendor's track record, for matching (search.fit): one industry code per case
-        # study that names one, and how many studies and measured outcomes there are.
+        # The vendor's track record, for matching (marketplace.matching.fit): one industry
+        # code per case study that names one, and how many studies and measured outcomes.
         "case_study_industries": study_industries,
         "case_study_count": study_count,
         "outcome_count": outcome_count,

@@ -1,7 +1,6 @@
 from django.db import models
 
 from catalog.models import Solution
-from marketplace.models import Need
 
 
 class SearchEntry(models.Model):
@@ -90,26 +89,6 @@ class SearchSuggestion(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.object_id}: {self.label_en or self.label_zh}"
-
-
-class SeenMatch(models.Model):
-    """A solution that has been among a need's matches at least once. A match is announced to
-    the enterprise only the first time it appears (search.matching.refresh_matches)."""
-
-    need = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="+")
-    solution = models.ForeignKey(Solution, on_delete=models.CASCADE, related_name="+")
-    first_seen_at = models.DateTimeField(auto_now_add=True)
-    # True when the enterprise was told (a good match that appeared after the first ranking).
-    announced = models.BooleanField(default=False)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["need", "solution"],
-                                    name="seenmatch_unique_need_solution"),
-        ]
-
-    def __str__(self):
-        return f"need {self.need_id} saw solution {self.solution_id}"
 
 
 class SearchIndexChange(models.Model):

@@ -28,7 +28,7 @@ FLOOR_OF = {app: level for level, apps in enumerate(FLOORS) for app in apps}
 KNOWN_UPWARD = {
     ("accounts", "config"), ("accounts", "events"),
     ("catalog", "config"), ("catalog", "events"),
-    ("search", "events"), ("search", "marketplace"),
+    ("search", "events"),
     ("marketplace", "config"), ("marketplace", "events"),
     ("maturity", "config"), ("maturity", "events"),
 }

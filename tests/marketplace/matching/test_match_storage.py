@@ -8,10 +8,9 @@ from django.utils import translation
 from catalog import workflow
 from catalog.models import LifecycleStage, Scenario
 from events.models import Notification, OutboxEvent
-from marketplace.models import Match
-from search import fit as fitness
-from search.matching import refresh_matches
-from search.models import SeenMatch
+from marketplace.matching import fit as fitness
+from marketplace.matching.ranking import refresh_matches
+from marketplace.models import Match, SeenMatch
 from tests.factories import MembershipFactory, NeedFactory, OperatorFactory, SolutionFactory
 
 pytestmark = pytest.mark.django_db

@@ -5,14 +5,14 @@ counts, synonyms across languages included), and the catalog's structure: the ne
 scenarios (or, when it names none, those its words point to: implied_scenarios), stages,
 industry and target level, so a need with few words still finds solutions, and one in Chinese
 finds solutions written only in English. Every candidate is then scored from its index
-document by search.fit, where the criteria and their weights are documented.
+document by marketplace.matching.fit, where the criteria and their weights are documented.
 
 `refresh_matches` stores a need's ranking as Match rows, with the reasons as codes (see
-search.reasons), and tells the enterprise about good matches that appear later: when an open
-need is re-matched because a solution was published or changed, each solution scoring at
-least fit.NOTIFY_MIN_SCORE that was never among the need's matches before is announced with
-a `match.found` outbox event (one per need and solution, ever; search.consumers turns it into
-a notification to the enterprise's members).
+matching.reasons), and tells the enterprise about good matches that appear later: when an
+open need is re-matched because a solution was published or changed, each solution scoring
+at least fit.NOTIFY_MIN_SCORE that was never among the need's matches before is announced
+with a `match.found` outbox event (one per need and solution, ever; matching.consumers turns
+it into a notification to the enterprise's members).
 """
 
 import html
@@ -31,11 +31,11 @@ from catalog.models import (
     SolutionStatus,
 )
 from events.services import emit
-from marketplace.models import Match, Need
+from marketplace.models import Match, Need, SeenMatch
+from search.backends import SearchQuery, get_backend
+from search.index import build_documents
 
 from . import fit as fitness
-from .backends import SearchQuery, get_backend
-from .index import build_documents
 from .reasons import render_all
 
 TEXT_CANDIDATES = 50
@@ -59,7 +59,7 @@ class MatchResult:
     reasons: list[str]
     # Criterion → fit in [0, 1], for the criteria that applied to this need.
     fit: dict[str, float] = field(default_factory=dict)
-    # The reasons as data (search.reasons.Reason), as Match rows store them.
+    # The reasons as data (matching.reasons.Reason), as Match rows store them.
     explained: list = field(default_factory=list)
 
 
@@ -105,7 +105,7 @@ def _text_candidates(profile):
 def implied_scenarios(text, docs):
     """{code: {"fit", "name_en", "name_zh"}} of the scenarios a need's words point to, from its
     best text matches (`text`: id → (relevance, words); `docs`: id → document)."""
-    from .index import TaxonomySnapshot
+    from search.index import TaxonomySnapshot
 
     best = sorted(text.items(), key=lambda item: -item[1][0])[:IMPLIED_FROM]
     total = sum(relevance for _, (relevance, _) in best)
@@ -138,7 +138,7 @@ def _structured_tiers(profile):
                 if profile.industry is not None else {})
     level = {"maturity": [str(profile.target)]} if profile.target is not None else {}
     if not topic:
-        # Without a topic the words decide (search.fit.TOPICAL); structure only adds.
+        # Without a topic the words decide (fit.TOPICAL); structure only adds.
         return [{**industry, **level}] if industry else []
     tiers = []
     for tier in ({**topic, **industry, **level}, {**topic, **industry}, topic):
@@ -239,8 +239,6 @@ def refresh_matches(need, limit=MATCHES_KEPT, *, announce=False):
     not the need's own first ranking), each good match (score ≥ fit.NOTIFY_MIN_SCORE) the need
     has never had before is announced with a `match.found` event. Idempotent: run it again
     and nothing new is announced. Returns the MatchResults."""
-    from .models import SeenMatch
-
     results = match_need(need, limit=limit)
     with transaction.atomic():
         Need.objects.select_for_update().filter(pk=need.pk).first()  # one refresh at a time
@@ -268,6 +266,6 @@ def refresh_matches(need, limit=MATCHES_KEPT, *, announce=False):
 def _match_row(need, rank, result):
     row = Match(need=need, solution=result.solution, score=result.score, rank=rank)
     # Assigned after construction: Match's post_init renders stored codes into sentences
-    # (search.reasons), which must not happen to the codes being written.
+    # (matching.reasons), which must not happen to the codes being written.
     row.reasons = [reason.as_json() for reason in result.explained]
     return row

@@ -32,8 +32,7 @@ from catalog.models import (
 )
 from events.services import emit
 from marketplace.models import Match, Need, SeenMatch
-from search.backends import SearchQuery, get_backend
-from search.index import build_documents
+from search.selectors import documents, hits_for_text, newest_ids, scenario_names
 
 from . import fit as fitness
 from .reasons import render_all
@@ -81,15 +80,10 @@ class AdHocNeed:
 
 def _text_candidates(profile):
     """{solution id: (relative text score, words that matched)} from the search backend."""
-    if not profile.text.strip():
-        return {}
-    results = get_backend().search(
-        SearchQuery(text=profile.text, operator="or", page_size=TEXT_CANDIDATES,
-                    with_facets=False)
-    )
-    best = max((hit.score for hit in results.hits), default=0) or 1.0
+    hits = hits_for_text(profile.text, TEXT_CANDIDATES)
+    best = max((hit.score for hit in hits), default=0) or 1.0
     candidates = {}
-    for hit in results.hits:
+    for hit in hits:
         words = []
         for fragment in hit.highlight.values():
             for word in _MARKED.findall(fragment):
@@ -105,8 +99,6 @@ def _text_candidates(profile):
 def implied_scenarios(text, docs):
     """{code: {"fit", "name_en", "name_zh"}} of the scenarios a need's words point to, from its
     best text matches (`text`: id → (relevance, words); `docs`: id → document)."""
-    from search.index import TaxonomySnapshot
-
     best = sorted(text.items(), key=lambda item: -item[1][0])[:IMPLIED_FROM]
     total = sum(relevance for _, (relevance, _) in best)
     shares = Counter()
@@ -114,7 +106,7 @@ def implied_scenarios(text, docs):
         for code in (docs.get(pk) or {}).get("scenario") or ():
             shares[code] += relevance / total if total else 0.0
     top = max(shares.values(), default=0.0)
-    names = {s["code"]: s for s in TaxonomySnapshot.current().scenarios.values()}
+    names = scenario_names()
     return {
         code: {"fit": fitness.IMPLIED_FIT * share / top, "name_en": names[code]["name_en"],
                "name_zh": names[code]["name_zh"]}
@@ -151,12 +143,9 @@ def _structured_candidates(profile):
     """Ids of the newest published solutions of each tier, through the search backend, and
     the newest of the need's scenarios straight from the catalog: a solution published a
     moment ago (its index entry still on the way) is not missed."""
-    backend = get_backend()
     ids = set()
     for filters in _structured_tiers(profile):
-        results = backend.search(SearchQuery(filters=filters, sort="newest",
-                                             page_size=STRUCTURED_CANDIDATES, with_facets=False))
-        ids.update(results.ids)
+        ids.update(newest_ids(filters, STRUCTURED_CANDIDATES))
         if len(ids) >= STRUCTURED_CANDIDATES:
             break  # the stricter tiers gave enough; the looser ones fit less
     if profile.scenarios:
@@ -165,16 +154,6 @@ def _structured_candidates(profile):
         ids.update(Solution.objects.filter(pk__in=newest, status=SolutionStatus.PUBLISHED)
                    .values_list("pk", flat=True))
     return ids
-
-
-def _documents(ids):
-    """{id: document} of the candidates: the indexed documents, and built from the catalog
-    for those not indexed yet."""
-    docs = get_backend().documents(ids)
-    missing = [pk for pk in ids if pk not in docs]
-    if missing:
-        docs.update((doc["id"], doc) for doc in build_documents(missing))
-    return docs
 
 
 def _add_outcome_reasons(results, docs):
@@ -200,13 +179,13 @@ def match_need(need, limit=MATCHES_KEPT):
     index documents; only the kept ones are loaded as Solutions."""
     profile = fitness.NeedProfile.of(need)
     text = _text_candidates(profile)
-    docs = _documents(set(text)) if text else {}
+    docs = documents(set(text)) if text else {}
     if not profile.scenarios and text:
         profile.implied = implied_scenarios(text, docs)
     ids = set(text) | _structured_candidates(profile)
     if not ids:
         return []
-    docs.update(_documents(ids - set(docs)))
+    docs.update(documents(ids - set(docs)))
     scored = []
     for pk, doc in docs.items():
         fit, explained = fitness.assess(doc, profile, text.get(pk, (0.0, [])))

@@ -14,12 +14,13 @@ class MarketplaceConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_init
 
-        from . import consumers, topics
+        from . import consumers, rating_averages, topics
         from .matching import consumers as matching_consumers
         from .matching import reasons
         from .models import Match
 
         matching_consumers.register()
+        rating_averages.register()
         consumers.register()
         topics.declare()
         # Match rows store their reasons as codes; they are read as sentences in the reader's

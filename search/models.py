@@ -91,6 +91,23 @@ class SearchSuggestion(models.Model):
         return f"{self.kind} {self.object_id}: {self.label_en or self.label_zh}"
 
 
+class SolutionRating(models.Model):
+    """A solution's average rating as the marketplace tells it (search.services.set_rating):
+    documents carry it (rating_avg, rating_count) for the "rating" sort and for matching's
+    evidence. Search keeps its own copy so that it reads no other app's table; a solution
+    without ratings has no row."""
+
+    solution = models.OneToOneField(
+        Solution, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    average = models.FloatField()
+    count = models.PositiveIntegerField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"solution {self.solution_id}: {self.average} of 5 ({self.count})"
+
+
 class SearchIndexChange(models.Model):
     """One committed write to the database index, in commit order: the solutions it indexed
     or removed, or `reset` when it replaced everything (clear, rebuild). Processes keep the

@@ -1,6 +1,12 @@
 from django.contrib import admin
 
-from .models import SearchEntry, SearchFacet, SearchIndexChange, SearchSuggestion
+from .models import (
+    SearchEntry,
+    SearchFacet,
+    SearchIndexChange,
+    SearchSuggestion,
+    SolutionRating,
+)
 
 
 class SearchFacetInline(admin.TabularInline):
@@ -46,6 +52,15 @@ class SearchSuggestionAdmin(ReadOnlyAdmin):
     list_display = ["kind", "object_id", "label_en", "label_zh", "weight"]
     list_filter = ["kind"]
     search_fields = ["label_en", "label_zh"]
+
+
+@admin.register(SolutionRating)
+class SolutionRatingAdmin(ReadOnlyAdmin):
+    """Each rated solution's average, as the marketplace last told it (documents carry it)."""
+
+    list_display = ["solution", "average", "count", "updated_at"]
+    list_select_related = ["solution"]
+    raw_id_fields = ["solution"]
 
 
 @admin.register(SearchIndexChange)

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from . import services
+from .matching.reasons import render_all
 from .models import (
     EnterpriseProfile,
     Follow,
@@ -28,10 +29,16 @@ class EnterpriseProfileAdmin(admin.ModelAdmin):
     autocomplete_fields = ["organization"]
 
 
+@admin.display(description="reasons")
+def reasons_in_words(match):
+    """Matches store their reasons as codes: the operator reads them as sentences."""
+    return "; ".join(render_all(match.reasons))
+
+
 class MatchInline(admin.TabularInline):
     model = Match
     extra = 0
-    readonly_fields = ["solution", "score", "rank", "reasons", "created_at"]
+    readonly_fields = ["solution", "score", "rank", reasons_in_words, "created_at"]
     can_delete = False
 
     def has_add_permission(self, request, obj=None):
@@ -55,7 +62,7 @@ class NeedAdmin(admin.ModelAdmin):
 class MatchAdmin(admin.ModelAdmin):
     list_display = ["need", "solution", "rank", "score", "created_at"]
     search_fields = ["need__title", "solution__title_en", "solution__title_zh"]
-    readonly_fields = ["need", "solution", "score", "rank", "reasons", "created_at"]
+    readonly_fields = ["need", "solution", "score", "rank", reasons_in_words, "created_at"]
 
 
 @admin.register(SeenMatch)

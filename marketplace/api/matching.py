@@ -12,7 +12,21 @@ from catalog import limits
 from catalog.api.fields import taxonomy_codes
 from catalog.models import Industry, LifecycleStage, Region, Scenario, Solution
 from marketplace.matching.ranking import AdHocNeed, match_need
+from marketplace.matching.reasons import render_all
 from search.api.serializers import VendorSerializer
+
+
+class ReasonsField(serializers.ListField):
+    """A Match's reasons, stored as codes, as sentences in the request's language."""
+
+    child = serializers.CharField()
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", "Why it matches, in the request's language.")
+        super().__init__(read_only=True, **kwargs)
+
+    def to_representation(self, data):
+        return render_all(data)
 
 
 def _codes(model, **kwargs):

@@ -226,8 +226,11 @@ def refresh_matches(need, limit=MATCHES_KEPT, *, announce=False):
         known |= set(SeenMatch.objects.filter(need=need, solution_id__in=ids)
                      .values_list("solution_id", flat=True))
         Match.objects.filter(need=need).delete()
-        Match.objects.bulk_create(_match_row(need, rank, result)
-                                  for rank, result in enumerate(results, start=1))
+        Match.objects.bulk_create(
+            Match(need=need, solution=result.solution, score=result.score, rank=rank,
+                  reasons=[reason.as_json() for reason in result.explained])
+            for rank, result in enumerate(results, start=1)
+        )
         new = [(rank, r) for rank, r in enumerate(results, start=1) if r.solution.pk not in known]
         good = {r.solution.pk for _, r in new if announce and r.score >= fitness.NOTIFY_MIN_SCORE}
         SeenMatch.objects.bulk_create(
@@ -241,10 +244,3 @@ def refresh_matches(need, limit=MATCHES_KEPT, *, announce=False):
                      solution_id=result.solution.pk, score=result.score, rank=rank)
     return results
 
-
-def _match_row(need, rank, result):
-    row = Match(need=need, solution=result.solution, score=result.score, rank=rank)
-    # Assigned after construction: Match's post_init renders stored codes into sentences
-    # (matching.reasons), which must not happen to the codes being written.
-    row.reasons = [reason.as_json() for reason in result.explained]
-    return row

@@ -98,6 +98,9 @@ class Need(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # When matching last ranked the need (matching.ranking.refresh_matches); null until its
+    # first ranking, so its page says "Ranking…" rather than "no matches".
+    matched_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from catalog.models import (
     CaseStudyOutcome,
@@ -213,14 +214,17 @@ def match_need(need, limit=MATCHES_KEPT):
 
 
 def refresh_matches(need, limit=MATCHES_KEPT, *, announce=False):
-    """Replace the need's Match rows by a fresh ranking, in one transaction, and remember
-    which solutions the need has seen. With `announce` (a re-match after a solution changed,
+    """Replace the need's Match rows by a fresh ranking, in one transaction, note when
+    (Need.matched_at) and remember which solutions the need has seen. With `announce` (a re-match after a solution changed,
     not the need's own first ranking), each good match (score ≥ fit.NOTIFY_MIN_SCORE) the need
     has never had before is announced with a `match.found` event. Idempotent: run it again
     and nothing new is announced. Returns the MatchResults."""
     results = match_need(need, limit=limit)
     with transaction.atomic():
         Need.objects.select_for_update().filter(pk=need.pk).first()  # one refresh at a time
+        need.matched_at = timezone.now()
+        # Not save(): ranking is no change of the need (updated_at, its ETag stay).
+        Need.objects.filter(pk=need.pk).update(matched_at=need.matched_at)
         ids = [result.solution.pk for result in results]
         known = set(Match.objects.filter(need=need).values_list("solution_id", flat=True))
         known |= set(SeenMatch.objects.filter(need=need, solution_id__in=ids)

@@ -215,10 +215,11 @@ def match_need(need, limit=MATCHES_KEPT):
 
 def refresh_matches(need, limit=MATCHES_KEPT, *, announce=False):
     """Replace the need's Match rows by a fresh ranking, in one transaction, note when
-    (Need.matched_at) and remember which solutions the need has seen. With `announce` (a re-match after a solution changed,
-    not the need's own first ranking), each good match (score ≥ fit.NOTIFY_MIN_SCORE) the need
-    has never had before is announced with a `match.found` event. Idempotent: run it again
-    and nothing new is announced. Returns the MatchResults."""
+    (Need.matched_at) and remember which solutions the need has seen. With `announce` (a
+    re-match after a solution changed, not the need's own first ranking), each good match
+    (score ≥ fit.NOTIFY_MIN_SCORE) the need has never had before is announced with a
+    `match.found` event. Idempotent: run it again and nothing new is announced. Returns the
+    MatchResults."""
     results = match_need(need, limit=limit)
     with transaction.atomic():
         Need.objects.select_for_update().filter(pk=need.pk).first()  # one refresh at a time

@@ -18,8 +18,8 @@ Everything is imported with `import_catalog` into a throwaway database (a SQLite
 /tmp, or with --postgres a database `zhizao_bench_matching` created and dropped on the server),
 the index is built, and each need is ranked twice:
 
-- matcher: search.matching.match_need (candidates from words and structure, scored on
-  structured fit, search/fit.py);
+- matcher: marketplace.matching.ranking.match_need (candidates from words and structure, scored on
+  structured fit, marketplace/matching/fit.py);
 - baseline: the same search backend with the need's title and description as the query, as
   the search box runs it (every word; any word when no solution has every word).
 
@@ -132,7 +132,7 @@ def recall_at(ranked, grades, k=DEPTH):
 
 
 def matcher(need):
-    from search.matching import match_need
+    from marketplace.matching.ranking import match_need
 
     return [result.solution.external_ref for result in match_need(need, limit=DEPTH)]
 
@@ -149,8 +149,8 @@ def baseline(need):
 
 
 def without(*criteria):
-    """The matcher with these criteria's weights at zero (search/fit.py)."""
-    from search import fit
+    """The matcher with these criteria's weights at zero (marketplace/matching/fit.py)."""
+    from marketplace.matching import fit
 
     def rank(need):
         saved = {name: dict(weights) for name, weights in (

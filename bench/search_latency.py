@@ -10,8 +10,8 @@ search index (timed), then times over repeated, varied requests:
 - floor: a plain indexed `SELECT … ORDER BY published_at DESC LIMIT 20` on the index table;
 - keyword search: one- and two-word queries in English and Chinese, with facet counts;
 - faceted search: three facets selected (no words), with facet counts;
-- matching: search.matching.match_need for ad-hoc needs (words, scenarios, industry, region,
-  levels, budget), the ranking POST /api/v1/match/ runs;
+- matching: marketplace.matching.ranking.match_need for ad-hoc needs (words, scenarios,
+  industry, region, levels, budget), the ranking POST /api/v1/match/ runs;
 - suggestions (GET /api/v1/search/suggest/) and similar solutions.
 
 Each engine runs in a subprocess of its own (Django is configured once per process). The
@@ -332,7 +332,7 @@ def ad_hoc_needs(rng, n):
     from decimal import Decimal
 
     from catalog.models import Industry, LifecycleStage, Region, Scenario
-    from search.matching import AdHocNeed
+    from marketplace.matching.ranking import AdHocNeed
 
     scenarios = list(Scenario.objects.all())
     needs = []
@@ -357,9 +357,9 @@ def run_engine(args):
     """Seed, rebuild and time one engine; prints its table to stderr and returns figures."""
     from django.db import connection
 
+    from marketplace.matching.ranking import match_need
     from search import suggestions
     from search.backends import SearchQuery, get_backend
-    from search.matching import match_need
 
     rng = random.Random(args.seed)
     start = time.perf_counter()

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from . import services
+from .matching.reasons import render_all
 from .models import (
     EnterpriseProfile,
     Follow,
@@ -16,6 +17,7 @@ from .models import (
     QuoteRequest,
     QuoteVersion,
     Rating,
+    SeenMatch,
 )
 
 
@@ -27,10 +29,16 @@ class EnterpriseProfileAdmin(admin.ModelAdmin):
     autocomplete_fields = ["organization"]
 
 
+@admin.display(description="reasons")
+def reasons_in_words(match):
+    """Matches store their reasons as codes: the operator reads them as sentences."""
+    return "; ".join(render_all(match.reasons))
+
+
 class MatchInline(admin.TabularInline):
     model = Match
     extra = 0
-    readonly_fields = ["solution", "score", "rank", "reasons", "created_at"]
+    readonly_fields = ["solution", "score", "rank", reasons_in_words, "created_at"]
     can_delete = False
 
     def has_add_permission(self, request, obj=None):
@@ -54,7 +62,24 @@ class NeedAdmin(admin.ModelAdmin):
 class MatchAdmin(admin.ModelAdmin):
     list_display = ["need", "solution", "rank", "score", "created_at"]
     search_fields = ["need__title", "solution__title_en", "solution__title_zh"]
-    readonly_fields = ["need", "solution", "score", "rank", "reasons", "created_at"]
+    readonly_fields = ["need", "solution", "score", "rank", reasons_in_words, "created_at"]
+
+
+@admin.register(SeenMatch)
+class SeenMatchAdmin(admin.ModelAdmin):
+    """Which solutions each need has been matched with, and which were announced. Written by
+    matching.ranking, never by hand."""
+
+    list_display = ["need", "solution", "first_seen_at", "announced"]
+    list_filter = ["announced"]
+    list_select_related = ["need", "solution"]
+    raw_id_fields = ["need", "solution"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 class QuoteInline(admin.TabularInline):

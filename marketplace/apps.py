@@ -12,7 +12,10 @@ class MarketplaceConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import consumers, topics
+        from . import consumers, rating_averages, topics
+        from .matching import consumers as matching_consumers
 
+        matching_consumers.register()
+        rating_averages.register()
         consumers.register()
         topics.declare()

@@ -98,6 +98,9 @@ class Need(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # When matching last ranked the need (matching.ranking.refresh_matches); null until its
+    # first ranking, so its page says "Ranking…" rather than "no matches".
+    matched_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -132,6 +135,27 @@ class Match(models.Model):
 
     def __str__(self):
         return f"{self.need_id} ↔ {self.solution_id} ({self.score:.2f})"
+
+
+class SeenMatch(models.Model):
+    """A solution that has been among a need's matches at least once. A match is announced to
+    the enterprise only the first time it appears (matching.ranking.refresh_matches)."""
+
+    need = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="+")
+    solution = models.ForeignKey(Solution, on_delete=models.CASCADE, related_name="+")
+    first_seen_at = models.DateTimeField(auto_now_add=True)
+    # True when the enterprise was told (a good match that appeared after the first ranking).
+    announced = models.BooleanField(default=False)
+
+    class Meta:
+        db_table = "search_seenmatch"  # made by search, which matching was part of
+        constraints = [
+            models.UniqueConstraint(fields=["need", "solution"],
+                                    name="seenmatch_unique_need_solution"),
+        ]
+
+    def __str__(self):
+        return f"need {self.need_id} saw solution {self.solution_id}"
 
 
 class QuoteRequest(models.Model):

@@ -136,5 +136,5 @@ def declare():
     declare_audience("proposal.*", proposal_audience)
     declare_audience("message.*", thread_audience)
     declare_audience("rating.*", rating_audience)
-    # Emitted by matching (search, for now); the match is the need's enterprise's alone.
+    # Emitted by matching (marketplace.matching); the match is the need's enterprise's alone.
     declare_audience("match.found", match_audience)

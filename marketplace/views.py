@@ -168,6 +168,8 @@ def need_detail(request, pk):
         "need": need,
         "matches": matches,
         "can_see_matches": can_see_matches,
+        # Posted a moment ago: its first ranking is on its way through the outbox.
+        "ranking": need.matched_at is None and need.status == Need.Status.OPEN,
         "proposals": proposals,
         "proposal_form": None if is_owner or proposals else _proposal_form(request.user, need),
         "is_owner": is_owner,

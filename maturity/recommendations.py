@@ -1,6 +1,6 @@
 """What addresses an enterprise's weakest sub-domains: the scenarios mapped to each (in the
 model's data file) and the published solutions that best match them for this enterprise,
-ranked by search.matching with its reasons, as if the enterprise had posted a need for the
+ranked by marketplace.matching with its reasons, as if the enterprise had posted a need for the
 step to the sub-domain's next level."""
 
 from dataclasses import dataclass, field
@@ -10,15 +10,15 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from catalog.models import LifecycleStage, Region, Scenario
+from marketplace.matching.ranking import match_need
 from marketplace.models import EnterpriseProfile
-from search.matching import match_need
 
 MATCHES_PER_SUBDOMAIN = 3
 
 
 @dataclass
 class CapabilityNeed:
-    """A need the enterprise has not posted (yet), shaped as search.matching reads one.
+    """A need the enterprise has not posted (yet), shaped as marketplace.matching reads one.
 
     Without words the ranking rests on structured fit: the scenarios, the enterprise's
     industry and region, and the step from the sub-domain's level to the next."""

@@ -1,6 +1,12 @@
 from django.contrib import admin
 
-from .models import SearchEntry, SearchFacet, SearchIndexChange, SearchSuggestion, SeenMatch
+from .models import (
+    SearchEntry,
+    SearchFacet,
+    SearchIndexChange,
+    SearchSuggestion,
+    SolutionRating,
+)
 
 
 class SearchFacetInline(admin.TabularInline):
@@ -32,7 +38,7 @@ class SearchEntryAdmin(admin.ModelAdmin):
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
-    """Written by search.services and search.matching, never by hand."""
+    """Written by search.services, never by hand."""
 
     def has_add_permission(self, request):
         return False
@@ -48,14 +54,13 @@ class SearchSuggestionAdmin(ReadOnlyAdmin):
     search_fields = ["label_en", "label_zh"]
 
 
-@admin.register(SeenMatch)
-class SeenMatchAdmin(ReadOnlyAdmin):
-    """Which solutions each need has been matched with, and which were announced."""
+@admin.register(SolutionRating)
+class SolutionRatingAdmin(ReadOnlyAdmin):
+    """Each rated solution's average, as the marketplace last told it (documents carry it)."""
 
-    list_display = ["need", "solution", "first_seen_at", "announced"]
-    list_filter = ["announced"]
-    list_select_related = ["need", "solution"]
-    raw_id_fields = ["need", "solution"]
+    list_display = ["solution", "average", "count", "updated_at"]
+    list_select_related = ["solution"]
+    raw_id_fields = ["solution"]
 
 
 @admin.register(SearchIndexChange)

@@ -5,15 +5,15 @@ class SearchConfig(AppConfig):
     """Owns the one index definition of published solutions, the search backends behind one
     interface (database: SQLite FTS5 / PostgreSQL full text; Elasticsearch), synonyms across
     English and Chinese, suggestions while typing, keeping the index in sync from outbox
-    events, matching needs to solutions (with the reasons, and announcements of new good
-    matches), similar solutions, and the near-duplicate pre-check of submissions
-    (search/checks.py)."""
+    events, similar solutions, and the near-duplicate pre-check of submissions
+    (search/checks.py). Matching needs to solutions is marketplace's (marketplace/matching/),
+    a client of this search service."""
 
     name = "search"
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from django.db.models.signals import post_delete, post_init, post_save
+        from django.db.models.signals import post_delete, post_save
 
         from catalog.checks import register as register_check
         from catalog.models import (
@@ -24,17 +24,12 @@ class SearchConfig(AppConfig):
             ScenarioLink,
             Technology,
         )
-        from marketplace.models import Match
 
-        from . import checks, consumers, index, reasons, synonyms
+        from . import checks, consumers, index, synonyms
 
         consumers.register()
         # Catalog never imports search: search adds its pre-check to catalog's registry.
         register_check("near_duplicate", checks.near_duplicate)
-        # Match rows store their reasons as codes; they are read as sentences in the reader's
-        # language (search/reasons.py).
-        post_init.connect(reasons.render_match_reasons, sender=Match,
-                          dispatch_uid="search.render_match_reasons")
         # Synonyms are made of taxonomy names, documents name taxonomy codes: both are kept
         # in memory and forgotten when the taxonomy changes.
         for model in (Scenario, ScenarioLink, LifecycleStage, Technology, Industry, Region):

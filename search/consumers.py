@@ -1,19 +1,11 @@
-"""Keep the index and the matches in step with the catalog and the marketplace, driven by
-outbox events; tell enterprises about new good matches."""
-
-from django.db.models import Q
-from django.urls import reverse
-from django.utils.translation import gettext_noop
+"""Keep the index in step with the catalog and the vendors' names, driven by outbox events.
+Ratings come the other way: the marketplace tells them (search.services.set_rating)."""
 
 from events.registry import subscribe
-from events.services import notify
 
 # solution.published and solution.archived come from the review workflow (a solution enters
 # or leaves the catalog); solution.updated from an approved revision or an import.
 SOLUTION_TOPICS = ("solution.published", "solution.archived", "solution.updated")
-NEED_TOPICS = ("need.created", "need.updated")
-# From marketplace.services: a rating changes its solution's average (search.index).
-RATING_TOPICS = ("rating.created", "rating.hidden")
 # Fields of an organisation that are in its solutions' documents (search.index).
 INDEXED_ORGANIZATION_FIELDS = {"name", "name_zh"}
 
@@ -24,38 +16,6 @@ def reindex_solution(event):
     from .services import sync_solution
 
     sync_solution(int(event.aggregate_id))
-
-
-def match_need(event):
-    from marketplace.models import Need
-
-    from .matching import refresh_matches
-
-    need = Need.objects.filter(pk=event.aggregate_id, status=Need.Status.OPEN).first()
-    if need is not None:
-        refresh_matches(need)
-
-
-def rematch_open_needs(event):
-    """A solution entered, changed or left the catalog: re-rank the open needs it could touch
-    (same scenario, stage or industry), and those it was matched to."""
-    from catalog.models import Solution
-    from marketplace.models import Need
-
-    from .matching import refresh_matches
-
-    solution = Solution.objects.filter(pk=event.aggregate_id).first()
-    if solution is None:
-        return
-    scenarios = list(solution.scenarios.values_list("pk", flat=True))
-    stages = list(solution.all_stages().values_list("pk", flat=True))
-    industries = list(solution.industries.values_list("pk", flat=True))
-    needs = Need.objects.filter(status=Need.Status.OPEN).filter(
-        Q(scenarios__in=scenarios) | Q(stages__in=stages) | Q(industry__in=industries)
-        | Q(matches__solution=solution)
-    ).distinct()
-    for need in needs.iterator():
-        refresh_matches(need, announce=True)
 
 
 def reindex_vendor(event):
@@ -73,47 +33,7 @@ def reindex_vendor(event):
     sync_vendor(int(event.aggregate_id))
 
 
-def reindex_rated_solution(event):
-    """A rating was given or hidden: the solution's rating_avg changes."""
-    from django.apps import apps
-
-    from .services import sync_solution
-
-    solution_id = event.payload.get("solution_id")
-    if solution_id is None:
-        rating = apps.get_model("marketplace", "Rating").objects.filter(
-            pk=event.aggregate_id).values("solution_id").first()
-        solution_id = rating and rating["solution_id"]
-    if solution_id is not None:
-        sync_solution(int(solution_id))
-
-
-def notify_match_found(event):
-    """Tell the enterprise's members that a new, good solution matches their need, once per
-    event and member (events.services.notify)."""
-    from accounts.models import User
-    from catalog.models import Solution
-    from marketplace.models import Need
-
-    need = Need.objects.filter(pk=event.aggregate_id, status=Need.Status.OPEN).first()
-    solution = Solution.objects.filter(pk=event.payload["solution_id"]).first()
-    if need is None or solution is None:
-        return
-    members = User.objects.filter(memberships__organization_id=need.enterprise_id,
-                                  is_active=True).distinct()
-    title = (solution.title_zh or solution.title_en) if need.language == "zh" else (
-        solution.title_en or solution.title_zh)
-    notify(members, event=event, title=gettext_noop("A new solution matches your need"),
-           body=title, link=reverse("need-detail", args=[need.pk]))
-
-
 def register():
     for topic in SOLUTION_TOPICS:
         subscribe(topic, reindex_solution)
-        subscribe(topic, rematch_open_needs)
-    for topic in NEED_TOPICS:
-        subscribe(topic, match_need)
     subscribe("organization.updated", reindex_vendor)
-    for topic in RATING_TOPICS:
-        subscribe(topic, reindex_rated_solution)
-    subscribe("match.found", notify_match_found)

@@ -9,8 +9,7 @@ import time
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.apps import apps
-from django.db.models import Avg, Count, F, Value
+from django.db.models import F, Value
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
 
@@ -150,29 +149,15 @@ def _number(value):
     return float(value) if value is not None else None
 
 
-# Where ratings come from: marketplace.Rating, one per accepted quote, with the solution it
-# rates and `score`, the mean of its criteria (1-5); hidden ratings do not count. A solution
-# without ratings has rating_avg null and rating_count 0, and the "rating" sort puts it last.
-# search.consumers reindexes a solution when one of its ratings is created or hidden.
-RATING_SOURCE = ("marketplace", "Rating", "solution", "score")
-
-
 def solution_ratings(solution_ids):
-    """{solution id: (average score, number of ratings)} for the rated ones among these."""
-    app_label, model_name, solution_field, score_field = RATING_SOURCE
-    try:
-        model = apps.get_model(app_label, model_name)
-    except LookupError:
-        return {}
-    ratings = model.objects.filter(**{f"{solution_field}__in": list(solution_ids)})
-    if any(field.name == "is_hidden" for field in model._meta.fields):
-        ratings = ratings.filter(is_hidden=False)
-    rows = (
-        ratings.values(solution_field)
-        .annotate(average=Avg(score_field), count=Count("pk"))
-        .order_by()
-    )
-    return {row[solution_field]: (round(float(row["average"]), 2), row["count"]) for row in rows}
+    """{solution id: (average score, number of ratings)} for the rated ones among these, as the
+    marketplace told them (search.services.set_rating). A solution without ratings has
+    rating_avg null and rating_count 0, and the "rating" sort puts it last."""
+    from .models import SolutionRating
+
+    rows = SolutionRating.objects.filter(solution_id__in=list(solution_ids))
+    return {pk: (average, count) for pk, average, count in
+            rows.values_list("solution_id", "average", "count")}
 
 
 @dataclass(frozen=True)
@@ -338,8 +323,8 @@ def build_document(row, related, taxonomy, vendor_names, case_studies, rating=No
         "price_max_cny": _number(row["price_max_cny"]),
         "rating_avg": rating[0] if rating else None,
         "rating_count": rating[1] if rating else 0,
-        # The vendor's track record, for matching (search.fit): one industry code per case
-        # study that names one, and how many studies and measured outcomes there are.
+        # The vendor's track record, for matching (marketplace.matching.fit): one industry
+        # code per case study that names one, and how many studies and measured outcomes.
         "case_study_industries": study_industries,
         "case_study_count": study_count,
         "outcome_count": outcome_count,

@@ -1,7 +1,6 @@
 from django.db import models
 
 from catalog.models import Solution
-from marketplace.models import Need
 
 
 class SearchEntry(models.Model):
@@ -92,24 +91,21 @@ class SearchSuggestion(models.Model):
         return f"{self.kind} {self.object_id}: {self.label_en or self.label_zh}"
 
 
-class SeenMatch(models.Model):
-    """A solution that has been among a need's matches at least once. A match is announced to
-    the enterprise only the first time it appears (search.matching.refresh_matches)."""
+class SolutionRating(models.Model):
+    """A solution's average rating as the marketplace tells it (search.services.set_rating):
+    documents carry it (rating_avg, rating_count) for the "rating" sort and for matching's
+    evidence. Search keeps its own copy so that it reads no other app's table; a solution
+    without ratings has no row."""
 
-    need = models.ForeignKey(Need, on_delete=models.CASCADE, related_name="+")
-    solution = models.ForeignKey(Solution, on_delete=models.CASCADE, related_name="+")
-    first_seen_at = models.DateTimeField(auto_now_add=True)
-    # True when the enterprise was told (a good match that appeared after the first ranking).
-    announced = models.BooleanField(default=False)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["need", "solution"],
-                                    name="seenmatch_unique_need_solution"),
-        ]
+    solution = models.OneToOneField(
+        Solution, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    average = models.FloatField()
+    count = models.PositiveIntegerField()
+    updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self):
-        return f"need {self.need_id} saw solution {self.solution_id}"
+        return f"solution {self.solution_id}: {self.average} of 5 ({self.count})"
 
 
 class SearchIndexChange(models.Model):

@@ -1,5 +1,7 @@
 """Reads for search pages and the search API: running a query, the solutions behind the hits,
-and facet options with their labels in the reader's language."""
+and facet options with their labels in the reader's language; and the reads other apps build
+on (matching in marketplace): hits for a long text, the newest solutions of some facets, the
+index documents of solutions, the scenarios' names."""
 
 from dataclasses import dataclass, replace
 
@@ -18,7 +20,7 @@ from catalog.selectors import published_solutions
 
 from .analysis import parse_query
 from .backends import SearchQuery, get_backend
-from .index import FACETS, PRICE_BANDS
+from .index import FACETS, PRICE_BANDS, TaxonomySnapshot, build_documents
 
 # Facets whose values are taxonomy rows: model and the field holding the value.
 TAXONOMY_FACETS = {
@@ -136,3 +138,35 @@ def solutions_sharing_words(text, *, exclude_ids=(), limit=10):
         .in_bulk([hit.id for hit in hits])
     ) if hits else {}
     return [(solutions[hit.id], hit) for hit in hits if hit.id in solutions]
+
+
+def hits_for_text(text, limit):
+    """The `limit` best SearchHits (id, score, highlight) for a long text in which any word
+    counts (a need's title and description), without facet counts."""
+    if not text.strip():
+        return []
+    query = SearchQuery(text=text, operator="or", page_size=limit, with_facets=False)
+    return get_backend().search(query).hits
+
+
+def newest_ids(filters, limit):
+    """Ids of the `limit` most recently published solutions with these facet values (facet →
+    values: OR within a facet, AND across facets)."""
+    query = SearchQuery(filters=filters, sort="newest", page_size=limit, with_facets=False)
+    return get_backend().search(query).ids
+
+
+def documents(ids):
+    """{id: document} of these published solutions (search.index.build_document): as indexed,
+    and built from the catalog for those not indexed yet."""
+    docs = get_backend().documents(ids)
+    missing = [pk for pk in ids if pk not in docs]
+    if missing:
+        docs.update((doc["id"], doc) for doc in build_documents(missing))
+    return docs
+
+
+def scenario_names():
+    """{code: {"name_en", "name_zh", …}} of the taxonomy's scenarios, as documents name them
+    (kept in memory, see TaxonomySnapshot.current)."""
+    return {row["code"]: row for row in TaxonomySnapshot.current().scenarios.values()}

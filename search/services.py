@@ -40,6 +40,21 @@ def sync_solution(solution_id):
     return sync_solutions([solution_id])
 
 
+def set_rating(solution_id, average, count):
+    """What the marketplace calls when a solution's ratings change: `average` (1-5, rounded to
+    two places) of its `count` visible ratings, or count 0 when it has none left. Stored in
+    search's own table and reindexed at once; when the search backend is unreachable this
+    raises, and the caller (an outbox consumer) is retried."""
+    from .models import SolutionRating
+
+    if count:
+        SolutionRating.objects.update_or_create(
+            solution_id=solution_id, defaults={"average": average, "count": count})
+    else:
+        SolutionRating.objects.filter(solution_id=solution_id).delete()
+    return sync_solution(solution_id)
+
+
 def sync_vendor(vendor_id, batch_size=BATCH_SIZE):
     """Reindex a vendor's published solutions (its name is in their documents) and refresh its
     suggestion. What the consumer of organization.updated calls."""

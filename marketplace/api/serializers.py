@@ -9,6 +9,7 @@ from catalog.api.fields import CappedListSerializer, CappedManyRelatedField, tax
 from catalog.api.serializers import SolutionSerializer, VendorRefSerializer
 from catalog.models import Industry, LifecycleStage, Region, Scenario, Solution
 from marketplace import limits
+from marketplace.api.matching import ReasonsField
 from marketplace.models import (
     Match,
     Message,
@@ -60,6 +61,7 @@ class NeedSerializer(serializers.ModelSerializer):
 
 class MatchSerializer(serializers.ModelSerializer):
     solution = SolutionSerializer(read_only=True)
+    reasons = ReasonsField()
 
     class Meta:
         model = Match

@@ -1,6 +1,9 @@
+from django.urls import path
+
 from accounts.api.routers import Router
 
 from .follows import FollowViewSet
+from .matching import MatchView
 from .views import (
     MessageAttachmentViewSet,
     MessageThreadViewSet,
@@ -20,4 +23,7 @@ router.register("message-attachments", MessageAttachmentViewSet,
                 basename="message-attachment")
 router.register("follows", FollowViewSet, basename="follow")
 
-urlpatterns = router.urls
+urlpatterns = [
+    *router.urls,
+    path("match/", MatchView.as_view(), name="api-match"),
+]

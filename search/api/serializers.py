@@ -3,9 +3,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from catalog import limits
-from catalog.api.fields import taxonomy_codes
-from catalog.models import Industry, LifecycleStage, Region, Scenario, Solution
+from catalog.models import Solution
 from search.backends.base import SORTS
 from search.index import FACET_NAMES, MATURITY_LEVELS, PRICE_BANDS
 
@@ -155,56 +153,3 @@ class SuggestResponseSerializer(serializers.Serializer):
     scenarios = ScenarioSuggestionSerializer(many=True)
     vendors = ObjectSuggestionSerializer(many=True)
     solutions = ObjectSuggestionSerializer(many=True)
-
-
-def _codes(model, **kwargs):
-    return serializers.SlugRelatedField(slug_field="code", queryset=model.objects.all(),
-                                        **kwargs)
-
-
-class AdHocNeedSerializer(serializers.Serializer):
-    """A need to rank solutions for, not stored: the need fields of the catalog import format
-    (docs/import-format.md), required and optional alike."""
-
-    language = serializers.ChoiceField(choices=Solution.Language.choices)
-    title = serializers.CharField(max_length=200)
-    description = serializers.CharField(required=False, allow_blank=True, default="",
-                                        max_length=limits.NEED_DESCRIPTION_MAX_CHARS)
-    industry = _codes(Industry)
-    region = _codes(Region)
-    # The same caps as a stored need's lists (catalog.limits).
-    stages = taxonomy_codes(LifecycleStage, "stages", default=list)
-    scenarios = taxonomy_codes(Scenario, "scenarios", default=list)
-    current_level = serializers.IntegerField(min_value=0, max_value=5, required=False,
-                                             allow_null=True, default=None)
-    target_level = serializers.IntegerField(min_value=1, max_value=5, required=False,
-                                            allow_null=True, default=None)
-    budget_max_cny = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0,
-                                              required=False, allow_null=True, default=None)
-    limit = serializers.IntegerField(min_value=1, max_value=50, default=10,
-                                     help_text="How many solutions to return (1-50).")
-
-    def validate(self, attrs):
-        current, target = attrs.get("current_level"), attrs.get("target_level")
-        if current is not None and target is not None and current > target:
-            raise serializers.ValidationError(
-                {"target_level": [_("Must not be below current_level.")]}
-            )
-        return attrs
-
-
-class RankedSolutionSerializer(serializers.Serializer):
-    """One solution ranked for an ad-hoc need. Built from a search.matching.MatchResult."""
-
-    rank = serializers.IntegerField()
-    id = serializers.IntegerField(source="result.solution.pk")
-    external_ref = serializers.CharField(source="result.solution.external_ref", allow_null=True)
-    title = serializers.CharField(source="result.solution.title")
-    vendor = VendorSerializer(source="result.solution.vendor")
-    score = serializers.FloatField(source="result.score", help_text="0 to 1.")
-    reasons = serializers.ListField(child=serializers.CharField(), source="result.reasons",
-                                    help_text="Why it matches, in the request's language.")
-
-
-class MatchResponseSerializer(serializers.Serializer):
-    results = RankedSolutionSerializer(many=True)

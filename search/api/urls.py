@@ -1,12 +1,11 @@
 from django.urls import path
 
-from .views import MatchView, SearchView, SimilarSolutionsView, SuggestView
+from .views import SearchView, SimilarSolutionsView, SuggestView
 
 # Plain paths: search is a query over solutions, not a resource with its own rows.
 urlpatterns = [
     path("search/", SearchView.as_view(), name="api-search"),
     path("search/suggest/", SuggestView.as_view(), name="api-search-suggest"),
-    path("match/", MatchView.as_view(), name="api-match"),
     path(
         "search/similar/<int:solution_id>/",
         SimilarSolutionsView.as_view(),

@@ -2,24 +2,20 @@ from django.http import Http404
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers, status
+from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
 from accounts.api.policy import Access
-from catalog.models import LifecycleStage, Scenario, Solution, SolutionStatus
+from catalog.models import Solution, SolutionStatus
 from search import selectors, suggestions
 from search.backends import SearchQuery
 from search.backends.base import SORTS
 from search.index import FACET_NAMES, FACETS, SORTS_DESCRIPTION
-from search.matching import AdHocNeed, match_need
 
 from .serializers import (
     FACET_CHOICES,
-    AdHocNeedSerializer,
-    MatchResponseSerializer,
-    RankedSolutionSerializer,
     SearchParamsSerializer,
     SearchResponseSerializer,
     SearchResultSerializer,
@@ -158,31 +154,3 @@ class SuggestView(APIView):
                                     limit=params.validated_data["limit"])
         return Response({kind: [_suggestion_item(item) for item in items]
                          for kind, items in found.items()})
-
-
-class MatchView(APIView):
-    """Rank published solutions for a need without storing it: the need's fields as in the
-    catalog import format; each result with its score and the reasons, in the request's
-    language. Weights and criteria: search/fit.py."""
-
-    # A ranking reads the catalog: an API key needs catalog:read, even though this is a POST.
-    access = {"post": Access.public()}
-
-    @extend_schema(operation_id="match_solutions", request=AdHocNeedSerializer,
-                   responses={200: MatchResponseSerializer})
-    def post(self, request):
-        params = AdHocNeedSerializer(data=request.data)
-        params.is_valid(raise_exception=True)
-        data = dict(params.validated_data)
-        limit = data.pop("limit")
-        scenarios = [scenario.pk for scenario in data.pop("scenarios")]
-        stages = [stage.pk for stage in data.pop("stages")]
-        need = AdHocNeed(
-            scenarios=Scenario.objects.filter(pk__in=scenarios),
-            stages=LifecycleStage.objects.filter(pk__in=stages),
-            **data,
-        )
-        results = match_need(need, limit=limit)
-        ranked = [{"rank": rank, "result": result} for rank, result in enumerate(results, 1)]
-        return Response({"results": RankedSolutionSerializer(ranked, many=True).data},
-                        status=status.HTTP_200_OK)

@@ -70,7 +70,7 @@ def test_documents_have_no_rating_until_a_solution_is_rated(three):
 
 def test_a_rating_fills_the_document_and_hidden_ones_do_not_count(backend, publish,
                                                                  enterprise, enterprise_user):
-    from marketplace import services
+    from marketplace import rating_averages, services
     from marketplace.models import Rating
     from tests.marketplace.factories import make_quote, make_request
 
@@ -81,22 +81,24 @@ def test_a_rating_fills_the_document_and_hidden_ones_do_not_count(backend, publi
     Rating.objects.create(quote=quote, enterprise=enterprise, vendor=solution.vendor,
                           solution=solution, quality=5, delivery=4, communication=4, value=3,
                           score=Decimal("4.00"))
+    rating_averages.tell_search(solution.pk)  # what the consumer of rating.created does
     [doc] = build_documents([solution.pk])
     assert (doc["rating_avg"], doc["rating_count"]) == (4.0, 1)
     Rating.objects.update(is_hidden=True)
+    rating_averages.tell_search(solution.pk)  # what the consumer of rating.hidden does
     [doc] = build_documents([solution.pk])
     assert (doc["rating_avg"], doc["rating_count"]) == (None, 0)
 
 
 def test_a_rating_event_reindexes_its_solution(backend, publish):
     from events.models import OutboxEvent
-    from search.consumers import reindex_rated_solution
+    from marketplace.rating_averages import rating_changed
 
     solution = publish(neutral=True, title_en="Gear thing")
     rate(backend, solution, 5.0)  # what the index holds; the catalog has no rating
     event = OutboxEvent(topic="rating.hidden", aggregate_type="marketplace.rating",
                         aggregate_id="1", payload={"id": 1, "solution_id": solution.pk})
-    reindex_rated_solution(event)
+    rating_changed(event)
     assert backend.documents([solution.pk])[solution.pk]["rating_avg"] is None
 
 
@@ -130,3 +132,21 @@ def test_rating_and_evidence_fields_are_mapped():
     assert properties["rating_avg"] == {"type": "double"}
     assert properties["rating_count"] == {"type": "integer"}
     assert properties["case_study_industries"] == {"type": "keyword"}
+
+
+def test_a_rating_given_through_the_marketplace_reaches_the_index(backend, publish, enterprise,
+                                                                  enterprise_user, on_commit):
+    """Search reads no marketplace table: the rating's outbox event tells it the average."""
+    from marketplace import services
+    from search.models import SolutionRating
+    from tests.marketplace.factories import make_quote, make_request
+
+    solution = publish(neutral=True, title_en="Rated thing")
+    quote = make_quote(make_request(enterprise, [solution.vendor]), solution.vendor,
+                       solution=solution)
+    services.accept_quote(actor=enterprise_user, quote=quote, version=quote.version)
+    with on_commit():
+        services.rate(actor=enterprise_user, quote=quote,
+                      scores={"quality": 5, "delivery": 4, "communication": 4, "value": 3})
+    assert SolutionRating.objects.filter(solution=solution, average=4.0, count=1).exists()
+    assert backend.documents([solution.pk])[solution.pk]["rating_avg"] == 4.0

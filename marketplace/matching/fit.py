@@ -11,7 +11,7 @@ the need says something about:
     criterion  weight  fit
     scenario    0.50   share of the need's scenarios the solution covers; for a need that
                        names none, the scenarios its words point to (those of its best text
-                       matches, search.matching.implied_scenarios), at most IMPLIED_FIT
+                       matches, matching.ranking.implied_scenarios), at most IMPLIED_FIT
     text        0.40   text relevance of the need's words (synonyms included), relative to
                        the best candidate's
     stage       0.10   1 when it works in one of the need's lifecycle stages
@@ -38,9 +38,9 @@ bench/matching_quality.py.) The score is in [0, 1]; a need that leaves a criteri
 budget, no words) is not scored on it.
 
 Matches scoring at least NOTIFY_MIN_SCORE are "good": when one appears for an open need after
-its first ranking (a solution was published), the enterprise is told (search.matching).
+its first ranking (a solution was published), the enterprise is told (matching.ranking).
 
-The reasons are Reasons (search.reasons), said in the reader's language when read.
+The reasons are Reasons (matching.reasons), said in the reader's language when read.
 """
 
 from dataclasses import dataclass, field
@@ -78,7 +78,7 @@ class NeedProfile:
     target: int | None
     budget: Decimal | None
     # For a need naming no scenario: code → {"fit", "name_en", "name_zh"} of the scenarios its
-    # words point to (set by search.matching).
+    # words point to (set by matching.ranking).
     implied: dict = field(default_factory=dict)
 
     @classmethod

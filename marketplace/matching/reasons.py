@@ -1,21 +1,17 @@
 """The reasons of a match, as data and in words.
 
-Matching (search.fit) explains a match with Reasons: a code and the parameters the sentence
+Matching (matching.fit) explains a match with Reasons: a code and the parameters the sentence
 needs, with taxonomy names in both languages. That is what Match.reasons stores
 (`{"code": …, "params": …}` items), so a match reads in the language of whoever reads it,
 not in the language it was computed in:
 
 - `render(reason)` gives the sentence in the active language (gettext; the sentences are in
   locale/zh_Hans);
-- Match rows loaded from the database get their reasons rendered as they are loaded
-  (`render_match_reasons`, connected to Match's post_init in search.apps): the enterprise's
-  need page and `GET /api/v1/needs/{id}/matches/` both show sentences, in the language of the
-  request (LocaleMiddleware activates it before the view loads anything). Reasons stored as
-  plain sentences (before codes existed) pass through unchanged.
-
-Because loading replaces the codes by sentences, a Match read from the database must not be
-saved back (its reasons would be stored as sentences of one language); only
-search.matching.refresh_matches writes Match rows, and it builds them afresh.
+- a Match keeps its codes as loaded; they become sentences where they are shown, in the
+  language of the request: `render_all` behind the need page's `reason_sentences` filter
+  (marketplace/templatetags/matching_tags.py), `GET /api/v1/needs/{id}/matches/`
+  (marketplace.api.matching.ReasonsField) and the admin. Reasons stored as plain sentences
+  (before codes existed) pass through unchanged.
 """
 
 from dataclasses import dataclass, field
@@ -153,9 +149,3 @@ def render(reason):
 def render_all(reasons):
     return [render(reason) for reason in reasons or ()]
 
-
-def render_match_reasons(sender, instance, **kwargs):
-    """post_init of Match: stored reason codes become sentences in the active language."""
-    reasons = instance.__dict__.get("reasons")
-    if isinstance(reasons, list) and any(isinstance(item, dict) for item in reasons):
-        instance.reasons = render_all(reasons)

@@ -1,4 +1,4 @@
-"""Matches as stored and read: reasons kept as codes and read in the reader's language, new
+"""Matches as stored and shown: reasons kept as codes and shown in the reader's language, new
 good matches announced once, the matches API in both languages."""
 
 import pytest
@@ -8,10 +8,10 @@ from django.utils import translation
 from catalog import workflow
 from catalog.models import LifecycleStage, Scenario
 from events.models import Notification, OutboxEvent
-from marketplace.models import Match
-from search import fit as fitness
-from search.matching import refresh_matches
-from search.models import SeenMatch
+from marketplace.matching import fit as fitness
+from marketplace.matching.ranking import refresh_matches
+from marketplace.matching.reasons import render_all
+from marketplace.models import Match, SeenMatch
 from tests.factories import MembershipFactory, NeedFactory, OperatorFactory, SolutionFactory
 
 pytestmark = pytest.mark.django_db
@@ -48,19 +48,29 @@ def test_match_rows_store_reason_codes_not_sentences(good):
 def test_a_match_read_back_says_its_reasons_in_the_readers_language(good):
     need = need_for(language="en")
     refresh_matches(need)
-    english = Match.objects.get(need=need).reasons
+    english = render_all(Match.objects.get(need=need).reasons)
     with translation.override("zh-hans"):
-        chinese = Match.objects.get(need=need).reasons
+        chinese = render_all(Match.objects.get(need=need).reasons)
     assert english[0] == "Covers scenario 2025-28 Equipment fault diagnosis and prediction"
     assert chinese[0] == "覆盖场景 2025-28 设备故障诊断与预测"
     assert "Serves Zhejiang" in english and "服务浙江省" in chinese
+
+
+def test_a_loaded_match_keeps_its_codes_until_shown(good):
+    need = need_for(language="en")
+    refresh_matches(need)
+    with translation.override("zh-hans"):
+        loaded = Match.objects.get(need=need)
+    assert loaded.reasons[0]["code"] == "scenario"
+    loaded.save()  # nothing was turned into one language's sentences
+    assert Match.objects.values_list("reasons", flat=True).get(pk=loaded.pk) == loaded.reasons
 
 
 def test_sentences_stored_before_codes_existed_are_shown_as_they_are(good):
     need = need_for()
     Match.objects.create(need=need, solution=good, score=0.5, rank=1,
                          reasons=["Serves the scenario you chose."])
-    assert Match.objects.get(need=need).reasons == ["Serves the scenario you chose."]
+    assert render_all(Match.objects.get(need=need).reasons) == ["Serves the scenario you chose."]
 
 
 @pytest.mark.parametrize("language,first", [

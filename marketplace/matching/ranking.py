@@ -5,14 +5,14 @@ counts, synonyms across languages included), and the catalog's structure: the ne
 scenarios (or, when it names none, those its words point to: implied_scenarios), stages,
 industry and target level, so a need with few words still finds solutions, and one in Chinese
 finds solutions written only in English. Every candidate is then scored from its index
-document by search.fit, where the criteria and their weights are documented.
+document by marketplace.matching.fit, where the criteria and their weights are documented.
 
 `refresh_matches` stores a need's ranking as Match rows, with the reasons as codes (see
-search.reasons), and tells the enterprise about good matches that appear later: when an open
-need is re-matched because a solution was published or changed, each solution scoring at
-least fit.NOTIFY_MIN_SCORE that was never among the need's matches before is announced with
-a `match.found` outbox event (one per need and solution, ever; search.consumers turns it into
-a notification to the enterprise's members).
+matching.reasons), and tells the enterprise about good matches that appear later: when an
+open need is re-matched because a solution was published or changed, each solution scoring
+at least fit.NOTIFY_MIN_SCORE that was never among the need's matches before is announced
+with a `match.found` outbox event (one per need and solution, ever; matching.consumers turns
+it into a notification to the enterprise's members).
 """
 
 import html
@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from catalog.models import (
     CaseStudyOutcome,
@@ -31,11 +32,10 @@ from catalog.models import (
     SolutionStatus,
 )
 from events.services import emit
-from marketplace.models import Match, Need
+from marketplace.models import Match, Need, SeenMatch
+from search.selectors import documents, hits_for_text, newest_ids, scenario_names
 
 from . import fit as fitness
-from .backends import SearchQuery, get_backend
-from .index import build_documents
 from .reasons import render_all
 
 TEXT_CANDIDATES = 50
@@ -59,7 +59,7 @@ class MatchResult:
     reasons: list[str]
     # Criterion → fit in [0, 1], for the criteria that applied to this need.
     fit: dict[str, float] = field(default_factory=dict)
-    # The reasons as data (search.reasons.Reason), as Match rows store them.
+    # The reasons as data (matching.reasons.Reason), as Match rows store them.
     explained: list = field(default_factory=list)
 
 
@@ -81,15 +81,10 @@ class AdHocNeed:
 
 def _text_candidates(profile):
     """{solution id: (relative text score, words that matched)} from the search backend."""
-    if not profile.text.strip():
-        return {}
-    results = get_backend().search(
-        SearchQuery(text=profile.text, operator="or", page_size=TEXT_CANDIDATES,
-                    with_facets=False)
-    )
-    best = max((hit.score for hit in results.hits), default=0) or 1.0
+    hits = hits_for_text(profile.text, TEXT_CANDIDATES)
+    best = max((hit.score for hit in hits), default=0) or 1.0
     candidates = {}
-    for hit in results.hits:
+    for hit in hits:
         words = []
         for fragment in hit.highlight.values():
             for word in _MARKED.findall(fragment):
@@ -105,8 +100,6 @@ def _text_candidates(profile):
 def implied_scenarios(text, docs):
     """{code: {"fit", "name_en", "name_zh"}} of the scenarios a need's words point to, from its
     best text matches (`text`: id → (relevance, words); `docs`: id → document)."""
-    from .index import TaxonomySnapshot
-
     best = sorted(text.items(), key=lambda item: -item[1][0])[:IMPLIED_FROM]
     total = sum(relevance for _, (relevance, _) in best)
     shares = Counter()
@@ -114,7 +107,7 @@ def implied_scenarios(text, docs):
         for code in (docs.get(pk) or {}).get("scenario") or ():
             shares[code] += relevance / total if total else 0.0
     top = max(shares.values(), default=0.0)
-    names = {s["code"]: s for s in TaxonomySnapshot.current().scenarios.values()}
+    names = scenario_names()
     return {
         code: {"fit": fitness.IMPLIED_FIT * share / top, "name_en": names[code]["name_en"],
                "name_zh": names[code]["name_zh"]}
@@ -138,7 +131,7 @@ def _structured_tiers(profile):
                 if profile.industry is not None else {})
     level = {"maturity": [str(profile.target)]} if profile.target is not None else {}
     if not topic:
-        # Without a topic the words decide (search.fit.TOPICAL); structure only adds.
+        # Without a topic the words decide (fit.TOPICAL); structure only adds.
         return [{**industry, **level}] if industry else []
     tiers = []
     for tier in ({**topic, **industry, **level}, {**topic, **industry}, topic):
@@ -151,12 +144,9 @@ def _structured_candidates(profile):
     """Ids of the newest published solutions of each tier, through the search backend, and
     the newest of the need's scenarios straight from the catalog: a solution published a
     moment ago (its index entry still on the way) is not missed."""
-    backend = get_backend()
     ids = set()
     for filters in _structured_tiers(profile):
-        results = backend.search(SearchQuery(filters=filters, sort="newest",
-                                             page_size=STRUCTURED_CANDIDATES, with_facets=False))
-        ids.update(results.ids)
+        ids.update(newest_ids(filters, STRUCTURED_CANDIDATES))
         if len(ids) >= STRUCTURED_CANDIDATES:
             break  # the stricter tiers gave enough; the looser ones fit less
     if profile.scenarios:
@@ -165,16 +155,6 @@ def _structured_candidates(profile):
         ids.update(Solution.objects.filter(pk__in=newest, status=SolutionStatus.PUBLISHED)
                    .values_list("pk", flat=True))
     return ids
-
-
-def _documents(ids):
-    """{id: document} of the candidates: the indexed documents, and built from the catalog
-    for those not indexed yet."""
-    docs = get_backend().documents(ids)
-    missing = [pk for pk in ids if pk not in docs]
-    if missing:
-        docs.update((doc["id"], doc) for doc in build_documents(missing))
-    return docs
 
 
 def _add_outcome_reasons(results, docs):
@@ -200,13 +180,13 @@ def match_need(need, limit=MATCHES_KEPT):
     index documents; only the kept ones are loaded as Solutions."""
     profile = fitness.NeedProfile.of(need)
     text = _text_candidates(profile)
-    docs = _documents(set(text)) if text else {}
+    docs = documents(set(text)) if text else {}
     if not profile.scenarios and text:
         profile.implied = implied_scenarios(text, docs)
     ids = set(text) | _structured_candidates(profile)
     if not ids:
         return []
-    docs.update(_documents(ids - set(docs)))
+    docs.update(documents(ids - set(docs)))
     scored = []
     for pk, doc in docs.items():
         fit, explained = fitness.assess(doc, profile, text.get(pk, (0.0, [])))
@@ -234,23 +214,28 @@ def match_need(need, limit=MATCHES_KEPT):
 
 
 def refresh_matches(need, limit=MATCHES_KEPT, *, announce=False):
-    """Replace the need's Match rows by a fresh ranking, in one transaction, and remember
-    which solutions the need has seen. With `announce` (a re-match after a solution changed,
-    not the need's own first ranking), each good match (score ≥ fit.NOTIFY_MIN_SCORE) the need
-    has never had before is announced with a `match.found` event. Idempotent: run it again
-    and nothing new is announced. Returns the MatchResults."""
-    from .models import SeenMatch
-
+    """Replace the need's Match rows by a fresh ranking, in one transaction, note when
+    (Need.matched_at) and remember which solutions the need has seen. With `announce` (a
+    re-match after a solution changed, not the need's own first ranking), each good match
+    (score ≥ fit.NOTIFY_MIN_SCORE) the need has never had before is announced with a
+    `match.found` event. Idempotent: run it again and nothing new is announced. Returns the
+    MatchResults."""
     results = match_need(need, limit=limit)
     with transaction.atomic():
         Need.objects.select_for_update().filter(pk=need.pk).first()  # one refresh at a time
+        need.matched_at = timezone.now()
+        # Not save(): ranking is no change of the need (updated_at, its ETag stay).
+        Need.objects.filter(pk=need.pk).update(matched_at=need.matched_at)
         ids = [result.solution.pk for result in results]
         known = set(Match.objects.filter(need=need).values_list("solution_id", flat=True))
         known |= set(SeenMatch.objects.filter(need=need, solution_id__in=ids)
                      .values_list("solution_id", flat=True))
         Match.objects.filter(need=need).delete()
-        Match.objects.bulk_create(_match_row(need, rank, result)
-                                  for rank, result in enumerate(results, start=1))
+        Match.objects.bulk_create(
+            Match(need=need, solution=result.solution, score=result.score, rank=rank,
+                  reasons=[reason.as_json() for reason in result.explained])
+            for rank, result in enumerate(results, start=1)
+        )
         new = [(rank, r) for rank, r in enumerate(results, start=1) if r.solution.pk not in known]
         good = {r.solution.pk for _, r in new if announce and r.score >= fitness.NOTIFY_MIN_SCORE}
         SeenMatch.objects.bulk_create(
@@ -264,10 +249,3 @@ def refresh_matches(need, limit=MATCHES_KEPT, *, announce=False):
                      solution_id=result.solution.pk, score=result.score, rank=rank)
     return results
 
-
-def _match_row(need, rank, result):
-    row = Match(need=need, solution=result.solution, score=result.score, rank=rank)
-    # Assigned after construction: Match's post_init renders stored codes into sentences
-    # (search.reasons), which must not happen to the codes being written.
-    row.reasons = [reason.as_json() for reason in result.explained]
-    return row

@@ -6,8 +6,8 @@ import pytest
 from django.utils import translation
 
 from catalog.models import CaseStudy, CaseStudyOutcome, Industry, LifecycleStage, Scenario
-from search import fit as fitness
-from search.matching import match_need
+from marketplace.matching import fit as fitness
+from marketplace.matching.ranking import match_need
 from tests.factories import NeedFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,0 +1,73 @@
+"""Keep the matches in step with the catalog and the marketplace, driven by outbox events; tell
+enterprises about new good matches."""
+
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_noop
+
+from events.registry import subscribe
+from events.services import notify
+
+# solution.published and solution.archived come from the review workflow (a solution enters
+# or leaves the catalog); solution.updated from an approved revision or an import.
+SOLUTION_TOPICS = ("solution.published", "solution.archived", "solution.updated")
+NEED_TOPICS = ("need.created", "need.updated")
+
+
+def match_need(event):
+    from marketplace.models import Need
+
+    from .ranking import refresh_matches
+
+    need = Need.objects.filter(pk=event.aggregate_id, status=Need.Status.OPEN).first()
+    if need is not None:
+        refresh_matches(need)
+
+
+def rematch_open_needs(event):
+    """A solution entered, changed or left the catalog: re-rank the open needs it could touch
+    (same scenario, stage or industry), and those it was matched to."""
+    from catalog.models import Solution
+    from marketplace.models import Need
+
+    from .ranking import refresh_matches
+
+    solution = Solution.objects.filter(pk=event.aggregate_id).first()
+    if solution is None:
+        return
+    scenarios = list(solution.scenarios.values_list("pk", flat=True))
+    stages = list(solution.all_stages().values_list("pk", flat=True))
+    industries = list(solution.industries.values_list("pk", flat=True))
+    needs = Need.objects.filter(status=Need.Status.OPEN).filter(
+        Q(scenarios__in=scenarios) | Q(stages__in=stages) | Q(industry__in=industries)
+        | Q(matches__solution=solution)
+    ).distinct()
+    for need in needs.iterator():
+        refresh_matches(need, announce=True)
+
+
+def notify_match_found(event):
+    """Tell the enterprise's members that a new, good solution matches their need, once per
+    event and member (events.services.notify)."""
+    from accounts.models import User
+    from catalog.models import Solution
+    from marketplace.models import Need
+
+    need = Need.objects.filter(pk=event.aggregate_id, status=Need.Status.OPEN).first()
+    solution = Solution.objects.filter(pk=event.payload["solution_id"]).first()
+    if need is None or solution is None:
+        return
+    members = User.objects.filter(memberships__organization_id=need.enterprise_id,
+                                  is_active=True).distinct()
+    title = (solution.title_zh or solution.title_en) if need.language == "zh" else (
+        solution.title_en or solution.title_zh)
+    notify(members, event=event, title=gettext_noop("A new solution matches your need"),
+           body=title, link=reverse("need-detail", args=[need.pk]))
+
+
+def register():
+    for topic in SOLUTION_TOPICS:
+        subscribe(topic, rematch_open_needs)
+    for topic in NEED_TOPICS:
+        subscribe(topic, match_need)
+    subscribe("match.found", notify_match_found)

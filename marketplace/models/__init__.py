@@ -1,0 +1,29 @@
+from .follows import Follow
+from .messages import (
+    Message,
+    MessageAccessLog,
+    MessageAttachment,
+    MessageThread,
+    message_attachment_path,
+)
+from .needs import EnterpriseProfile, Match, Need
+from .quotes import Proposal, Quote, QuoteLineItem, QuoteRequest, QuoteVersion
+from .ratings import Rating
+
+__all__ = [
+    "EnterpriseProfile",
+    "Follow",
+    "Match",
+    "Message",
+    "MessageAccessLog",
+    "MessageAttachment",
+    "MessageThread",
+    "Need",
+    "Proposal",
+    "Quote",
+    "QuoteLineItem",
+    "QuoteRequest",
+    "QuoteVersion",
+    "Rating",
+    "message_attachment_path",
+]

@@ -23,7 +23,7 @@ from catalog.models import ReviewEvent, SolutionStatus
 from catalog.workflow import DECISION_STATUSES
 from config.files import private_file_response
 
-from . import messaging, selectors, services
+from . import selectors, services
 from .forms import (
     NeedForm,
     ProposalForm,
@@ -450,7 +450,7 @@ def message_thread(request, pk, vendor_pk):
         raise Http404
     if request.method == "POST":
         try:
-            messaging.post_message(actor=request.user, request=quote_request, vendor=vendor,
+            services.post_message(actor=request.user, request=quote_request, vendor=vendor,
                                   body=request.POST.get("body", ""),
                                   files=request.FILES.getlist("attachments"))
         except ValidationError as exc:
@@ -475,14 +475,14 @@ def message_attachment(request, pk):
     except ObjectDoesNotExist:
         raise Http404 from None
     thread = attachment.message.thread
-    if not messaging.is_party_to(request.user, thread):
+    if not services.is_party_to(request.user, thread):
         if not people.is_operator(request.user):
             raise Http404
         if not request.GET.get("reason", "").strip():
             return render(request, "marketplace/attachment_reason.html",
                           {"attachment": attachment, "thread": thread})
     try:
-        messaging.open_message_attachment(actor=request.user, attachment=attachment,
+        services.open_message_attachment(actor=request.user, attachment=attachment,
                                          reason=request.GET.get("reason", ""))
     except PermissionDenied:
         raise Http404 from None

@@ -15,7 +15,7 @@ from accounts.models import Organization
 from catalog.models import Solution
 from config.api import PROBLEM_CONTENT_TYPE, CodeFilter, ConditionalRequestMixin, UpdatedSinceFilter
 from config.files import private_file_response
-from marketplace import messaging, selectors, services
+from marketplace import selectors, services
 from marketplace.models import MessageAttachment, MessageThread, Need, Quote
 from marketplace.workflow import StaleVersion
 
@@ -325,7 +325,7 @@ class MessageThreadViewSet(ConditionalRequestMixin, mixins.ListModelMixin,
             memberships__user=request.user).first()
         if vendor is None:
             raise PermissionDenied("Name the vendor this message is for.")
-        message = messaging.post_message(actor=request.user, request=quote_request,
+        message = services.post_message(actor=request.user, request=quote_request,
                                         vendor=vendor, body=data.get("body", ""),
                                         files=data.get("attachments", ()))
         return Response(MessageSerializer(message).data, status=201)
@@ -341,7 +341,7 @@ class MessageThreadViewSet(ConditionalRequestMixin, mixins.ListModelMixin,
             return paginated(self, selectors.messages_of(thread), MessageSerializer)
         incoming = MessageBodySerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        message = messaging.post_message(actor=request.user, request=thread.request,
+        message = services.post_message(actor=request.user, request=thread.request,
                                         vendor=thread.vendor,
                                         body=incoming.validated_data.get("body", ""),
                                         files=incoming.validated_data.get("attachments", ()))
@@ -357,7 +357,7 @@ class MessageThreadViewSet(ConditionalRequestMixin, mixins.ListModelMixin,
         thread = generics.get_object_or_404(MessageThread, pk=pk)
         incoming = DisputeReadSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        messages = messaging.read_thread_for_dispute(
+        messages = services.read_thread_for_dispute(
             actor=request.user, thread=thread, reason=incoming.validated_data["reason"]
         )
         return Response(MessageSerializer(messages, many=True).data)
@@ -380,7 +380,7 @@ class MessageAttachmentViewSet(viewsets.GenericViewSet):
     @action(detail=True, methods=["get"])
     def download(self, request, pk=None):
         try:
-            attachment = messaging.open_message_attachment(
+            attachment = services.open_message_attachment(
                 actor=request.user, attachment=selectors.message_attachment(pk),
                 reason=request.query_params.get("reason", ""),
             )

@@ -15,7 +15,7 @@ from django.utils import timezone
 from catalog.models import SolutionStatus
 from events.models import OutboxEvent
 from marketplace import services
-from marketplace.api.views import QuoteViewSet
+from marketplace.api.quotes import QuoteViewSet
 from marketplace.models import Quote, QuoteRequest
 from marketplace.workflow import StaleVersion
 from tests.factories import EnterpriseFactory, SolutionFactory, VendorFactory

@@ -13,9 +13,9 @@ from django.views.decorators.http import require_POST
 from accounts.models import Organization
 from catalog.models import Scenario, Solution, SolutionStatus
 
-from . import selectors, services
-from .models import Follow
-from .templatetags.marketplace_tags import follow_button_context
+from .. import selectors, services
+from ..models import Follow
+from ..templatetags.marketplace_tags import follow_button_context
 
 T = Follow.Target
 

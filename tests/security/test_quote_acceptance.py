@@ -8,6 +8,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
@@ -273,7 +274,7 @@ def test_service_refuses_an_archived_or_draft_solution_and_takes_a_published_one
 ):
     archived = SolutionFactory(vendor=vendor, status=SolutionStatus.ARCHIVED)
     for solution in (draft, archived):
-        with pytest.raises(services.ValidationError) as refused:
+        with pytest.raises(ValidationError) as refused:
             make_quote(rfq, vendor, actor=vendor_user, solution=solution)
         assert "solution" in refused.value.message_dict
     published = SolutionFactory(vendor=vendor, status=SolutionStatus.PUBLISHED)

@@ -29,6 +29,7 @@ from rest_framework.utils import encoders
 from rest_framework.views import exception_handler
 
 from catalog.workflow import StaleSubmission, TransitionNotAllowed
+from core.workflow import Conflict
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 
@@ -131,6 +132,8 @@ def _conflict(code, title, exc, **facts):
 
 def problem_exception_handler(exc, context):
     """Every 4xx/5xx as problem details: type, title, status, detail and per-field errors."""
+    if isinstance(exc, Conflict):
+        return _conflict(exc.code, exc.title, exc, **exc.facts())
     if isinstance(exc, TransitionNotAllowed):
         return _conflict("transition-not-allowed", "Transition not allowed", exc,
                          current_status=exc.solution.status, allowed=exc.allowed)

@@ -14,7 +14,6 @@ from accounts.models import Organization
 from config.api import PROBLEM_CONTENT_TYPE, ConditionalRequestMixin, UpdatedSinceFilter
 from marketplace import selectors, services
 from marketplace.models import Quote
-from marketplace.workflow import StaleVersion
 
 from .access import PARTIES, acting_org
 from .pages import paginated
@@ -136,11 +135,8 @@ class QuoteViewSet(ConditionalRequestMixin, mixins.ListModelMixin, mixins.Retrie
         services.check_may_accept(request.user, quote)  # 403 before the body is judged
         incoming = QuoteAcceptSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        try:
-            quote = services.accept_quote(actor=request.user, quote=quote,
-                                          version=incoming.validated_data["version"])
-        except StaleVersion as exc:
-            return _stale_version(exc)
+        quote = services.accept_quote(actor=request.user, quote=quote,
+                                      version=incoming.validated_data["version"])
         return Response(self.get_serializer(quote).data)
 
     @extend_schema(request=QuoteRevisionSerializer, responses={200: QuoteSerializer})
@@ -170,14 +166,3 @@ class QuoteViewSet(ConditionalRequestMixin, mixins.ListModelMixin, mixins.Retrie
         """Every version the vendor sent, the first first."""
         quote = self.get_object()
         return paginated(self, quote.versions.order_by("version"), QuoteVersionSerializer)
-
-
-def _stale_version(exc):
-    return Response(status=409, content_type=PROBLEM_CONTENT_TYPE, data={
-        "type": "about:blank#stale-version",
-        "title": "Changed since you saw it",
-        "status": 409,
-        "detail": " ".join(exc.messages),
-        "current_version": exc.current,
-        "errors": {"version": exc.messages},
-    })

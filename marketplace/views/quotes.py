@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import selectors as people
 from catalog import selectors as catalog
+from core.workflow import TransitionNotAllowed
 
 from .. import selectors, services
 from ..forms import QuoteForm, QuoteLineItemFormSet, QuoteRequestForm, line_items_of
@@ -19,6 +20,11 @@ from ..models import QuoteRequest
 from ..workflow import LIVE_QUOTE_STATUSES, StaleVersion
 from .needs import acting_enterprise, candidates_from_matches
 from .ratings import rating_form
+
+
+def _problems(exc):
+    """What a refused change says: a validation error's messages, or the refused move's."""
+    return exc.messages if isinstance(exc, ValidationError) else [str(exc)]
 
 
 def _int_param(request, name):
@@ -163,6 +169,8 @@ def quote_revise(request, pk):
             )
         except ValidationError as exc:
             form.add_service_error(exc)
+        except TransitionNotAllowed as exc:
+            form.add_error(None, str(exc))
         else:
             messages.success(request, _("Revised quote sent; the earlier version is kept."))
             return redirect("quote-request-detail", quote.request_id)
@@ -179,8 +187,8 @@ def quote_decline(request, pk):
     try:
         services.decline_quote(actor=request.user, quote=quote,
                                reason=request.POST.get("reason", ""))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    except (ValidationError, TransitionNotAllowed) as exc:
+        messages.error(request, " ".join(_problems(exc)))
     else:
         messages.success(request, _("Quote declined."))
     return redirect("quote-request-detail", quote.request_id)
@@ -209,8 +217,8 @@ def quote_accept(request, pk):
             "quote": current, "seen": exc.seen,
             "seen_version": current.versions.filter(version=exc.seen).first(),
         }, status=409)
-    except ValidationError as exc:
-        for message in exc.messages:
+    except (ValidationError, TransitionNotAllowed) as exc:
+        for message in _problems(exc):
             messages.error(request, message)
     else:
         messages.success(request, _("Quote accepted. The other quotes on this request are "

@@ -72,8 +72,11 @@ def test_api_accepting_a_version_revised_since_answers_409_and_accepts_nothing(
     assert response["Content-Type"].startswith("application/problem+json")
     body = response.json()
     assert body["type"] == "about:blank#stale-version"
+    assert (body["title"], body["status"]) == ("Changed since you saw it", 409)
     assert body["current_version"] == 2
-    assert "version" in body["errors"]
+    assert body["errors"] == {"version": [body["detail"]]}
+    assert "version 1" in body["detail"] and "version 2" in body["detail"]
+    assert set(body) == {"type", "title", "status", "detail", "current_version", "errors"}
     assert_nothing_accepted(quote)
     assert Quote.objects.get(pk=quote.pk).total_cny == Decimal("900000.00")
 

@@ -7,7 +7,7 @@ from .messages import (
     message_attachment_path,
 )
 from .needs import EnterpriseProfile, Match, Need
-from .quotes import Proposal, Quote, QuoteLineItem, QuoteRequest, QuoteVersion
+from .quotes import Proposal, Quote, QuoteLineItem, QuoteRequest, QuoteVersion, validity_over
 from .ratings import Rating
 
 __all__ = [
@@ -26,4 +26,5 @@ __all__ = [
     "QuoteVersion",
     "Rating",
     "message_attachment_path",
+    "validity_over",
 ]

@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organization
@@ -51,6 +52,18 @@ class QuoteRequest(models.Model):
         return self.title
 
 
+def validity_over(valid_until, today=None):
+    """The quote-expiry rule, written once: a quote holds through its `valid_until` day and has
+    expired from the next (the local date). QuoteQuerySet.expired says the same in SQL."""
+    return valid_until < (today or timezone.localdate())
+
+
+class QuoteQuerySet(models.QuerySet):
+    def expired(self, today=None):
+        """The quotes whose validity is over by `today` (validity_over, as a filter)."""
+        return self.filter(valid_until__lt=today or timezone.localdate())
+
+
 class Quote(models.Model):
     """A vendor's answer to a quote request; the total is computed from its line items."""
 
@@ -81,6 +94,8 @@ class Quote(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = QuoteQuerySet.as_manager()
+
     class Meta:
         ordering = ["request", "total_cny"]
         constraints = [
@@ -89,6 +104,9 @@ class Quote(models.Model):
 
     def __str__(self):
         return f"Quote {self.pk} by {self.vendor} ({self.total_cny} CNY)"
+
+    def is_expired(self, today=None):
+        return validity_over(self.valid_until, today)
 
 
 class QuoteLineItem(models.Model):

@@ -83,7 +83,7 @@ def quote_comparison(quote_request, quotes=None):
         solution = solutions[quote.pk]
         rows.append({
             "quote": quote,
-            "is_expired": quote.valid_until < today,
+            "is_expired": quote.is_expired(today),
             "solution": solution,
             "scenario_fit": _scenario_fit(need_scenarios, solution),
             "maturity_fit": _maturity_fit(need, solution),

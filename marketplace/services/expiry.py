@@ -26,8 +26,7 @@ def expire_marketplace_items(today=None):
                                                        status=QuoteRequest.Status.OPEN):
                 workflow.transition_request(request, QuoteRequest.Status.EXPIRED)
                 counts["requests"] += 1
-    stale_quotes = Quote.objects.filter(status__in=workflow.LIVE_QUOTE_STATUSES,
-                                        valid_until__lt=today)
+    stale_quotes = Quote.objects.expired(today).filter(status__in=workflow.LIVE_QUOTE_STATUSES)
     for quote in stale_quotes.only("pk"):
         with transaction.atomic():
             if not Quote.objects.select_for_update().filter(

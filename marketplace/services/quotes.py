@@ -6,7 +6,6 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organization
@@ -15,7 +14,15 @@ from catalog.models import SolutionStatus
 from events.services import emit
 
 from .. import limits, workflow
-from ..models import Need, Proposal, Quote, QuoteLineItem, QuoteRequest, QuoteVersion
+from ..models import (
+    Need,
+    Proposal,
+    Quote,
+    QuoteLineItem,
+    QuoteRequest,
+    QuoteVersion,
+    validity_over,
+)
 from .checks import full_clean, require_member
 
 
@@ -77,7 +84,7 @@ def submit_quote(*, actor, request, vendor, line_items, delivery_weeks, valid_un
     if not line_items:
         errors["line_items"] = [_("Add at least one line item.")]
     catalog_limits.check_count(errors, "line_items", line_items, limits.QUOTE_LINE_ITEMS_MAX)
-    if valid_until is not None and valid_until < timezone.localdate():
+    if valid_until is not None and validity_over(valid_until):
         errors["valid_until"] = [_("A quote cannot expire in the past.")]
     errors.update(_offer_errors(solution, vendor.pk))
     if errors:
@@ -162,7 +169,7 @@ def revise_quote(*, actor, quote, line_items, delivery_weeks, valid_until, terms
     if not line_items:
         errors["line_items"] = [_("Add at least one line item.")]
     catalog_limits.check_count(errors, "line_items", line_items, limits.QUOTE_LINE_ITEMS_MAX)
-    if valid_until is not None and valid_until < timezone.localdate():
+    if valid_until is not None and validity_over(valid_until):
         errors["valid_until"] = [_("A quote cannot expire in the past.")]
     errors.update(_offer_errors(solution, quote.vendor_id))
     if errors:
@@ -213,7 +220,7 @@ def accept_quote(*, actor, quote, version):
     if (request.status != QuoteRequest.Status.OPEN
             or quote.status not in workflow.LIVE_QUOTE_STATUSES):
         raise ValidationError({"quote": [_("Only a live quote on an open request.")]})
-    if quote.valid_until < timezone.localdate():
+    if quote.is_expired():
         raise ValidationError({"quote": [_("This quote has expired.")]})
     workflow.require_version(quote, version)
     quote = workflow.transition_quote(quote, Quote.Status.ACCEPTED, actor=actor)

@@ -6,7 +6,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -81,12 +80,10 @@ def quote_request_detail(request, pk):
         selectors.quotes_visible_to(request.user).filter(request=quote_request)
         .order_by("total_cny", "pk")
     )
-    today = timezone.localdate()
     is_open = quote_request.status == QuoteRequest.Status.OPEN
     for quote in quotes:
-        quote.is_expired = quote.valid_until < today
         quote.can_accept = (is_open and quote.status in LIVE_QUOTE_STATUSES
-                            and not quote.is_expired)
+                            and not quote.is_expired())
     is_asker = people.is_member(request.user, quote_request.enterprise)
     if is_asker:  # the same comparison the API serves
         fits = {row["quote"].pk: row for row in selectors.quote_comparison(quote_request)}

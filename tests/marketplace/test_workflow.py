@@ -104,6 +104,15 @@ def test_quote_past_its_validity_expires_and_cannot_be_accepted(enterprise, ente
     assert topics(quote) == ["quote.submitted", "quote.expired"]
 
 
+def test_a_quote_holds_through_its_last_valid_day_and_has_expired_the_next(enterprise, vendor):
+    quote = make_quote(make_request(enterprise, [vendor]), vendor, valid_days=5)
+    last_day = quote.valid_until
+    day_after = last_day + timedelta(days=1)
+    assert not quote.is_expired(last_day) and quote.is_expired(day_after)
+    assert not Quote.objects.expired(last_day).exists()
+    assert list(Quote.objects.expired(day_after)) == [quote]
+
+
 def test_accepting_declines_other_live_quotes_with_events(enterprise, enterprise_user, vendor):
     second = VendorFactory()
     request = make_request(enterprise, [vendor, second])

@@ -16,7 +16,7 @@ from catalog.models import Solution, SolutionStatus
 from events.registry import subscribe
 from events.services import notify, notify_in_their_language
 
-from .follows import followers_of
+from .selectors import followers_of
 
 IMPORTED = "imported"
 FOLLOW_TITLES = {

@@ -14,7 +14,7 @@ from catalog.forms import maturity_choices, scenario_choices
 from catalog.models import LifecycleStage, Solution
 
 from . import limits
-from .models import Need
+from .models import Need, validity_over
 
 QUOTE_LINE_ITEM_ROWS = 5
 QUOTE_VALIDITY_DAYS = 30
@@ -145,7 +145,7 @@ class QuoteForm(ServiceErrorsMixin, forms.Form):
 
     def clean_valid_until(self):
         valid_until = self.cleaned_data["valid_until"]
-        if valid_until < timezone.localdate():
+        if validity_over(valid_until):
             raise forms.ValidationError(_("A quote cannot expire in the past."))
         return valid_until
 

@@ -4,17 +4,19 @@ need:    open → closed (by its enterprise, an operator, or the system at the d
 request: open → accepted | closed | expired
 quote:   submitted → revised (each revision a new version) → accepted | declined | expired
 
-Each kind has a transitions table saying who may make each move, and one entry point
+Each kind is a `core.workflow.Workflow` saying who may make each move, with one entry point
 (`transition_need`, `transition_request`, `transition_quote`). Every change locks the row,
-checks the table, saves, and writes an outbox event in the caller's transaction.
+checks the workflow (a move missing from it raises `TransitionNotAllowed`, which the API
+answers 409 naming the allowed moves; a role not allowed, PermissionDenied), saves, and writes
+an outbox event in the caller's transaction.
 """
 
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import selectors as people
+from core.workflow import Conflict, Workflow
 from events.services import emit
 
 from .models import Need, Quote, QuoteRequest
@@ -25,17 +27,17 @@ N, R, Q = Need.Status, QuoteRequest.Status, Quote.Status
 # staff, or the system (beat expiries and cascades, with no actor).
 ENTERPRISE, VENDOR, OPERATOR, SYSTEM = "enterprise", "vendor", "operator", "system"
 
-NEED_TRANSITIONS = {
+NEED_WORKFLOW = Workflow({
     (N.OPEN, N.CLOSED): {ENTERPRISE, OPERATOR, SYSTEM},
-}
+})
 
-REQUEST_TRANSITIONS = {
+REQUEST_WORKFLOW = Workflow({
     (R.OPEN, R.ACCEPTED): {ENTERPRISE},
     (R.OPEN, R.CLOSED): {ENTERPRISE, OPERATOR},
     (R.OPEN, R.EXPIRED): {SYSTEM},
-}
+})
 
-QUOTE_TRANSITIONS = {
+QUOTE_WORKFLOW = Workflow({
     (Q.SUBMITTED, Q.REVISED): {VENDOR},
     (Q.REVISED, Q.REVISED): {VENDOR},
     (Q.SUBMITTED, Q.ACCEPTED): {ENTERPRISE},
@@ -46,24 +48,18 @@ QUOTE_TRANSITIONS = {
     (Q.REVISED, Q.DECLINED): {VENDOR, ENTERPRISE},
     (Q.SUBMITTED, Q.EXPIRED): {SYSTEM},
     (Q.REVISED, Q.EXPIRED): {SYSTEM},
-}
+})
 
 # The statuses in which a quote is still on the table.
 LIVE_QUOTE_STATUSES = (Q.SUBMITTED, Q.REVISED)
 
 
-class TransitionNotAllowed(ValidationError):
-    def __init__(self, subject, to_status):
-        self.subject, self.to_status = subject, to_status
-        super().__init__({"status": [
-            _("Cannot move from “%(current)s” to “%(target)s”.")
-            % {"current": subject.status, "target": to_status}
-        ]})
-
-
-class StaleVersion(ValidationError):
+class StaleVersion(Conflict):
     """A decision named a version of something the other party has changed since (or named
-    none): it is refused, and the decider is shown the current version to decide again."""
+    none): it is refused (409), and the decider is shown the current version to decide again."""
+
+    code = "stale-version"
+    title = "Changed since you saw it"
 
     def __init__(self, subject, *, seen, current):
         self.subject, self.seen, self.current = subject, seen, current
@@ -74,7 +70,10 @@ class StaleVersion(ValidationError):
             message = _("This changed after you saw it: you saw version %(seen)s, it is now "
                         "version %(current)s. Look again and decide on the current version."
                         ) % {"seen": seen, "current": current}
-        super().__init__({"version": [message]})
+        super().__init__(message)
+
+    def facts(self):
+        return {"current_version": self.current, "errors": {"version": [str(self)]}}
 
 
 def require_version(subject, seen):
@@ -97,29 +96,12 @@ def _roles(actor, *, enterprise, vendor=None):
     return roles
 
 
-def _check(table, subject, to_status, roles):
-    allowed = table.get((subject.status, to_status))
-    if allowed is None:
-        raise TransitionNotAllowed(subject, to_status)
-    if not allowed & roles:
-        raise PermissionDenied(
-            _("You may not move this from “%(current)s” to “%(target)s”.")
-            % {"current": subject.status, "target": to_status}
-        )
-
-
-def allowed_transitions(subject):
-    table = {Need: NEED_TRANSITIONS, QuoteRequest: REQUEST_TRANSITIONS,
-             Quote: QUOTE_TRANSITIONS}[type(subject)]
-    return [to for (frm, to) in table if frm == subject.status]
-
-
 @transaction.atomic
 def transition_need(need, to_status, *, actor=None):
     locked = Need.objects.select_for_update(of=("self",)).select_related("enterprise").get(
         pk=need.pk
     )
-    _check(NEED_TRANSITIONS, locked, to_status, _roles(actor, enterprise=locked.enterprise))
+    NEED_WORKFLOW.check(locked, to_status, _roles(actor, enterprise=locked.enterprise))
     from_status, locked.status = locked.status, to_status
     locked.save(update_fields=["status", "updated_at"])
     need.status = to_status  # the caller's copy tells the truth too
@@ -133,7 +115,7 @@ def transition_request(request, to_status, *, actor=None):
     locked = QuoteRequest.objects.select_for_update(of=("self",)).select_related(
         "enterprise"
     ).get(pk=request.pk)
-    _check(REQUEST_TRANSITIONS, locked, to_status, _roles(actor, enterprise=locked.enterprise))
+    REQUEST_WORKFLOW.check(locked, to_status, _roles(actor, enterprise=locked.enterprise))
     from_status, locked.status = locked.status, to_status
     locked.save(update_fields=["status"])
     request.status = to_status
@@ -150,7 +132,7 @@ def transition_quote(quote, to_status, *, actor=None, changes=None, **payload):
         "request__enterprise", "vendor"
     ).get(pk=quote.pk)
     roles = _roles(actor, enterprise=locked.request.enterprise, vendor=locked.vendor)
-    _check(QUOTE_TRANSITIONS, locked, to_status, roles)
+    QUOTE_WORKFLOW.check(locked, to_status, roles)
     from_status, locked.status = locked.status, to_status
     fields = {"status", "updated_at"}
     for name, value in (changes or {}).items():

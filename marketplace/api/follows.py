@@ -1,7 +1,8 @@
 """Follows API: what the signed-in person follows (scenarios, providers, solutions).
 
-Who may follow and what can be followed is marketplace.follows' rule; this module only shapes
-requests and responses. Give exactly one of `scenario` (its code), `vendor` or `solution`."""
+Who may follow and what can be followed is marketplace.services.follows' rule; this module
+only shapes requests and responses. Give exactly one of `scenario` (its code), `vendor` or
+`solution`."""
 
 import django_filters
 from drf_spectacular.types import OpenApiTypes
@@ -13,7 +14,7 @@ from accounts.api.policy import Access
 from accounts.models import Organization
 from catalog.models import Scenario, Solution, SolutionStatus
 from core.api.filters import CodeFilter
-from marketplace import follows
+from marketplace import selectors, services
 from marketplace.models import Follow
 
 TARGET_FIELDS = ("scenario", "vendor", "solution")
@@ -101,13 +102,13 @@ class FollowViewSet(
     access = {"create": Access.people_only("enterprise"), "*": Access.people_only()}
 
     def get_queryset(self):
-        return follows.follows_of(self.request.user)
+        return selectors.follows_of(self.request.user)
 
     @extend_schema(responses={201: FollowSerializer, 200: FollowSerializer})
     def create(self, request, *args, **kwargs):
         incoming = self.get_serializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        follow, created = follows.follow(
+        follow, created = services.follow(
             actor=request.user, target=incoming.validated_data["target"]
         )
         return Response(
@@ -116,4 +117,4 @@ class FollowViewSet(
         )
 
     def perform_destroy(self, instance):
-        follows.unfollow(actor=self.request.user, follow=instance)
+        services.unfollow(actor=self.request.user, follow=instance)

@@ -4,14 +4,10 @@ from accounts.api.routers import Router
 
 from .follows import FollowViewSet
 from .matching import MatchView
-from .views import (
-    MessageAttachmentViewSet,
-    MessageThreadViewSet,
-    NeedViewSet,
-    QuoteRequestViewSet,
-    QuoteViewSet,
-    RatingViewSet,
-)
+from .messages import MessageAttachmentViewSet, MessageThreadViewSet
+from .needs import NeedViewSet
+from .quotes import QuoteRequestViewSet, QuoteViewSet
+from .ratings import RatingViewSet
 
 router = Router()
 router.register("needs", NeedViewSet, basename="need")

@@ -11,7 +11,7 @@ the marketplace (catalog never does): `{% load marketplace_tags %}`.
 from django import template
 from django.utils.translation import gettext as _
 
-from marketplace import follows, selectors
+from marketplace import selectors
 from marketplace.models import Follow, Rating
 
 register = template.Library()
@@ -49,8 +49,8 @@ def _follow_state(context):
         return False, {}
     state = getattr(request, "_marketplace_follow_state", None)
     if state is None:
-        may = follows.may_follow(request.user)
-        state = (may, follows.followed_ids(request.user) if may else {})
+        may = selectors.may_follow(request.user)
+        state = (may, selectors.followed_ids(request.user) if may else {})
         request._marketplace_follow_state = state
     return state
 
@@ -69,7 +69,7 @@ def follow_labels(kind, target):
 
 
 def follow_button_context(request, target, *, may_follow, follow_id, csrf_token=None):
-    kind = follows.target_type_of(target)
+    kind = selectors.target_type_of(target)
     follow_label, unfollow_label = follow_labels(kind, target)
     return {
         "request": request,
@@ -87,7 +87,7 @@ def follow_button(context, target):
     """A follow / unfollow form (htmx swaps it in place; without script it posts and comes
     back). Shown to enterprise members only (see may_follow)."""
     may, followed = _follow_state(context)
-    kind = follows.target_type_of(target)
+    kind = selectors.target_type_of(target)
     return follow_button_context(
         context.get("request"),
         target,

@@ -11,7 +11,6 @@ from django.urls import URLResolver, get_resolver
 from accounts.models import Membership
 from catalog import services as catalog
 from events.models import Notification
-from marketplace import messaging
 from marketplace import services as marketplace
 from tests.factories import (
     EnterpriseFactory,
@@ -323,7 +322,7 @@ def world(on_commit):
             quote=make_quote(quote_request, vendor, actor=people["vendor"], solution=published),
             version=1,
         )
-        messaging.post_message(
+        marketplace.post_message(
             actor=people["buyer"], request=quote_request, vendor=vendor, body="Thanks"
         )
         rating = marketplace.rate(actor=people["buyer"], quote=quote, scores=SCORES)

@@ -17,7 +17,6 @@ from django.utils import timezone
 from accounts import services as accounts
 from catalog import services as catalog
 from catalog.models import Attachment, CaseStudy, CaseStudyOutcome, Industry, Region
-from marketplace import messaging
 from marketplace import services as marketplace
 from marketplace.models import Follow
 from maturity.models import SmartFactory
@@ -90,7 +89,7 @@ class World:
     def accepted_quote(self):
         vendor = VendorFactory()
         request = make_request(self.enterprise, [vendor, self.vendor])
-        messaging.post_message(actor=self.buyer, request=request, vendor=vendor, body="Hi")
+        marketplace.post_message(actor=self.buyer, request=request, vendor=vendor, body="Hi")
         quote = make_quote(request, vendor, solution=self.solution(vendor=vendor))
         return marketplace.accept_quote(actor=self.buyer, quote=quote, version=quote.version)
 

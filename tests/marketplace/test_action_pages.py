@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from catalog.models import CaseStudy, CaseStudyOutcome
-from marketplace import messaging, services
+from marketplace import services
 from marketplace.models import Match, Need
 from tests.factories import NeedFactory, OperatorFactory, SolutionFactory, VendorFactory
 
@@ -95,7 +95,7 @@ def messages(enterprise_user, count):
     vendor = VendorFactory()
     request = make_request(enterprise_user.memberships.get().organization, [vendor])
     for number in range(count):
-        messaging.post_message(actor=enterprise_user, request=request, vendor=vendor,
+        services.post_message(actor=enterprise_user, request=request, vendor=vendor,
                               body=f"Message {number}")
     thread = request.threads.get()
     return enterprise_user, f"/api/v1/message-threads/{thread.pk}/messages/", "body", [

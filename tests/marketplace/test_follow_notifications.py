@@ -10,7 +10,7 @@ from catalog import services as catalog
 from catalog.models import Industry, Scenario, SolutionStatus
 from events.models import Notification, OutboxEvent
 from events.services import emit
-from marketplace import consumers, follows
+from marketplace import consumers
 from marketplace import services as marketplace
 from tests.factories import (
     EnterpriseFactory,
@@ -50,11 +50,11 @@ def test_publication_reaches_scenario_and_vendor_followers_once_each(
     vendor, vendor_user, reviewer, on_commit, mailoutbox
 ):
     by_scenario, by_vendor, by_both, elsewhere = (enterprise_member() for _ in range(4))
-    follows.follow(actor=by_scenario, target=scenario())
-    follows.follow(actor=by_vendor, target=vendor)
-    follows.follow(actor=by_both, target=scenario())
-    follows.follow(actor=by_both, target=vendor)
-    follows.follow(actor=elsewhere, target=scenario("2025-01"))
+    marketplace.follow(actor=by_scenario, target=scenario())
+    marketplace.follow(actor=by_vendor, target=vendor)
+    marketplace.follow(actor=by_both, target=scenario())
+    marketplace.follow(actor=by_both, target=vendor)
+    marketplace.follow(actor=elsewhere, target=scenario("2025-01"))
     solution = SolutionFactory(vendor=vendor, scenarios=["2025-28"])
     publish_through_review(solution, vendor_user, reviewer, on_commit)
     for user in (by_scenario, by_vendor, by_both):
@@ -68,7 +68,7 @@ def test_publication_reaches_scenario_and_vendor_followers_once_each(
 def test_the_vendors_own_members_are_never_told_as_followers(vendor, vendor_user):
     # A vendor member who also belongs to an enterprise follows its own vendor's scenario.
     MembershipFactory(organization=EnterpriseFactory(), user=vendor_user)
-    follows.follow(actor=vendor_user, target=scenario())
+    marketplace.follow(actor=vendor_user, target=scenario())
     solution = SolutionFactory(vendor=vendor, status=SolutionStatus.PUBLISHED)
     event = emit("solution.published", solution, vendor_id=vendor.pk, reason_codes=[])
     consumers.notify_followers(event)
@@ -80,8 +80,8 @@ def test_an_approved_revision_tells_the_solutions_own_followers(
 ):
     live = SolutionFactory(vendor=vendor, status=SolutionStatus.PUBLISHED, scenarios=["2025-28"])
     by_solution, by_scenario = enterprise_member(), enterprise_member()
-    follows.follow(actor=by_solution, target=live)
-    follows.follow(actor=by_scenario, target=scenario())
+    marketplace.follow(actor=by_solution, target=live)
+    marketplace.follow(actor=by_scenario, target=scenario())
     revision = catalog.propose_change(
         actor=vendor_user, solution=live, data={"title_en": "Spindle guard v2"}
     )
@@ -97,7 +97,7 @@ def test_an_approved_revision_tells_the_solutions_own_followers(
 
 def test_imports_tell_no_follower(vendor):
     follower = enterprise_member()
-    follows.follow(actor=follower, target=vendor)
+    marketplace.follow(actor=follower, target=vendor)
     solution = SolutionFactory(vendor=vendor, status=SolutionStatus.PUBLISHED)
     consumers.notify_followers(
         emit("solution.published", solution, vendor_id=vendor.pk, reason_codes=["imported"])
@@ -112,7 +112,7 @@ def test_imports_tell_no_follower(vendor):
 
 def test_a_solution_no_longer_published_tells_nobody(vendor):
     follower = enterprise_member()
-    follows.follow(actor=follower, target=vendor)
+    marketplace.follow(actor=follower, target=vendor)
     solution = SolutionFactory(vendor=vendor, status=SolutionStatus.ARCHIVED)
     consumers.notify_followers(emit("solution.published", solution, vendor_id=vendor.pk))
     assert not Notification.objects.exists()
@@ -140,8 +140,8 @@ def test_telling_followers_takes_the_same_queries_for_3_or_40_followers(topic):
         followers = [enterprise_member() for _ in range(size)]
         for i, user in enumerate(followers):
             # every kind of follow, some people several: still one notice each
-            follows.follow(actor=user, target=vendor)
-            follows.follow(actor=user, target=scenario("2025-28" if i % 2 else "2025-01"))
+            marketplace.follow(actor=user, target=vendor)
+            marketplace.follow(actor=user, target=scenario("2025-28" if i % 2 else "2025-01"))
         counts.append(_queries_to_tell(followers, vendor, topic))
     assert counts[0] == counts[1]
     assert counts[1] <= 10

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from catalog.models import Scenario, SolutionStatus
-from marketplace import follows
+from marketplace import services
 from marketplace.models import Follow
 from tests.factories import EnterpriseFactory, MembershipFactory, SolutionFactory
 
@@ -26,8 +26,8 @@ def test_enterprise_member_follows_each_kind_of_target_once(
     enterprise_user, solution, vendor, scenario
 ):
     for target in (scenario, vendor, solution):
-        first, created = follows.follow(actor=enterprise_user, target=target)
-        again, created_again = follows.follow(actor=enterprise_user, target=target)
+        first, created = services.follow(actor=enterprise_user, target=target)
+        again, created_again = services.follow(actor=enterprise_user, target=target)
         assert created and not created_again and first.pk == again.pk
         assert first.target == target
     assert sorted(Follow.objects.values_list("target_type", flat=True)) == [
@@ -42,7 +42,7 @@ def test_vendors_operators_and_people_without_an_enterprise_cannot_follow(
 ):
     for actor in (vendor_user, reviewer, user):
         with pytest.raises(PermissionDenied):
-            follows.follow(actor=actor, target=scenario)
+            services.follow(actor=actor, target=scenario)
     assert not Follow.objects.exists()
 
 
@@ -51,18 +51,18 @@ def test_unpublished_solutions_and_non_vendor_organisations_cannot_be_followed(
 ):
     draft = SolutionFactory(vendor=vendor)
     with pytest.raises(ValidationError) as excinfo:
-        follows.follow(actor=enterprise_user, target=draft)
+        services.follow(actor=enterprise_user, target=draft)
     assert "solution" in excinfo.value.message_dict
     with pytest.raises(ValidationError) as excinfo:
-        follows.follow(actor=enterprise_user, target=EnterpriseFactory())
+        services.follow(actor=enterprise_user, target=EnterpriseFactory())
     assert "vendor" in excinfo.value.message_dict
 
 
 def test_only_the_follower_unfollows(enterprise_user, other_enterprise_user, scenario):
-    follow, _ = follows.follow(actor=enterprise_user, target=scenario)
+    follow, _ = services.follow(actor=enterprise_user, target=scenario)
     with pytest.raises(PermissionDenied):
-        follows.unfollow(actor=other_enterprise_user, follow=follow)
-    follows.unfollow(actor=enterprise_user, follow=follow)
+        services.unfollow(actor=other_enterprise_user, follow=follow)
+    services.unfollow(actor=enterprise_user, follow=follow)
     assert not Follow.objects.exists()
 
 
@@ -124,7 +124,7 @@ def test_api_refuses_anonymous_and_wrong_roles(api, api_as, vendor_user, reviewe
 def test_api_lists_and_deletes_only_ones_own_follows(
     api_as, enterprise_user, other_enterprise_user, scenario
 ):
-    follow, _ = follows.follow(actor=enterprise_user, target=scenario)
+    follow, _ = services.follow(actor=enterprise_user, target=scenario)
     other = api_as(other_enterprise_user)
     assert other.get("/api/v1/follows/").json()["count"] == 0
     assert other.get(f"/api/v1/follows/{follow.pk}/").status_code == 404
@@ -136,12 +136,12 @@ def test_api_follow_list_runs_a_fixed_number_of_queries(
     api_as, enterprise_user, vendor, django_assert_max_num_queries
 ):
     for code in ("2025-01", "2025-02", "2025-03"):
-        follows.follow(actor=enterprise_user, target=Scenario.objects.get(code=code))
+        services.follow(actor=enterprise_user, target=Scenario.objects.get(code=code))
     for _ in range(5):
-        follows.follow(
+        services.follow(
             actor=enterprise_user, target=SolutionFactory(status=SolutionStatus.PUBLISHED)
         )
-    follows.follow(actor=enterprise_user, target=vendor)
+    services.follow(actor=enterprise_user, target=vendor)
     client = api_as(enterprise_user)
     with django_assert_max_num_queries(4):
         response = client.get("/api/v1/follows/", {"page_size": 100})
@@ -196,7 +196,7 @@ def test_following_page_lists_follows_and_follows_a_scenario(
     client, enterprise_user, solution, scenario
 ):
     client.force_login(enterprise_user)
-    follows.follow(actor=enterprise_user, target=solution)
+    services.follow(actor=enterprise_user, target=solution)
     client.post(
         reverse("follow-create"),
         {"target_type": "scenario", "target": scenario.pk, "next": reverse("following")},
@@ -238,6 +238,6 @@ def test_web_follow_of_an_unknown_or_unpublished_target_is_404(client, enterpris
         == 404
     )
     colleague = MembershipFactory(organization=EnterpriseFactory()).user
-    follow, _ = follows.follow(actor=enterprise_user, target=vendor)
+    follow, _ = services.follow(actor=enterprise_user, target=vendor)
     client.force_login(colleague)
     assert client.post(reverse("follow-delete", args=[follow.pk])).status_code == 404

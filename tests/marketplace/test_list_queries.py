@@ -4,7 +4,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from marketplace import messaging, services
+from marketplace import services
 from tests.factories import VendorFactory
 
 from .factories import make_quote, make_request, member_of
@@ -17,7 +17,7 @@ SCORES = {"quality": 4, "delivery": 4, "communication": 4, "value": 4}
 def add_rated_thread(enterprise, buyer):
     vendor = VendorFactory()
     request = make_request(enterprise, [vendor])
-    messaging.post_message(actor=buyer, request=request, vendor=vendor, body="Hello")
+    services.post_message(actor=buyer, request=request, vendor=vendor, body="Hello")
     quote = services.accept_quote(actor=buyer, quote=make_quote(request, vendor), version=1)
     services.rate(actor=buyer, quote=quote, scores=SCORES)
 

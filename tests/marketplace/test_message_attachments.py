@@ -9,7 +9,7 @@ from django.urls import reverse
 from pypdf import PdfWriter
 
 from accounts.models import Membership
-from marketplace import messaging
+from marketplace import limits as market_limits
 from marketplace.models import Message, MessageAccessLog, MessageAttachment
 from tests.factories import EnterpriseFactory, MembershipFactory, VendorFactory
 
@@ -139,7 +139,7 @@ def test_a_disguised_file_is_refused_naming_the_field(api_as, rfq, vendor, enter
 
 
 def test_too_many_files_are_refused(api_as, rfq, vendor, enterprise_user):
-    files = [upload(f"page-{i}.png", PNG) for i in range(messaging.MESSAGE_MAX_ATTACHMENTS + 1)]
+    files = [upload(f"page-{i}.png", PNG) for i in range(market_limits.MESSAGE_ATTACHMENTS_MAX + 1)]
     response = api_as(enterprise_user).post(
         "/api/v1/message-threads/",
         {"request": rfq.pk, "vendor": vendor.pk, "attachments": files},

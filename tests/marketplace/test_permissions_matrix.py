@@ -4,7 +4,7 @@ accepted quote."""
 
 import pytest
 
-from marketplace import messaging
+from marketplace import services
 from tests.factories import EnterpriseFactory, NeedFactory, VendorFactory
 
 from .factories import make_quote, make_request, member_of
@@ -25,8 +25,8 @@ def world():
     rfq_b = make_request(b, [y], need=need_b)
     quote_a = make_quote(rfq_a, x, actor=users["x"])
     quote_b = make_quote(rfq_b, y, actor=users["y"])
-    messaging.post_message(actor=users["a"], request=rfq_a, vendor=x, body="A to X")
-    messaging.post_message(actor=users["b"], request=rfq_b, vendor=y, body="B to Y")
+    services.post_message(actor=users["a"], request=rfq_a, vendor=x, body="A to X")
+    services.post_message(actor=users["b"], request=rfq_b, vendor=y, body="B to Y")
     return {"users": users, "need": {"a": need_a, "b": need_b},
             "rfq": {"a": rfq_a, "b": rfq_b}, "quote": {"a": quote_a, "b": quote_b}}
 

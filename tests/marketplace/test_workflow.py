@@ -7,6 +7,8 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from core.api.problems import problem_exception_handler
+from core.workflow import TransitionNotAllowed
 from events.models import OutboxEvent
 from marketplace import services, tasks, workflow
 from marketplace.models import Need, Quote, QuoteRequest
@@ -42,8 +44,22 @@ def test_vendor_cannot_close_an_enterprises_need(enterprise, vendor_user):
 
 def test_a_move_missing_from_the_table_is_refused(enterprise, enterprise_user):
     need = NeedFactory(enterprise=enterprise, status=Need.Status.CLOSED)
-    with pytest.raises(workflow.TransitionNotAllowed):
+    with pytest.raises(TransitionNotAllowed) as refused:
         workflow.transition_need(need, Need.Status.OPEN, actor=enterprise_user)
+    assert refused.value.allowed == []
+
+
+def test_a_refused_move_answers_409_naming_the_moves_allowed(enterprise, vendor):
+    request = make_request(enterprise, [vendor])
+    with pytest.raises(TransitionNotAllowed) as refused:
+        workflow.transition_request(request, QuoteRequest.Status.OPEN)
+    response = problem_exception_handler(refused.value, {})
+    assert response.status_code == 409
+    assert response.data["type"] == "about:blank#transition-not-allowed"
+    assert response.data["current_status"] == "open"
+    assert response.data["allowed"] == ["accepted", "closed", "expired"]
+    request.refresh_from_db()
+    assert request.status == QuoteRequest.Status.OPEN
 
 
 def test_only_the_system_expires_a_request(enterprise, enterprise_user, vendor):
@@ -86,6 +102,15 @@ def test_quote_past_its_validity_expires_and_cannot_be_accepted(enterprise, ente
     quote.refresh_from_db()
     assert quote.status == Quote.Status.EXPIRED
     assert topics(quote) == ["quote.submitted", "quote.expired"]
+
+
+def test_a_quote_holds_through_its_last_valid_day_and_has_expired_the_next(enterprise, vendor):
+    quote = make_quote(make_request(enterprise, [vendor]), vendor, valid_days=5)
+    last_day = quote.valid_until
+    day_after = last_day + timedelta(days=1)
+    assert not quote.is_expired(last_day) and quote.is_expired(day_after)
+    assert not Quote.objects.expired(last_day).exists()
+    assert list(Quote.objects.expired(day_after)) == [quote]
 
 
 def test_accepting_declines_other_live_quotes_with_events(enterprise, enterprise_user, vendor):

@@ -19,7 +19,6 @@ from rest_framework.test import APIClient
 from accounts.models import Membership
 from catalog import services as catalog
 from events.models import WebhookDelivery, WebhookSubscription
-from marketplace import messaging
 from marketplace import services as marketplace
 from marketplace.models import Match, Need
 from tests.factories import (
@@ -80,7 +79,7 @@ def world(on_commit):
             {"description": "Edge gateways", "quantity": Decimal("2"),
              "unit_price_cny": Decimal("1000")}],
             delivery_weeks=8, valid_until=timezone.localdate() + timedelta(days=20))
-        messaging.post_message(actor=enterprise_owner, request=quote_request,
+        marketplace.post_message(actor=enterprise_owner, request=quote_request,
                                  vendor=vendor, body="When can you start?")
     subscription = WebhookSubscription.objects.create(
         organization=vendor, url="https://partner.example/hook", topics=["ping"],

@@ -19,7 +19,7 @@ from pypdf import PdfWriter
 from accounts.models import Membership
 from catalog import attachments as catalog_files
 from catalog.models import Attachment
-from marketplace import messaging
+from marketplace import services
 from marketplace.models import MessageAccessLog, MessageAttachment
 from maturity import services as maturity
 from tests.factories import (
@@ -102,7 +102,7 @@ def message_file(enterprise, enterprise_user, vendor, vendor_user):
     from tests.marketplace.factories import make_request
 
     request = make_request(enterprise, [vendor])
-    message = messaging.post_message(actor=enterprise_user, request=request, vendor=vendor,
+    message = services.post_message(actor=enterprise_user, request=request, vendor=vendor,
                                        body="Drawing attached",
                                        files=[upload("spindle-drawing.pdf")])
     return message.attachments.get()

@@ -8,6 +8,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +16,7 @@ from django.utils import timezone
 from catalog.models import SolutionStatus
 from events.models import OutboxEvent
 from marketplace import services
-from marketplace.api.views import QuoteViewSet
+from marketplace.api.quotes import QuoteViewSet
 from marketplace.models import Quote, QuoteRequest
 from marketplace.workflow import StaleVersion
 from tests.factories import EnterpriseFactory, SolutionFactory, VendorFactory
@@ -71,8 +72,11 @@ def test_api_accepting_a_version_revised_since_answers_409_and_accepts_nothing(
     assert response["Content-Type"].startswith("application/problem+json")
     body = response.json()
     assert body["type"] == "about:blank#stale-version"
+    assert (body["title"], body["status"]) == ("Changed since you saw it", 409)
     assert body["current_version"] == 2
-    assert "version" in body["errors"]
+    assert body["errors"] == {"version": [body["detail"]]}
+    assert "version 1" in body["detail"] and "version 2" in body["detail"]
+    assert set(body) == {"type", "title", "status", "detail", "current_version", "errors"}
     assert_nothing_accepted(quote)
     assert Quote.objects.get(pk=quote.pk).total_cny == Decimal("900000.00")
 
@@ -273,7 +277,7 @@ def test_service_refuses_an_archived_or_draft_solution_and_takes_a_published_one
 ):
     archived = SolutionFactory(vendor=vendor, status=SolutionStatus.ARCHIVED)
     for solution in (draft, archived):
-        with pytest.raises(services.ValidationError) as refused:
+        with pytest.raises(ValidationError) as refused:
             make_quote(rfq, vendor, actor=vendor_user, solution=solution)
         assert "solution" in refused.value.message_dict
     published = SolutionFactory(vendor=vendor, status=SolutionStatus.PUBLISHED)

@@ -17,7 +17,6 @@ from accounts.models import Membership
 from catalog import revisions
 from catalog import services as catalog_services
 from catalog.models import FactoryTier, Industry, Region, Scenario, SolutionStatus
-from marketplace import messaging
 from marketplace import services as market
 from marketplace.models import Match, Need
 from maturity import services as maturity_services
@@ -225,13 +224,13 @@ def _marketplace(users, orgs, solutions):
                 }
             ],
         )
-    messaging.post_message(
+    market.post_message(
         actor=users["enterprise"],
         request=request,
         vendor=vendor,
         body=f"能否分两期交付？{MARK_MESSAGE}",
     )
-    messaging.post_message(actor=users["vendor"], request=request, vendor=vendor,
+    market.post_message(actor=users["vendor"], request=request, vendor=vendor,
                            body="可以分两期。")
     # A second request the vendor has not answered yet: its quote form.
     open_request = market.request_quotes(

@@ -1,100 +1,36 @@
-"""Writes and business rules of the marketplace: needs, proposals, requests for quotes,
-quotes and their versions, and ratings (messages: messaging.py; follows: follows.py). Status
-changes go through workflow.py."""
+"""Writes of requests for quotes, quotes and their versions, and vendors' proposals on needs.
+Status changes go through marketplace.workflow."""
 
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import selectors as people
 from accounts.models import Organization
 from catalog import limits as catalog_limits
 from catalog.models import SolutionStatus
 from events.services import emit
 
-from . import limits, workflow
-from .models import (
+from .. import limits, workflow
+from ..models import (
     Need,
     Proposal,
     Quote,
     QuoteLineItem,
     QuoteRequest,
     QuoteVersion,
-    Rating,
+    validity_over,
 )
-from .selectors import offered_solution
-
-NEED_RELATIONS = ("stages", "scenarios", "invited_vendors")
-
-
-def _require_member(actor, organization, kind):
-    if organization.kind != kind:
-        raise PermissionDenied(_("This action is for %(kind)s organisations.") % {"kind": kind})
-    if not (actor.is_superuser or people.is_member(actor, organization)):
-        raise PermissionDenied(_("You are not a member of this organisation."))
-
-
-def _full_clean(instance, exclude=()):
-    try:
-        instance.full_clean(exclude=list(exclude))
-    except ValidationError as exc:
-        raise ValidationError(exc.message_dict) from exc
-
-
-@transaction.atomic
-def post_need(*, actor, enterprise, data):
-    """An enterprise posts a need; matching runs after commit (through the outbox)."""
-    _require_member(actor, enterprise, Organization.Kind.ENTERPRISE)
-    data = dict(data)
-    relations = {name: data.pop(name) for name in NEED_RELATIONS if name in data}
-    caps = {}
-    for name in ("stages", "scenarios"):
-        catalog_limits.check_count(caps, name, relations.get(name),
-                                   catalog_limits.RELATIONS_MAX[name])
-    catalog_limits.check_count(caps, "invited_vendors", relations.get("invited_vendors"),
-                               limits.INVITED_VENDORS_MAX)
-    catalog_limits.raise_if(caps)
-    need = Need(enterprise=enterprise, created_by=actor, **data)
-    if (
-        need.current_level is not None
-        and need.target_level is not None
-        and need.current_level > need.target_level
-    ):
-        raise ValidationError({"target_level": [_("Must not be below the current level.")]})
-    if need.deadline is not None and need.deadline < timezone.localdate():
-        raise ValidationError({"deadline": [_("A deadline cannot be in the past.")]})
-    invited = list(relations.get("invited_vendors", []))
-    if any(v.kind != Organization.Kind.VENDOR for v in invited):
-        raise ValidationError({"invited_vendors": [_("Only solution providers can be invited.")]})
-    if invited and need.visibility != Need.Visibility.PRIVATE:
-        raise ValidationError({"invited_vendors": [
-            _("A public need is open to every vendor; invite vendors to private needs only.")
-        ]})
-    _full_clean(need, exclude=["enterprise", "created_by"])
-    need.save()
-    for name, values in relations.items():
-        getattr(need, name).set(values)
-    emit("need.created", need, enterprise_id=enterprise.pk)
-    return need
-
-
-@transaction.atomic
-def close_need(*, actor, need):
-    _require_member(actor, need.enterprise, Organization.Kind.ENTERPRISE)
-    if need.status == Need.Status.CLOSED:
-        return need
-    return workflow.transition_need(need, Need.Status.CLOSED, actor=actor)
+from .checks import full_clean, require_member
 
 
 @transaction.atomic
 def request_quotes(*, actor, enterprise, vendors, title, requirements="", need=None,
                    solution=None):
     """One request for quotes from an enterprise to one or several vendors."""
-    _require_member(actor, enterprise, Organization.Kind.ENTERPRISE)
+    require_member(actor, enterprise, Organization.Kind.ENTERPRISE)
     vendors = list({v.pk: v for v in vendors}.values())
     errors = {}
     if not vendors:
@@ -136,7 +72,7 @@ def request_quotes(*, actor, enterprise, vendors, title, requirements="", need=N
 def submit_quote(*, actor, request, vendor, line_items, delivery_weeks, valid_until, terms="",
                  solution=None):
     """A vendor answers a request; the total is computed here, never taken from the client."""
-    _require_member(actor, vendor, Organization.Kind.VENDOR)
+    require_member(actor, vendor, Organization.Kind.VENDOR)
     request = QuoteRequest.objects.select_for_update().get(pk=request.pk)
     errors = {}
     if not request.vendors.filter(pk=vendor.pk).exists():
@@ -148,7 +84,7 @@ def submit_quote(*, actor, request, vendor, line_items, delivery_weeks, valid_un
     if not line_items:
         errors["line_items"] = [_("Add at least one line item.")]
     catalog_limits.check_count(errors, "line_items", line_items, limits.QUOTE_LINE_ITEMS_MAX)
-    if valid_until is not None and valid_until < timezone.localdate():
+    if valid_until is not None and validity_over(valid_until):
         errors["valid_until"] = [_("A quote cannot expire in the past.")]
     errors.update(_offer_errors(solution, vendor.pk))
     if errors:
@@ -164,7 +100,7 @@ def submit_quote(*, actor, request, vendor, line_items, delivery_weeks, valid_un
     )
     items = _line_items(line_items)
     quote.total_cny = _total(items)
-    _full_clean(quote, exclude=["request", "vendor", "created_by"])
+    full_clean(quote, exclude=["request", "vendor", "created_by"])
     quote.save()
     _save_line_items(quote, items)
     _snapshot(quote, items, actor)
@@ -196,7 +132,7 @@ def _total(items):
 def _save_line_items(quote, items):
     for item in items:
         item.quote = quote
-        _full_clean(item, exclude=["quote"])
+        full_clean(item, exclude=["quote"])
     QuoteLineItem.objects.bulk_create(items)
 
 
@@ -215,7 +151,7 @@ def _live_quote_for_vendor(actor, quote):
     quote = Quote.objects.select_for_update(of=("self",)).select_related("request", "vendor").get(
         pk=quote.pk
     )
-    _require_member(actor, quote.vendor, Organization.Kind.VENDOR)
+    require_member(actor, quote.vendor, Organization.Kind.VENDOR)
     if quote.status not in workflow.LIVE_QUOTE_STATUSES:
         raise ValidationError({"quote": [_("This quote is no longer on the table.")]})
     return quote
@@ -233,7 +169,7 @@ def revise_quote(*, actor, quote, line_items, delivery_weeks, valid_until, terms
     if not line_items:
         errors["line_items"] = [_("Add at least one line item.")]
     catalog_limits.check_count(errors, "line_items", line_items, limits.QUOTE_LINE_ITEMS_MAX)
-    if valid_until is not None and valid_until < timezone.localdate():
+    if valid_until is not None and validity_over(valid_until):
         errors["valid_until"] = [_("A quote cannot expire in the past.")]
     errors.update(_offer_errors(solution, quote.vendor_id))
     if errors:
@@ -243,7 +179,7 @@ def revise_quote(*, actor, quote, line_items, delivery_weeks, valid_until, terms
                "solution": solution, "total_cny": _total(items), "version": quote.version + 1}
     for name, value in changes.items():
         setattr(quote, name, value)
-    _full_clean(quote, exclude=["request", "vendor", "created_by"])
+    full_clean(quote, exclude=["request", "vendor", "created_by"])
     quote.line_items.all().delete()
     _save_line_items(quote, items)
     _snapshot(quote, items, actor)
@@ -269,7 +205,7 @@ def decline_quote(*, actor, quote, reason):
 
 def check_may_accept(actor, quote):
     """Only the asking enterprise decides on a quote (checked before anything else is read)."""
-    _require_member(actor, quote.request.enterprise, Organization.Kind.ENTERPRISE)
+    require_member(actor, quote.request.enterprise, Organization.Kind.ENTERPRISE)
 
 
 @transaction.atomic
@@ -279,12 +215,12 @@ def accept_quote(*, actor, quote, version):
     Rows are locked request first, as a revision does: of two acceptances exactly one wins,
     and a revision lands wholly before the version check or is refused after acceptance."""
     request = QuoteRequest.objects.select_for_update().get(pk=quote.request_id)
-    _require_member(actor, request.enterprise, Organization.Kind.ENTERPRISE)
+    require_member(actor, request.enterprise, Organization.Kind.ENTERPRISE)
     quote = Quote.objects.select_for_update().get(pk=quote.pk)
     if (request.status != QuoteRequest.Status.OPEN
             or quote.status not in workflow.LIVE_QUOTE_STATUSES):
         raise ValidationError({"quote": [_("Only a live quote on an open request.")]})
-    if quote.valid_until < timezone.localdate():
+    if quote.is_expired():
         raise ValidationError({"quote": [_("This quote has expired.")]})
     workflow.require_version(quote, version)
     quote = workflow.transition_quote(quote, Quote.Status.ACCEPTED, actor=actor)
@@ -298,42 +234,10 @@ def accept_quote(*, actor, quote, version):
     return quote
 
 
-def expire_marketplace_items(today=None):
-    """Close needs past their deadline (expiring their open requests) and expire quotes past
-    their validity. Idempotent: only what is still open or live is touched, one row at a time
-    in its own transaction, so a failure leaves the rest for the next run."""
-    today = today or timezone.localdate()
-    counts = {"needs": 0, "requests": 0, "quotes": 0}
-    overdue_needs = Need.objects.filter(status=Need.Status.OPEN, deadline__lt=today)
-    for need in overdue_needs.only("pk"):
-        with transaction.atomic():
-            if not Need.objects.select_for_update().filter(
-                pk=need.pk, status=Need.Status.OPEN
-            ).exists():
-                continue
-            workflow.transition_need(need, Need.Status.CLOSED)
-            counts["needs"] += 1
-            for request in QuoteRequest.objects.filter(need=need,
-                                                       status=QuoteRequest.Status.OPEN):
-                workflow.transition_request(request, QuoteRequest.Status.EXPIRED)
-                counts["requests"] += 1
-    stale_quotes = Quote.objects.filter(status__in=workflow.LIVE_QUOTE_STATUSES,
-                                        valid_until__lt=today)
-    for quote in stale_quotes.only("pk"):
-        with transaction.atomic():
-            if not Quote.objects.select_for_update().filter(
-                pk=quote.pk, status__in=workflow.LIVE_QUOTE_STATUSES
-            ).exists():
-                continue
-            workflow.transition_quote(quote, Quote.Status.EXPIRED)
-            counts["quotes"] += 1
-    return counts
-
-
 @transaction.atomic
 def propose(*, actor, vendor, need, solution, message):
     """A vendor answers a public need (or a private one it was invited to) with a solution."""
-    _require_member(actor, vendor, Organization.Kind.VENDOR)
+    require_member(actor, vendor, Organization.Kind.VENDOR)
     need = Need.objects.select_for_update().get(pk=need.pk)
     invited = need.invited_vendors.filter(pk=vendor.pk).exists()
     if need.visibility != Need.Visibility.PUBLIC and not invited:
@@ -358,66 +262,3 @@ def propose(*, actor, vendor, need, solution, message):
     emit("proposal.submitted", proposal, need_id=need.pk, enterprise_id=need.enterprise_id,
          vendor_id=vendor.pk)
     return proposal
-
-
-@transaction.atomic
-def rate(*, actor, quote, scores, text=""):
-    """The enterprise that accepted `quote` rates its solution and vendor, once."""
-    quote = Quote.objects.select_for_update(of=("self",)).select_related("request__enterprise").get(
-        pk=quote.pk
-    )
-    _require_member(actor, quote.request.enterprise, Organization.Kind.ENTERPRISE)
-    if quote.status != Quote.Status.ACCEPTED:
-        raise PermissionDenied(_("Only an enterprise that accepted a quote rates it."))
-    if Rating.objects.filter(quote=quote).exists():
-        raise ValidationError({"quote": [_("You have already rated this quote.")]})
-    missing = [name for name in Rating.CRITERIA if scores.get(name) is None]
-    if missing:
-        raise ValidationError({name: [_("Give a score from 1 to 5.")] for name in missing})
-    rating = Rating(quote=quote, enterprise=quote.request.enterprise, vendor_id=quote.vendor_id,
-                    solution=offered_solution(quote), text=(text or "").strip(),
-                    created_by=actor, **{name: scores[name] for name in Rating.CRITERIA})
-    _full_clean(rating, exclude=["quote", "enterprise", "vendor", "created_by", "solution",
-                                 "score"])
-    rating.score = rating.compute_score()
-    rating.save()
-    emit("rating.created", rating, vendor_id=rating.vendor_id,
-         solution_id=rating.solution_id, enterprise_id=rating.enterprise_id)
-    return rating
-
-
-@transaction.atomic
-def reply_to_rating(*, actor, rating, text):
-    """The rated vendor answers a rating publicly, once."""
-    rating = Rating.objects.select_for_update(of=("self",)).select_related("vendor").get(
-        pk=rating.pk
-    )
-    _require_member(actor, rating.vendor, Organization.Kind.VENDOR)
-    if rating.replied_at is not None:
-        raise ValidationError({"vendor_reply": [_("You have already replied.")]})
-    text = (text or "").strip()
-    if not text:
-        raise ValidationError({"vendor_reply": [_("Write a reply.")]})
-    catalog_limits.require_length("vendor_reply", text, limits.RATING_TEXT_MAX_CHARS)
-    rating.vendor_reply, rating.replied_at = text, timezone.now()
-    rating.save(update_fields=["vendor_reply", "replied_at"])
-    emit("rating.replied", rating, vendor_id=rating.vendor_id,
-         enterprise_id=rating.enterprise_id)
-    return rating
-
-
-@transaction.atomic
-def hide_rating(*, actor, rating, reason):
-    """Operator staff hide an abusive rating and say why; it leaves the aggregates."""
-    if not people.is_operator(actor):
-        raise PermissionDenied(_("Only operator staff hide ratings."))
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": [_("Say why the rating is hidden.")]})
-    catalog_limits.require_length("reason", reason, limits.REASON_MAX_CHARS)
-    rating = Rating.objects.select_for_update().get(pk=rating.pk)
-    rating.is_hidden, rating.hidden_reason, rating.hidden_by = True, reason, actor
-    rating.save(update_fields=["is_hidden", "hidden_reason", "hidden_by"])
-    emit("rating.hidden", rating, vendor_id=rating.vendor_id, reason=reason,
-         operator_id=actor.pk)
-    return rating

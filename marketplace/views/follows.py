@@ -13,15 +13,15 @@ from django.views.decorators.http import require_POST
 from accounts.models import Organization
 from catalog.models import Scenario, Solution, SolutionStatus
 
-from . import follows
-from .models import Follow
-from .templatetags.marketplace_tags import follow_button_context
+from .. import selectors, services
+from ..models import Follow
+from ..templatetags.marketplace_tags import follow_button_context
 
 T = Follow.Target
 
 
 def _require_follower(user):
-    if not follows.may_follow(user):
+    if not selectors.may_follow(user):
         raise PermissionDenied(
             _("Members of an enterprise follow scenarios, providers and solutions.")
         )
@@ -33,7 +33,7 @@ def following(request):
     (scenarios have no page of their own: the search page lists them)."""
     _require_follower(request.user)
     groups = {kind: [] for kind in T.values}
-    for item in follows.follows_of(request.user):
+    for item in selectors.follows_of(request.user):
         groups[item.target_type].append(item)
     followed_scenarios = {item.scenario_id for item in groups[T.SCENARIO]}
     return render(
@@ -83,7 +83,7 @@ def follow_create(request):
     _require_follower(request.user)
     target = _target(request.POST)
     try:
-        follow, _created = follows.follow(actor=request.user, target=target)
+        follow, _created = services.follow(actor=request.user, target=target)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return _answer(request, target, None)
@@ -93,7 +93,7 @@ def follow_create(request):
 @login_required
 @require_POST
 def follow_delete(request, pk):
-    follow = get_object_or_404(follows.follows_of(request.user), pk=pk)
+    follow = get_object_or_404(selectors.follows_of(request.user), pk=pk)
     target = follow.target
-    follows.unfollow(actor=request.user, follow=follow)
+    services.unfollow(actor=request.user, follow=follow)
     return _answer(request, target, None)

@@ -13,8 +13,8 @@ from catalog import limits as catalog_limits
 from catalog.attachments import inspect_file
 from events.services import emit
 
-from . import limits
-from .models import Message, MessageAccessLog, MessageAttachment, MessageThread
+from .. import limits
+from ..models import Message, MessageAccessLog, MessageAttachment, MessageThread
 
 MESSAGE_MAX_ATTACHMENTS = limits.MESSAGE_ATTACHMENTS_MAX
 

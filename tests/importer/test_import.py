@@ -18,15 +18,14 @@ from catalog.models import (
     SolutionStatus,
 )
 from events.models import OutboxEvent
-from marketplace.importing import CatalogImportError, ImportActorError, import_catalog
+from importer.services import CatalogImportError, ImportActorError, import_catalog
 from marketplace.models import EnterpriseProfile, Need
 from tests.factories import MembershipFactory, SolutionFactory, UserFactory, VendorFactory
 
 pytestmark = pytest.mark.django_db
 
-DEMO_CATALOG = Path(__file__).resolve().parents[2] / "marketplace" / "data" / "demo_catalog.jsonl"
 # The demo catalog shipped with the repository (`make run` loads it through seed_demo).
-DEMO_CATALOG = Path(__file__).resolve().parents[2] / "marketplace" / "data" / "demo_catalog.jsonl"
+DEMO_CATALOG = Path(__file__).resolve().parents[2] / "importer" / "data" / "demo_catalog.jsonl"
 
 VENDOR = {"type": "vendor", "ref": "v-001", "name": "Suzhou Lianxin Intelligent Technology",
           "name_zh": "苏州联信智能科技", "region": "CN-JS", "website": "https://example.com",

@@ -35,10 +35,25 @@ ORGANIZATION_EDITABLE_FIELDS = ("name", "name_zh", "region", "website", "descrip
                                 "credit_code")
 
 
+def _full_clean(organization):
+    # The one constraint, an external_ref once per kind, is the database's: only the catalog
+    # import sets a ref (upserting by it), and people never edit it.
+    try:
+        organization.full_clean(validate_unique=False, validate_constraints=False)
+    except ValidationError as exc:
+        raise ValidationError(exc.message_dict) from exc
+
+
 @transaction.atomic
-def create_organization(*, owner, kind, name, **fields):
-    organization = Organization.objects.create(kind=kind, name=name, **fields)
-    Membership.objects.create(user=owner, organization=organization, role=Membership.Role.OWNER)
+def create_organization(*, kind, name, owner=None, **fields):
+    """A new organisation, its fields checked as the admin checks them, owned by `owner` when
+    one is given (one loaded from a catalog file has no member yet)."""
+    organization = Organization(kind=kind, name=name, **fields)
+    _full_clean(organization)
+    organization.save()
+    if owner is not None:
+        Membership.objects.create(user=owner, organization=organization,
+                                  role=Membership.Role.OWNER)
     return organization
 
 
@@ -106,23 +121,34 @@ def update_organization(*, actor, organization, **fields):
     the changed field names when anything changed (search reindexes a renamed vendor's
     solutions; partners hear of it through webhooks); saving the same values emits nothing."""
     _require_org_admin(actor, organization, "edit its profile")
+    organization = Organization.objects.select_for_update().get(pk=organization.pk)
+    changed = change_profile(organization, fields)
+    if changed:
+        emit("organization.updated", organization, kind=organization.kind, changed=changed)
+    return organization
+
+
+def _editable(fields):
     unknown = sorted(set(fields) - set(ORGANIZATION_EDITABLE_FIELDS))
     if unknown:
         raise ValueError(f"Not editable: {', '.join(unknown)}")
-    organization = Organization.objects.select_for_update().get(pk=organization.pk)
+
+
+def change_profile(organization, fields):
+    """Save the editable profile fields of `fields` that differ, checked as the model checks
+    them; return their names, sorted (none: nothing is saved). Who may and who hears of it
+    are the caller's: update_organization (an owner or admin; `organization.updated`), the
+    catalog import (the operator's file, which announces no profile change)."""
+    _editable(fields)
     changed = sorted(name for name, value in fields.items()
                      if getattr(organization, name) != value)
     if not changed:
-        return organization
+        return changed
     for name in changed:
         setattr(organization, name, fields[name])
-    try:
-        organization.full_clean(validate_unique=False)
-    except ValidationError as exc:
-        raise ValidationError(exc.message_dict) from exc
+    _full_clean(organization)
     organization.save(update_fields=[*changed, "updated_at"])
-    emit("organization.updated", organization, kind=organization.kind, changed=changed)
-    return organization
+    return changed
 
 
 @transaction.atomic

@@ -3,7 +3,7 @@
 The set (bench/data/):
 
 - matching_catalog.jsonl: ten vendors, twelve enterprises and 58 solutions in the catalog import
-  format, written for this benchmark; with marketplace/data/demo_catalog.jsonl (33 published
+  format, written for this benchmark; with importer/data/demo_catalog.jsonl (33 published
   solutions) the catalog has 91, in Chinese, English or both, over 38 of the 40 scenarios;
 - matching_needs.jsonl: 40 needs (20 in Chinese, 20 in English) in the import format, written as
   a factory lead would put them ("our spindles keep failing and we lose a shift every week"),
@@ -41,7 +41,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 DATA = ROOT / "bench" / "data"
-FILES = [ROOT / "marketplace" / "data" / "demo_catalog.jsonl", DATA / "matching_catalog.jsonl",
+FILES = [ROOT / "importer" / "data" / "demo_catalog.jsonl", DATA / "matching_catalog.jsonl",
          DATA / "matching_needs.jsonl", DATA / "matching_needs_heldout.jsonl"]
 JUDGEMENTS = DATA / "matching_judgements.jsonl"
 # Six needs (three per language) written and judged after the matcher's last change, never

@@ -38,9 +38,10 @@ def _require_vendor_member(actor, vendor):
         raise PermissionDenied(_("You are not a member of this solution provider."))
 
 
-def _validate_solution_fields(solution):
+def _validate_solution_fields(solution, *, bulk=False):
     try:
-        solution.full_clean(exclude=["vendor", "created_by", "reviewer", "first_approved_by"])
+        solution.full_clean(exclude=["vendor", "created_by", "reviewer", "first_approved_by"],
+                            validate_unique=not bulk, validate_constraints=not bulk)
     except ValidationError as exc:
         raise ValidationError(exc.message_dict) from exc
     validate_content({name: getattr(solution, name) for name in
@@ -76,17 +77,28 @@ def check_caps(data):
     limits.raise_if(errors)
 
 
-def write_content(solution, data):
-    """Write validated content (model fields, taxonomy objects, case studies) to `solution`."""
+def write_content(solution, data, *, bulk=False):
+    """Write validated content (model fields, taxonomy objects or their keys, case studies)
+    to `solution`.
+
+    `bulk`: for a caller writing a batch it has checked as a whole (the catalog import: each
+    ref once in its file, upserted by ref). The fields and the content rules are checked as
+    always; the table's unique and check constraints are left to the database rather than
+    asked one query (and savepoint) each, which would make a large import several times
+    slower. The check constraints repeat validate_content, which still runs."""
     data = dict(data)
     relations = {name: data.pop(name) for name in M2M_FIELDS if name in data}
     case_studies = data.pop("case_studies", None)
     for field, value in data.items():
         setattr(solution, field, value)
-    _validate_solution_fields(solution)
+    _validate_solution_fields(solution, bulk=bulk)
+    is_new = solution.pk is None
     solution.save()
     for name, values in relations.items():
-        getattr(solution, name).set(values)
+        if is_new:  # no relations yet to read back and compare: add them straight
+            getattr(solution, name).add(*values)
+        else:
+            getattr(solution, name).set(values)
     if case_studies is not None:
         replace_case_studies(solution, case_studies)
     return solution

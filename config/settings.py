@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "marketplace",
     "maturity",
     "changes",
+    "importer",
 ]
 
 MIDDLEWARE = [

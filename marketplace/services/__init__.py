@@ -6,7 +6,7 @@ in the transaction of the write."""
 from .expiry import expire_marketplace_items
 from .follows import follow, unfollow
 from .messages import is_party_to, open_message_attachment, post_message, read_thread_for_dispute
-from .needs import close_need, post_need
+from .needs import change_need, close_need, create_need, post_need, save_enterprise_profile
 from .quotes import (
     accept_quote,
     check_may_accept,
@@ -20,8 +20,10 @@ from .ratings import hide_rating, rate, reply_to_rating
 
 __all__ = [
     "accept_quote",
+    "change_need",
     "check_may_accept",
     "close_need",
+    "create_need",
     "decline_quote",
     "expire_marketplace_items",
     "follow",
@@ -36,6 +38,7 @@ __all__ = [
     "reply_to_rating",
     "request_quotes",
     "revise_quote",
+    "save_enterprise_profile",
     "submit_quote",
     "unfollow",
 ]

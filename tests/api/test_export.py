@@ -14,7 +14,7 @@ from accounts import services as accounts
 from accounts.models import Organization
 from catalog.models import Industry, LifecycleStage, Region, Solution
 from catalog.services import replace_case_studies
-from marketplace.importing import import_catalog
+from importer.services import import_catalog
 from tests.factories import SolutionFactory, VendorFactory
 
 pytestmark = pytest.mark.django_db

@@ -13,8 +13,9 @@ from django.core.management.base import CommandError
 from accounts.models import Organization
 from catalog import limits as catalog_limits
 from catalog.models import CaseStudy, Solution
+from importer import validation
+from importer.services import CatalogImportError, import_catalog, validate_catalog
 from marketplace import limits as market_limits
-from marketplace.importing import CatalogImportError, import_catalog, validate_catalog, validation
 from marketplace.models import Need
 
 pytestmark = pytest.mark.django_db

@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from marketplace.importing import (
+from importer.services import (
     CatalogImportError,
     ImportActorError,
     import_catalog,

@@ -7,7 +7,8 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from accounts.models import Membership, Organization, User
-from accounts.services import add_member
+from accounts.services import add_member, create_user
+from importer.writing import operations
 
 DEMO_CATALOG = Path(__file__).resolve().parents[2] / "data" / "demo_catalog.jsonl"
 DEMO_PASSWORD = "zhizao-demo"  # noqa: S105 - local demo data only, printed on purpose
@@ -36,10 +37,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<11} {description}")
 
     def _users(self):
-        operator, _ = Organization.objects.get_or_create(
-            kind=Organization.Kind.OPERATOR, name="Zhizao Hub Operations",
-            defaults={"name_zh": "智造汇运营中心"},
-        )
+        operator = operations()
         logins = []
         for username, kind, ref, role, reviewer in DEMO_USERS:
             org = operator if kind == Organization.Kind.OPERATOR else (
@@ -55,9 +53,11 @@ class Command(BaseCommand):
         return logins
 
     def _user(self, username, **flags):
-        user, _ = User.objects.get_or_create(
-            username=username, defaults={"email": f"{username}@demo.zhizao.local", **flags}
-        )
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            return create_user(username=username, password=DEMO_PASSWORD,
+                               email=f"{username}@demo.zhizao.local", **flags)
+        # Seeding again gives the printed password back to a demo login that changed it.
         user.set_password(DEMO_PASSWORD)
-        user.save()
+        user.save(update_fields=["password"])
         return user

@@ -7,6 +7,10 @@ taxonomy.json). How this importer reads it:
 - The whole file is checked first and every problem is collected with its line number; if
   any line is bad nothing is written (`CatalogImportError.errors`). Then everything is
   written in one transaction.
+- Writes go through the apps' services (accounts, catalog, marketplace) with the checks the
+  API and the admin apply, as the operator: `writing.operator_actor()` is the system actor an
+  import is recorded as (writing.py says which service writes what, and which checks of who
+  it is the operator's file need not pass).
 - Objects are upserted by `ref`, kept as `external_ref` (organisations: per kind). A key left
   out (or null) means "empty": re-importing after removing an optional key clears it, and
   relations and case studies are set to exactly what the line says. Objects that already

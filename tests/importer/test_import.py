@@ -5,6 +5,7 @@ from io import StringIO
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
@@ -18,15 +19,14 @@ from catalog.models import (
     SolutionStatus,
 )
 from events.models import OutboxEvent
-from marketplace.importing import CatalogImportError, ImportActorError, import_catalog
+from importer.services import CatalogImportError, ImportActorError, import_catalog
 from marketplace.models import EnterpriseProfile, Need
 from tests.factories import MembershipFactory, SolutionFactory, UserFactory, VendorFactory
 
 pytestmark = pytest.mark.django_db
 
-DEMO_CATALOG = Path(__file__).resolve().parents[2] / "marketplace" / "data" / "demo_catalog.jsonl"
 # The demo catalog shipped with the repository (`make run` loads it through seed_demo).
-DEMO_CATALOG = Path(__file__).resolve().parents[2] / "marketplace" / "data" / "demo_catalog.jsonl"
+DEMO_CATALOG = Path(__file__).resolve().parents[2] / "importer" / "data" / "demo_catalog.jsonl"
 
 VENDOR = {"type": "vendor", "ref": "v-001", "name": "Suzhou Lianxin Intelligent Technology",
           "name_zh": "苏州联信智能科技", "region": "CN-JS", "website": "https://example.com",
@@ -366,6 +366,39 @@ def test_a_failure_while_writing_rolls_back_the_whole_import(tmp_path, monkeypat
         import_catalog(write_catalog(tmp_path, *GOOD))
 
     assert row_counts() == before
+
+
+def test_a_check_of_the_services_names_the_line_and_nothing_is_written(tmp_path, monkeypatch,
+                                                                      operator_user):
+    # The file's validation makes the services' checks too; should they ever differ, the
+    # service's refusal is reported like a bad line.
+    from catalog import services
+
+    def refuse(content):
+        raise ValidationError({"price_max_cny": ["Refused by the service."]})
+
+    monkeypatch.setattr(services, "validate_content", refuse)
+    before = row_counts()
+
+    with pytest.raises(CatalogImportError) as caught:
+        import_catalog(write_catalog(tmp_path, *GOOD))
+
+    assert [str(error) for error in caught.value.errors] == [
+        "line 3: solution s-0001: price_max_cny: Refused by the service.",
+        "line 4: solution s-0002: price_max_cny: Refused by the service.",
+    ]
+    assert row_counts() == before
+
+
+def test_imported_needs_are_announced_as_posted_and_authored_by_the_importer(tmp_path,
+                                                                             operator_user):
+    import_catalog(write_catalog(tmp_path, ENTERPRISE, NEED))
+
+    need = Need.objects.get()
+    assert need.created_by == operator_user
+    event = OutboxEvent.objects.get(topic="need.created")
+    assert (event.aggregate_id, event.payload["enterprise_id"], event.payload["source"]) == (
+        str(need.pk), need.enterprise_id, "import")
 
 
 def test_importer_user_is_created_in_the_operator_organisation_when_none_exists(tmp_path):

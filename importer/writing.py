@@ -1,21 +1,46 @@
-"""Writing validated catalog records: upserts by ref, in one transaction, skipping whatever
-is already as the file says, so that importing the same file again writes nothing at all."""
+"""Writing validated catalog records through the apps' own services, in one transaction,
+skipping whatever is already as the file says, so that importing the same file again writes
+nothing at all.
+
+Who writes: the operator, as `operator_actor()` (operator staff, else a superuser, else the
+system user `importer` of the operator organisation). That user is the system actor of an
+import: it is recorded where the product records an author (a solution's and a need's
+created_by, the review event of an imported publication, `solution.updated`'s actor_id). The
+operator vouches for the file, so the services' checks of *who* — a member of the vendor, an
+admin of the organisation — which guard people acting for their own organisation, are not
+asked; their checks of *what* (the models' fields, the caps, the rules across fields) are
+the same as the API's and the admin's:
+
+- organisations: accounts.services.create_organization / change_profile (a profile changed by
+  a file is not announced, as before: update_organization announces people's edits);
+- enterprise profiles: marketplace.services.save_enterprise_profile;
+- solutions: catalog.services.check_caps and write_content (a new one is born a draft), then
+  catalog.workflow.record_import to publish;
+- needs: marketplace.services.create_need (announced as `need.created`, as when an enterprise
+  posts one) and change_need.
+
+A ValidationError from a service (a check the file's validation does not make) becomes an
+error naming the record's line, and nothing is written, as for any bad line.
+"""
 
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from tqdm import tqdm
 
-from accounts.models import Membership, Organization, User
+from accounts.models import Organization, User
+from accounts.services import add_member, change_profile, create_organization, create_user
 from catalog import workflow
 from catalog.models import Solution, SolutionStatus
-from catalog.services import replace_case_studies
+from catalog.services import check_caps, write_content
 from events.services import emit
-from marketplace.models import EnterpriseProfile, Need
+from marketplace.models import Need
+from marketplace.services import change_need, create_need, save_enterprise_profile
 
 from .schema import TYPES
+from .validation import CatalogImportError, LineError
 
 OPERATIONS_NAME, OPERATIONS_NAME_ZH = "Zhizao Hub Operations", "智造汇运营中心"
 IMPORTER_USERNAME = "importer"
@@ -54,6 +79,15 @@ class ImportReport:
         return f"Catalog imported: {'; '.join(parts)}{published}."
 
 
+def operations():
+    """The operator organisation the demo and the importer user belong to (made on first
+    need)."""
+    found = Organization.objects.filter(kind=Organization.Kind.OPERATOR,
+                                        name=OPERATIONS_NAME).first()
+    return found or create_organization(kind=Organization.Kind.OPERATOR, name=OPERATIONS_NAME,
+                                        name_zh=OPERATIONS_NAME_ZH)
+
+
 def operator_actor():
     """Who imports are recorded as: operator staff, else a superuser, else a system user
     `importer` in the operator organisation (both made on first need)."""
@@ -72,23 +106,15 @@ def operator_actor():
             f"A user named {IMPORTER_USERNAME!r} exists outside the operator organisation; "
             "add an operator user (or a superuser) and import again."
         )
-    operations, _ = Organization.objects.get_or_create(
-        kind=Organization.Kind.OPERATOR, name=OPERATIONS_NAME,
-        defaults={"name_zh": OPERATIONS_NAME_ZH},
-    )
-    importer = User(username=IMPORTER_USERNAME, first_name="Catalog importer")
-    importer.set_unusable_password()
-    importer.save()
-    Membership.objects.create(user=importer, organization=operations)
+    importer = create_user(username=IMPORTER_USERNAME, password=None,
+                           first_name="Catalog importer")
+    add_member(organization=operations(), user=importer)
     return importer
 
 
-def _assign(instance, fields):
-    """Set the fields that differ; return their names."""
-    changed = [name for name, value in fields.items() if getattr(instance, name) != value]
-    for name in changed:
-        setattr(instance, name, fields[name])
-    return changed
+def _differs(instance, fields):
+    """The names of `fields` whose values differ from the instance's."""
+    return [name for name, value in fields.items() if getattr(instance, name) != value]
 
 
 def _relations_differ(instance, name, pks):
@@ -119,13 +145,21 @@ def _chunks(items, size=CHUNK):
         yield items[start:start + size]
 
 
+def _line_errors(record, exc):
+    label = f"{record.type} {record.ref}"
+    if not hasattr(exc, "error_dict"):
+        return [LineError(record.line, f"{label}: {message}") for message in exc.messages]
+    return [LineError(record.line, f"{label}: {name}: {message}")
+            for name, errors in exc.message_dict.items() for message in errors]
+
+
 class CatalogWriter:
     """Writes records type by type (vendors before the solutions that name them)."""
 
     def __init__(self, actor=None):
         self._actor = actor
         self.report = ImportReport()
-        self._organization_ids = {"vendor": {}, "enterprise": {}}
+        self._organizations = {"vendor": {}, "enterprise": {}}
 
     @property
     def actor(self):
@@ -135,6 +169,7 @@ class CatalogWriter:
 
     def write(self, records, *, progress=False):
         by_type = {kind: [r for r in records if r.type == kind] for kind in TYPES}
+        errors = []
         with tqdm(total=len(records), desc="Importing", unit="record",
                   disable=not progress, delay=0.5) as bar, transaction.atomic():
             for kind in TYPES:
@@ -142,9 +177,17 @@ class CatalogWriter:
                 for chunk in _chunks(by_type[kind]):
                     existing = self._existing(kind, [r.ref for r in chunk])
                     for record in chunk:
-                        outcome = write_one(record, existing.get(record.ref))
-                        self.report.add(kind, outcome)
+                        try:
+                            outcome = write_one(record, existing.get(record.ref))
+                        except ValidationError as exc:
+                            errors.extend(_line_errors(record, exc))
+                        else:
+                            self.report.add(kind, outcome)
                         bar.update()
+                if errors:
+                    # Rolls the whole import back, as a bad line found by validation would
+                    # (before the next type, whose lines may name what failed).
+                    raise CatalogImportError(errors)
         return self.report
 
     def _existing(self, kind, refs):
@@ -161,26 +204,21 @@ class CatalogWriter:
             qs = Need.objects.prefetch_related("stages", "scenarios")
         return {obj.external_ref: obj for obj in qs.filter(external_ref__in=refs)}
 
-    def _organization_id(self, kind, ref):
-        known = self._organization_ids[kind]
+    def _organization(self, kind, ref):
+        known = self._organizations[kind]
         if ref not in known:
             # Validation saw it in the database; it was imported by an earlier file.
-            known[ref] = Organization.objects.get(kind=kind, external_ref=ref).pk
+            known[ref] = Organization.objects.get(kind=kind, external_ref=ref)
         return known[ref]
 
     def _write_organization(self, kind, record, organization):
         fields = record.values["fields"]
         if organization is None:
-            organization = Organization.objects.create(
-                kind=kind, external_ref=record.ref, **fields
-            )
+            organization = create_organization(kind=kind, external_ref=record.ref, **fields)
             outcome = CREATED
         else:
-            changed = _assign(organization, fields)
-            if changed:
-                organization.save(update_fields=[*changed, "updated_at"])
-            outcome = UPDATED if changed else UNCHANGED
-        self._organization_ids[kind][record.ref] = organization.pk
+            outcome = UPDATED if change_profile(organization, fields) else UNCHANGED
+        self._organizations[kind][record.ref] = organization
         return organization, outcome
 
     def _write_vendor(self, record, organization):
@@ -188,47 +226,34 @@ class CatalogWriter:
 
     def _write_enterprise(self, record, organization):
         organization, outcome = self._write_organization("enterprise", record, organization)
-        fields = record.values["profile"]
-        try:
-            profile = organization.enterprise_profile
-        except ObjectDoesNotExist:
-            EnterpriseProfile.objects.create(organization=organization, **fields)
-            return UPDATED if outcome == UNCHANGED else outcome
-        if _assign(profile, fields):
-            profile.save()
+        if save_enterprise_profile(organization, **record.values["profile"]):
             return UPDATED if outcome == UNCHANGED else outcome
         return outcome
 
     def _write_solution(self, record, solution):
         values = record.values
-        fields = {**values["fields"],
-                  "vendor_id": self._organization_id("vendor", values["vendor"])}
+        vendor = self._organization("vendor", values["vendor"])
+        fields = {**values["fields"], "vendor_id": vendor.pk}
         if solution is None:
             # Born a draft: only the workflow moves it on, recorded as an import below.
-            solution = Solution.objects.create(
-                external_ref=record.ref, status=SolutionStatus.DRAFT, created_by=self.actor,
-                **fields,
-            )
-            for name, pks in values["relations"].items():
-                getattr(solution, name).set(pks)
-            replace_case_studies(solution, values["case_studies"])
+            solution = Solution(external_ref=record.ref, status=SolutionStatus.DRAFT,
+                                created_by=self.actor)
+            content = {**fields, **values["relations"], "case_studies": values["case_studies"]}
             outcome = CREATED
         else:
-            changed = _assign(solution, fields)
-            if changed:
-                solution.save(update_fields=[*changed, "updated_at"])
-            for name, pks in values["relations"].items():
-                if _relations_differ(solution, name, pks):
-                    getattr(solution, name).set(pks)
-                    changed.append(name)
+            content = {name: fields[name] for name in _differs(solution, fields)}
+            content.update({name: pks for name, pks in values["relations"].items()
+                            if _relations_differ(solution, name, pks)})
             if _case_study_rows(solution) != values["case_studies"]:
-                replace_case_studies(solution, values["case_studies"])
-                changed.append("case_studies")
-            outcome = UPDATED if changed else UNCHANGED
-            if changed and solution.status == SolutionStatus.PUBLISHED:
-                # Search indexes published solutions from their events; tell it what changed.
-                emit("solution.updated", solution, vendor_id=solution.vendor_id,
-                     actor_id=self.actor.pk, source="import", fields=changed)
+                content["case_studies"] = values["case_studies"]
+            outcome = UPDATED if content else UNCHANGED
+        if content:
+            check_caps(content)
+            write_content(solution, content, bulk=True)
+        if outcome == UPDATED and solution.status == SolutionStatus.PUBLISHED:
+            # Search indexes published solutions from their events; tell it what changed.
+            emit("solution.updated", solution, vendor_id=solution.vendor_id,
+                 actor_id=self.actor.pk, source="import", fields=list(content))
         # "draft" in the file never pulls a solution back: status moves belong to the workflow.
         if values["status"] == "published" and solution.status != SolutionStatus.PUBLISHED:
             workflow.record_import(solution, self.actor)
@@ -239,20 +264,12 @@ class CatalogWriter:
 
     def _write_need(self, record, need):
         values = record.values
-        fields = {**values["fields"],
-                  "enterprise_id": self._organization_id("enterprise", values["enterprise"])}
+        enterprise = self._organization("enterprise", values["enterprise"])
+        fields = {**values["fields"], **values["relations"]}
         if need is None:
-            need = Need.objects.create(external_ref=record.ref, created_by=self.actor, **fields)
-            for name, pks in values["relations"].items():
-                getattr(need, name).set(pks)
             # As when an enterprise posts a need: matching picks it up from the outbox.
-            emit("need.created", need, enterprise_id=need.enterprise_id, source="import")
+            create_need(created_by=self.actor, enterprise=enterprise,
+                        data={"external_ref": record.ref, **fields}, source="import")
             return CREATED
-        changed = _assign(need, fields)
-        if changed:
-            need.save(update_fields=[*changed, "updated_at"])
-        for name, pks in values["relations"].items():
-            if _relations_differ(need, name, pks):
-                getattr(need, name).set(pks)
-                changed.append(name)
+        changed = change_need(need, {"enterprise_id": enterprise.pk, **fields})
         return UPDATED if changed else UNCHANGED

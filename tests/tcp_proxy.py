@@ -122,3 +122,10 @@ class Silent(_Acceptor):
 
     def handle(self, client):
         pass
+
+
+def closed_port():
+    """A port nothing listens on: connections are refused at once."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]

@@ -56,3 +56,12 @@ def test_redis_hands_out_a_dead_workers_tasks_within_the_visibility_timeout():
         < settings.CELERY_VISIBILITY_TIMEOUT <= 90
     restore_every = options["unacked_restore_interval"] * options["unacked_restore_throttle"]
     assert settings.CELERY_VISIBILITY_TIMEOUT + restore_every <= 120
+
+
+def test_prechecks_are_sent_again_when_the_database_connection_fails():
+    # A failed task is acknowledged: without a retry, a connection killed under it would
+    # leave the submission for requeue_stalled_submissions (tests/faults).
+    from django.db import InterfaceError, OperationalError
+
+    assert {ConnectionError, OperationalError, InterfaceError} <= set(
+        catalog_tasks.run_prechecks.autoretry_for)

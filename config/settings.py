@@ -234,7 +234,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 # worker listens do not pile up.
 OUTBOX_RELAY_SECONDS = float(os.environ.get("OUTBOX_RELAY_SECONDS", "5"))
 CELERY_BEAT_SCHEDULE = {
-    "relay-outbox": {"task": "events.tasks.dispatch_outbox",
+    "relay-outbox": {"task": "core.tasks.dispatch_outbox",
                      "schedule": timedelta(seconds=OUTBOX_RELAY_SECONDS),
                      "options": {"expires": OUTBOX_RELAY_SECONDS}},
     "review-reminders": {"task": "catalog.tasks.send_review_reminders",
@@ -248,7 +248,7 @@ CELERY_BEAT_SCHEDULE = {
     # One snapshot a month; running every six hours makes sure the month is never missed.
     "maturity-monthly-snapshot": {"task": "maturity.tasks.take_monthly_snapshot",
                                   "schedule": timedelta(hours=6)},
-    "resend-stalled-webhooks": {"task": "events.tasks.resend_stalled_webhooks",
+    "resend-stalled-webhooks": {"task": "events.webhooks.tasks.resend_stalled_webhooks",
                                 "schedule": timedelta(minutes=5)},
     # Daily digests at NOTIFICATION_DIGEST_HOUR UTC (0 is 08:00 in China); re-runs send nothing.
     "notification-daily-digests": {

@@ -14,7 +14,7 @@ from accounts import selectors as people
 from accounts.models import Organization
 from catalog import limits as catalog_limits
 from catalog.models import SolutionStatus
-from events.services import emit
+from core.outbox import emit
 
 from . import limits, workflow
 from .models import (

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import selectors as people
-from events.services import emit
+from core.outbox import emit
 
 from .models import Need, Quote, QuoteRequest
 

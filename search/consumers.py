@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_noop
 
-from events.registry import subscribe
+from core.registry import subscribe
 from events.services import notify
 
 # solution.published and solution.archived come from the review workflow (a solution enters

@@ -30,7 +30,7 @@ from catalog.models import (
     Solution,
     SolutionStatus,
 )
-from events.services import emit
+from core.outbox import emit
 from marketplace.models import Match, Need
 
 from . import fit as fitness

@@ -12,7 +12,7 @@ from accounts.models import Membership, Organization, User
 from catalog import workflow
 from catalog.models import Solution, SolutionStatus
 from catalog.services import replace_case_studies
-from events.services import emit
+from core.outbox import emit
 from marketplace.models import EnterpriseProfile, Need
 
 from .schema import TYPES

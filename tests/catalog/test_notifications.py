@@ -6,9 +6,9 @@ from django.db import transaction
 from accounts.models import Membership
 from catalog import services, workflow
 from catalog.models import ReviewReason, Solution
-from events import registry
-from events import services as events
-from events.models import Notification, OutboxEvent
+from core import registry, relay
+from core.models import OutboxEvent
+from events.models import Notification
 from tests.factories import MembershipFactory, SolutionFactory
 from tests.web.conftest import compiled_translations  # noqa: F401 - a fixture
 
@@ -154,7 +154,7 @@ def test_change_to_a_live_solution_is_followed_to_live(revision_in_review, vendo
 def test_imported_listings_notify_nobody(vendor, vendor_user, operator_admin):
     solution = SolutionFactory(vendor=vendor)
     workflow.record_import(solution, operator_admin)
-    events.dispatch_pending()
+    relay.dispatch_pending()
     assert inbox(vendor_user) == []
 
 
@@ -179,7 +179,7 @@ def test_each_notification_is_emailed_once_even_when_the_event_is_delivered_agai
 
     OutboxEvent.objects.update(dispatched_at=None)  # delivered again, e.g. after a crash
     with on_commit():
-        assert events.dispatch_pending() == 2
+        assert relay.dispatch_pending() == 2
     assert len(mailoutbox) == 5
     assert Notification.objects.count() == 5
 
@@ -234,7 +234,7 @@ def test_no_email_leaves_when_the_delivery_rolls_back_and_one_when_it_is_retried
         assert mailoutbox == []
         assert not Notification.objects.exists()
 
-        events.dispatch_pending()  # the sweep retries
+        relay.dispatch_pending()  # the sweep retries
     finally:
         registry._consumers["solution.archived"].remove(flaky)
     assert [m.to for m in mailoutbox] == [[member.email]]

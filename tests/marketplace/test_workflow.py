@@ -7,7 +7,7 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from events.models import OutboxEvent
+from core.models import OutboxEvent
 from marketplace import services, tasks, workflow
 from marketplace.models import Need, Quote, QuoteRequest
 from tests.factories import NeedFactory, VendorFactory

@@ -9,8 +9,8 @@ from elastic_transport import ApiResponseMeta, HttpHeaders, NodeConfig
 from elasticsearch import ApiError, BadRequestError, Elasticsearch
 
 from catalog import workflow
-from events.models import OutboxEvent
-from events.services import dispatch_pending
+from core.models import OutboxEvent
+from core.relay import dispatch_pending
 from search.backends import BackendUnavailable, SearchQuery, get_backend
 from search.backends import elasticsearch as es
 from search.backends.database import DatabaseBackend

@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 
 from catalog import workflow
 from catalog.models import CaseStudy, CaseStudyOutcome, SolutionStatus
-from events.models import OutboxEvent
-from events.services import emit
+from core.models import OutboxEvent
+from core.outbox import emit
 from search import services
 from search.backends import SearchQuery
 from search.index import TEXT_FIELDS, build_documents

@@ -1,6 +1,7 @@
-"""Which consumers react to which topics, and who may see each topic. Apps subscribe and
-declare in their AppConfig.ready(), so the app that emits an event never imports the apps
-that react to it, and the deliveries never import the apps whose events they carry."""
+"""The topic registry: which consumers react to which topics, and who may see each topic.
+Apps subscribe and declare in their AppConfig.ready(), so the app that emits an event never
+imports the apps that react to it, and the deliveries never import the apps whose events they
+carry."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field

@@ -233,6 +233,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 # nothing is pending; a run not taken within the interval expires, so runs queued while no
 # worker listens do not pile up.
 OUTBOX_RELAY_SECONDS = float(os.environ.get("OUTBOX_RELAY_SECONDS", "5"))
+# Each consumer's delivery of an event is retried on its own: after the nth failure it waits
+# OUTBOX_RETRY_BASE_SECONDS × 2^(n-1), at most OUTBOX_RETRY_MAX_SECONDS, and after
+# OUTBOX_MAX_ATTEMPTS failures it is parked as a dead letter for operators (docs/operations.md).
+OUTBOX_RETRY_BASE_SECONDS = float(os.environ.get("OUTBOX_RETRY_BASE_SECONDS", "10"))
+OUTBOX_RETRY_MAX_SECONDS = float(os.environ.get("OUTBOX_RETRY_MAX_SECONDS", "3600"))
+OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8"))
 CELERY_BEAT_SCHEDULE = {
     "relay-outbox": {"task": "core.tasks.dispatch_outbox",
                      "schedule": timedelta(seconds=OUTBOX_RELAY_SECONDS),

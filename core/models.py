@@ -1,4 +1,6 @@
 from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class OutboxEvent(models.Model):
@@ -33,3 +35,46 @@ class OutboxEvent(models.Model):
     @property
     def is_pending(self):
         return self.dispatched_at is None
+
+
+class Delivery(models.Model):
+    """One event for one consumer, delivered, retried and recorded on its own: a consumer that
+    fails never holds back or rolls back another. After settings.OUTBOX_MAX_ATTEMPTS failures
+    it is parked as a dead letter until an operator retries it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        DELIVERED = "delivered", _("Delivered")
+        DEAD = "dead", _("Dead letter")
+
+    event = models.ForeignKey(OutboxEvent, on_delete=models.CASCADE, related_name="deliveries")
+    # The consumer's stable name (core.registry.consumer_name): module and function.
+    consumer = models.CharField(max_length=200)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    last_error = models.TextField(blank=True, default="")
+    delivered_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("event delivery")
+        verbose_name_plural = _("event deliveries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "consumer"], name="delivery_once_per_consumer"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                name="delivery_due_idx",
+                condition=models.Q(status="pending"),
+            ),
+            models.Index(fields=["status", "consumer"], name="delivery_status_consumer_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.event_id} → {self.consumer} ({self.status})"

@@ -1,10 +1,12 @@
-"""Writing events into the outbox, and asking a worker to relay them after commit."""
+"""Writing events into the outbox, asking a worker to relay them after commit, and putting
+dead letters back in the queue."""
 
 import logging
 
 from django.db import transaction
+from django.utils import timezone
 
-from .models import OutboxEvent
+from .models import Delivery, OutboxEvent
 from .tasks import dispatch_outbox
 
 logger = logging.getLogger(__name__)
@@ -65,3 +67,19 @@ def _schedule_dispatch():
     if _broker_unreachable:
         logger.info("outbox relay scheduled again; the broker is back")
     _broker_unreachable = False
+
+
+@transaction.atomic
+def retry(deliveries):
+    """Put dead letters (a queryset of Delivery) back in the queue with a fresh retry budget,
+    due now; their events count as pending again until they are delivered. Returns how many.
+    Who may do it is the caller's check (the admin, the operators' page)."""
+    ids = list(deliveries.filter(status=Delivery.Status.DEAD).values_list("pk", flat=True))
+    if not ids:
+        return 0
+    Delivery.objects.filter(pk__in=ids).update(
+        status=Delivery.Status.PENDING, attempts=0, next_attempt_at=timezone.now()
+    )
+    OutboxEvent.objects.filter(deliveries__pk__in=ids).update(dispatched_at=None)
+    _schedule_dispatch_once()
+    return len(ids)

@@ -1,7 +1,6 @@
 """Keep the index and the matches in step with the catalog and the marketplace, driven by
 outbox events; tell enterprises about new good matches."""
 
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_noop
 
@@ -19,11 +18,19 @@ INDEXED_ORGANIZATION_FIELDS = {"name", "name_zh"}
 
 
 def reindex_solution(event):
-    """Idempotent: indexes the solution if it is published now, removes it otherwise. When the
-    search backend is unreachable this raises and the dispatcher retries the event."""
+    """Idempotent: indexes the solution if it is published now, removes it otherwise, in the
+    database (suggestions, and the index or the cluster's fallback)."""
     from .services import sync_solution
 
     sync_solution(int(event.aggregate_id))
+
+
+def reindex_solution_in_cluster(event):
+    """The same in the search cluster, when there is one. When it is unreachable this raises
+    and the relay retries this delivery alone."""
+    from .services import sync_solution_in_cluster
+
+    sync_solution_in_cluster(int(event.aggregate_id))
 
 
 def match_need(event):
@@ -36,26 +43,13 @@ def match_need(event):
         refresh_matches(need)
 
 
-def rematch_open_needs(event):
-    """A solution entered, changed or left the catalog: re-rank the open needs it could touch
-    (same scenario, stage or industry), and those it was matched to."""
-    from catalog.models import Solution
-    from marketplace.models import Need
+def enqueue_rematch(event):
+    """A solution entered, changed or left the catalog: re-ranking the open needs it could
+    touch is a task of its own (search.tasks), so the relay is not held by it. A broker error
+    here raises, and this delivery is retried."""
+    from .tasks import rematch_open_needs
 
-    from .matching import refresh_matches
-
-    solution = Solution.objects.filter(pk=event.aggregate_id).first()
-    if solution is None:
-        return
-    scenarios = list(solution.scenarios.values_list("pk", flat=True))
-    stages = list(solution.all_stages().values_list("pk", flat=True))
-    industries = list(solution.industries.values_list("pk", flat=True))
-    needs = Need.objects.filter(status=Need.Status.OPEN).filter(
-        Q(scenarios__in=scenarios) | Q(stages__in=stages) | Q(industry__in=industries)
-        | Q(matches__solution=solution)
-    ).distinct()
-    for need in needs.iterator():
-        refresh_matches(need, announce=True)
+    rematch_open_needs.delay(int(event.aggregate_id))
 
 
 def reindex_vendor(event):
@@ -110,7 +104,8 @@ def notify_match_found(event):
 def register():
     for topic in SOLUTION_TOPICS:
         subscribe(topic, reindex_solution)
-        subscribe(topic, rematch_open_needs)
+        subscribe(topic, reindex_solution_in_cluster)
+        subscribe(topic, enqueue_rematch)
     for topic in NEED_TOPICS:
         subscribe(topic, match_need)
     subscribe("organization.updated", reindex_vendor)

@@ -13,6 +13,7 @@ from events import tasks as events_tasks
 from events.webhooks import tasks as webhook_tasks
 from marketplace import tasks as marketplace_tasks
 from maturity import tasks as maturity_tasks
+from search import tasks as search_tasks
 
 REPEAT_SAFE = [
     catalog_tasks.run_prechecks,
@@ -24,6 +25,7 @@ REPEAT_SAFE = [
     events_tasks.send_daily_digests,
     marketplace_tasks.expire_marketplace_items,
     maturity_tasks.take_monthly_snapshot,
+    search_tasks.rematch_open_needs,
 ]
 
 
@@ -37,8 +39,8 @@ def test_repeat_safe_task_is_acknowledged_late_and_requeued_when_its_worker_dies
 
 def test_every_project_task_says_whether_it_is_repeat_safe():
     """A new task is acknowledged on receipt until it is listed here (and declared)."""
-    ours = {name for name in app.tasks
-            if name.split(".", 1)[0] in {"core", "catalog", "events", "marketplace", "maturity"}}
+    apps = {"core", "catalog", "events", "marketplace", "maturity", "search"}
+    ours = {name for name in app.tasks if name.split(".", 1)[0] in apps}
     assert ours == {task.name for task in REPEAT_SAFE} | {webhook_tasks.deliver_webhook.name}
     assert settings.CELERY_TASK_ACKS_LATE is False
 

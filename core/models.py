@@ -6,9 +6,9 @@ from django.utils.translation import gettext_lazy as _
 class OutboxEvent(models.Model):
     """A fact written in the same transaction as the change it describes.
 
-    It is delivered to every consumer of its topic after commit; until then, or when a consumer
-    fails, it stays pending and the beat sweep tries again. A rolled-back change takes its event
-    with it, so nothing is ever announced that did not happen."""
+    After commit the relay delivers it to every consumer of its topic, one Delivery each; it
+    stays pending until every delivery is delivered or dead. A rolled-back change takes its
+    event with it, so nothing is ever announced that did not happen."""
 
     topic = models.CharField(max_length=100, db_index=True)
     aggregate_type = models.CharField(max_length=50)

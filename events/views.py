@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -240,6 +240,7 @@ def dead_letter_list(request):
     return render(request, "events/dead_letters.html", {
         "page_obj": page,
         "consumer": consumer,
+        "querystring": urlencode({"consumer": consumer}) if consumer else "",
         "by_consumer": dead_letters.count_by_consumer(),
     })
 
@@ -247,9 +248,8 @@ def dead_letter_list(request):
 @login_required
 @require_POST
 def dead_letter_retry(request):
-    """Retry one dead letter (`id`) or all of one consumer's (`consumer`)."""
-    if not is_operator(request.user):
-        raise PermissionDenied
+    """Retry one dead letter (`id`) or all of one consumer's (`consumer`); the service
+    refuses anyone but operator staff."""
     done = dead_letters.retry(
         actor=request.user,
         ids=_ids(request.POST.getlist("id")),

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from events.services import emit
+from core.outbox import emit
 
 from .models import APIKey, APIKeyEvent, Membership, Organization, User
 

@@ -1,9 +1,9 @@
-"""Who may see an organisation's events (events.registry): a solution provider's profile is
+"""Who may see an organisation's events (core.registry): a solution provider's profile is
 public, as the catalog shows it; an enterprise's is its own."""
 
 from django.utils.translation import gettext_lazy as _
 
-from events.registry import Topic, declare_audience, declare_topic, everyone, parties
+from core.registry import Topic, declare_audience, declare_topic, everyone, parties
 
 from .models import Organization
 

@@ -289,7 +289,8 @@ def database_killed(api, vendor, batch):
 
 def search_outage(name, stack, vendor, vendor_user, reviewer, raw_key):
     from catalog.models import Solution
-    from events.models import Notification, OutboxEvent
+    from core.models import OutboxEvent
+    from events.models import Notification
 
     api = Http.with_key(stack.base, raw_key)
     [pk] = drafts(vendor, 1)

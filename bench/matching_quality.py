@@ -98,7 +98,7 @@ def load():
 
     from search.services import rebuild_index
 
-    with mock.patch("events.services._schedule_dispatch"):
+    with mock.patch("core.outbox._schedule_dispatch"):
         for path in FILES:
             call_command("import_catalog", str(path), quiet=True, verbosity=0)
     return rebuild_index()

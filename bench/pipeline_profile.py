@@ -51,9 +51,8 @@ def profile_in_process(solutions, vendor_user):
 
     from catalog import checks, services, sla, workflow
     from config.celery import app
-    from events import registry
-    from events import services as outbox
-    from events.tasks import dispatch_outbox
+    from core import outbox, registry, relay
+    from core.tasks import dispatch_outbox
 
     count = len(solutions)
     breakdown = Breakdown()
@@ -67,8 +66,8 @@ def profile_in_process(solutions, vendor_user):
     breakdown.patch(sla, "review_due_at", "  review_due_at (business days)")
     breakdown.patch(services, "content_of", "content_of (snapshot; in submit and checks)")
     breakdown.patch(workflow, "_record", "workflow._record (audit + outbox; in both)")
-    breakdown.patch(outbox, "dispatch_pending", "dispatch_outbox (task)")
-    breakdown.patch(outbox, "dispatch_event", "  dispatch_event")
+    breakdown.patch(relay, "dispatch_pending", "dispatch_outbox (task)")
+    breakdown.patch(relay, "dispatch_event", "  dispatch_event")
     originals = {topic: list(consumers) for topic, consumers in registry._consumers.items()}
     for topic, consumers in registry._consumers.items():
         registry._consumers[topic] = [

@@ -65,7 +65,8 @@ def bench_floor(solution_id, reviewer_id):
     from django.utils import timezone
 
     from catalog.models import CheckResult, ReviewEvent, Solution, SolutionStatus
-    from events.models import Notification, OutboxEvent
+    from core.models import OutboxEvent
+    from events.models import Notification
 
     with transaction.atomic():
         solution = Solution.objects.select_for_update().get(pk=solution_id)
@@ -239,7 +240,7 @@ def settle(queue):
     """Let the worker finish what is queued (outbox sweeps) before it stops."""
     import redis
 
-    from events.models import OutboxEvent
+    from core.models import OutboxEvent
 
     client = redis.Redis.from_url(os.environ["REDIS_URL"])
     wait_for(lambda: client.llen(queue) == 0
@@ -291,7 +292,7 @@ def measure_floor(solutions, reviewer):
 def measure_pipeline(solutions, vendor_user):
     from catalog import services
     from catalog.models import Solution, SolutionStatus
-    from events.models import OutboxEvent
+    from core.models import OutboxEvent
 
     ids = [s.pk for s in solutions]
     in_review = Solution.objects.filter(pk__in=ids, status=SolutionStatus.IN_REVIEW)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_noop
 
 from accounts.models import Membership, Organization, User
 from core.public_cache import bump_version
-from events.registry import subscribe
+from core.registry import subscribe
 from events.services import notify_in_their_language
 
 from .deadlines import ESCALATION_TOPIC, REMINDER_TOPIC

@@ -10,7 +10,7 @@ reassignment clears `reminded_at`, so the new reviewer gets a reminder of their 
 from django.db import transaction
 from django.utils import timezone
 
-from events.services import emit
+from core.outbox import emit
 
 from . import sla
 from .models import Solution, SolutionRevision, SolutionStatus

@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from events.services import emit
+from core.outbox import emit
 
 from .models import (
     Industry,

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from accounts import selectors as people
 from accounts.models import Organization
-from events.services import emit
+from core.outbox import emit
 
 from . import limits, revisions, sla, workflow
 from .models import (

@@ -1,9 +1,9 @@
-"""Who may see the catalog's events (events.registry): what the public catalog shows is
+"""Who may see the catalog's events (core.registry): what the public catalog shows is
 public; a solution's way through review is its vendor's business."""
 
 from django.utils.translation import gettext_lazy as _
 
-from events.registry import Topic, declare_audience, declare_topic, everyone, parties
+from core.registry import Topic, declare_audience, declare_topic, everyone, parties
 
 from .models import Solution
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts import selectors as people
 from core import workflow as kernel
-from events.services import emit
+from core.outbox import emit
 
 from .models import ReviewEvent, RevisionStatus, Solution, SolutionRevision, SolutionStatus
 

@@ -3,7 +3,7 @@
 Subscribed to every topic ("*"), so it runs after each topic's own consumers: the feed's
 lock (changes.services.append_change) is then held for the shortest time."""
 
-from events.registry import audience_of, subscribe
+from core.registry import audience_of, subscribe
 
 from . import services
 from .models import ChangeEntry
@@ -47,7 +47,7 @@ def describe(event):
 
 def feed_audience(audience):
     """(ChangeEntry.Audience, organisation ids) of the topic's declared audience
-    (events.registry): the one rule webhooks read too. Undeclared: operators only."""
+    (core.registry): the one rule webhooks read too. Undeclared: operators only."""
     if audience is None:
         return ChangeEntry.Audience.ORGANIZATIONS, []
     if audience.public:

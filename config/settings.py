@@ -234,8 +234,14 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 # nothing is pending; a run not taken within the interval expires, so runs queued while no
 # worker listens do not pile up.
 OUTBOX_RELAY_SECONDS = float(os.environ.get("OUTBOX_RELAY_SECONDS", "5"))
+# Each consumer's delivery of an event is retried on its own: after the nth failure it waits
+# OUTBOX_RETRY_BASE_SECONDS × 2^(n-1), at most OUTBOX_RETRY_MAX_SECONDS, and after
+# OUTBOX_MAX_ATTEMPTS failures it is parked as a dead letter for operators (docs/operations.md).
+OUTBOX_RETRY_BASE_SECONDS = float(os.environ.get("OUTBOX_RETRY_BASE_SECONDS", "10"))
+OUTBOX_RETRY_MAX_SECONDS = float(os.environ.get("OUTBOX_RETRY_MAX_SECONDS", "3600"))
+OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8"))
 CELERY_BEAT_SCHEDULE = {
-    "relay-outbox": {"task": "events.tasks.dispatch_outbox",
+    "relay-outbox": {"task": "core.tasks.dispatch_outbox",
                      "schedule": timedelta(seconds=OUTBOX_RELAY_SECONDS),
                      "options": {"expires": OUTBOX_RELAY_SECONDS}},
     "review-reminders": {"task": "catalog.tasks.send_review_reminders",
@@ -249,7 +255,7 @@ CELERY_BEAT_SCHEDULE = {
     # One snapshot a month; running every six hours makes sure the month is never missed.
     "maturity-monthly-snapshot": {"task": "maturity.tasks.take_monthly_snapshot",
                                   "schedule": timedelta(hours=6)},
-    "resend-stalled-webhooks": {"task": "events.tasks.resend_stalled_webhooks",
+    "resend-stalled-webhooks": {"task": "events.webhooks.tasks.resend_stalled_webhooks",
                                 "schedule": timedelta(minutes=5)},
     # Daily digests at NOTIFICATION_DIGEST_HOUR UTC (0 is 08:00 in China); re-runs send nothing.
     "notification-daily-digests": {

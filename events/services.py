@@ -1,4 +1,4 @@
-"""Writing events into the outbox and delivering them to their consumers."""
+"""Notifications: the inbox, its emails, and each person's email preference."""
 
 import logging
 from collections import defaultdict
@@ -11,109 +11,9 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from .models import Notification, NotificationPreference, OutboxEvent
-from .registry import consumers_for
+from .models import Notification, NotificationPreference
 
 logger = logging.getLogger(__name__)
-
-
-def emit(topic, instance, **payload):
-    """Record that `topic` happened to `instance`, inside the caller's transaction.
-
-    Call it last in a service's atomic block. The dispatcher is scheduled on commit; if the
-    transaction rolls back, the event and the schedule vanish with it."""
-    event = OutboxEvent.objects.create(
-        topic=topic,
-        aggregate_type=instance._meta.label_lower,
-        aggregate_id=str(instance.pk),
-        payload={"id": instance.pk, **payload},
-    )
-    _schedule_dispatch_once()
-    return event
-
-
-def _schedule_dispatch_once():
-    # One dispatch per transaction is enough: it delivers every pending event, so a bulk
-    # import of thousands of events queues one task, not thousands. The callback forgets
-    # itself when it runs, and one dropped with a rolled-back savepoint is no longer pending.
-    connection = transaction.get_connection()
-    pending = getattr(connection, "outbox_dispatch_callback", None)
-    if pending is not None and any(cb is pending for _, cb, _ in connection.run_on_commit):
-        return
-
-    def dispatch_after_commit():
-        if getattr(connection, "outbox_dispatch_callback", None) is dispatch_after_commit:
-            connection.outbox_dispatch_callback = None
-        _schedule_dispatch()
-
-    connection.outbox_dispatch_callback = dispatch_after_commit
-    transaction.on_commit(dispatch_after_commit)
-
-
-# Whether this process's last attempt to reach the broker failed: an outage is logged when
-# it starts and when it ends, not once per request in between.
-_broker_unreachable = False
-
-
-def _schedule_dispatch():
-    """Ask a worker to relay the pending events now. Runs after the request's commit, so it
-    never raises: during a broker outage the events stay pending in the outbox, and beat's
-    relay (settings.OUTBOX_RELAY_SECONDS) delivers them within seconds of the broker's return."""
-    global _broker_unreachable
-    from .tasks import dispatch_outbox
-
-    try:
-        dispatch_outbox.delay()
-    except Exception as exc:  # kombu's OperationalError, or anything else a broker may raise
-        if not _broker_unreachable:
-            logger.warning("outbox relay could not be scheduled (%s: %s); events stay pending "
-                           "until the periodic relay runs", type(exc).__name__, exc)
-        _broker_unreachable = True
-        return
-    if _broker_unreachable:
-        logger.info("outbox relay scheduled again; the broker is back")
-    _broker_unreachable = False
-
-
-def dispatch_pending(limit=500):
-    """Deliver pending events oldest first. Returns how many were delivered."""
-    delivered = 0
-    pending = list(
-        OutboxEvent.objects.filter(dispatched_at=None)
-        .order_by("id")
-        .values_list("id", flat=True)[:limit]
-    )
-    for event_id in pending:
-        if dispatch_event(event_id):
-            delivered += 1
-    return delivered
-
-
-def dispatch_event(event_id):
-    """Deliver one event to its consumers, at most once at a time (row lock on PostgreSQL)."""
-    with transaction.atomic():
-        event = (
-            OutboxEvent.objects.select_for_update(skip_locked=True)
-            .filter(pk=event_id, dispatched_at=None)
-            .first()
-        )
-        if event is None:
-            return False
-        try:
-            with transaction.atomic():
-                for consumer in consumers_for(event.topic):
-                    consumer(event)
-        except Exception as exc:
-            logger.exception("outbox consumer failed for %s", event)
-            event.attempts += 1
-            event.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            event.save(update_fields=["attempts", "last_error"])
-            return False
-        event.attempts += 1
-        event.dispatched_at = timezone.now()
-        event.last_error = ""
-        event.save(update_fields=["attempts", "dispatched_at", "last_error"])
-        return True
 
 
 def notify(recipients, *, event, title, body="", link="", email=False):

@@ -14,4 +14,6 @@ urlpatterns = [
         views.webhook_redeliver,
         name="webhook-redeliver",
     ),
+    path("operations/dead-letters/", views.dead_letter_list, name="dead-letters"),
+    path("operations/dead-letters/retry/", views.dead_letter_retry, name="dead-letter-retry"),
 ]

@@ -1,4 +1,5 @@
-"""Web pages: the inbox, notification settings, and webhooks for organisation admins."""
+"""Web pages: the inbox, notification settings, webhooks for organisation admins, and dead
+letters for operator staff."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -7,11 +8,14 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import patch_cache_control
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from . import services
+from accounts.selectors import is_operator
+
+from . import dead_letters, services
 from .forms import NotificationPreferenceForm, WebhookForm
 from .models import WebhookDelivery
 from .services import mark_read
@@ -222,3 +226,36 @@ def webhook_redeliver(request, pk):
     else:
         messages.success(request, _("Redelivery started."))
     return redirect("webhook-detail", pk=delivery.subscription_id)
+
+
+@login_required
+def dead_letter_list(request):
+    """Event deliveries that failed every attempt, for operator staff to look into and retry."""
+    if not is_operator(request.user):
+        raise PermissionDenied
+    consumer = request.GET.get("consumer", "")
+    page = Paginator(dead_letters.dead_letters(consumer), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "events/dead_letters.html", {
+        "page_obj": page,
+        "consumer": consumer,
+        "querystring": urlencode({"consumer": consumer}) if consumer else "",
+        "by_consumer": dead_letters.count_by_consumer(),
+    })
+
+
+@login_required
+@require_POST
+def dead_letter_retry(request):
+    """Retry one dead letter (`id`) or all of one consumer's (`consumer`); the service
+    refuses anyone but operator staff."""
+    done = dead_letters.retry(
+        actor=request.user,
+        ids=_ids(request.POST.getlist("id")),
+        consumer=request.POST.get("consumer", ""),
+    )
+    messages.success(request, ngettext("%(count)d delivery queued again.",
+                                       "%(count)d deliveries queued again.", done)
+                     % {"count": done})
+    return redirect("dead-letters")

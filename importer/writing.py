@@ -35,7 +35,7 @@ from accounts.services import add_member, change_profile, create_organization, c
 from catalog import workflow
 from catalog.models import Solution, SolutionStatus
 from catalog.services import check_caps, write_content
-from events.services import emit
+from core.outbox import emit
 from marketplace.models import Need
 from marketplace.services import change_need, create_need, save_enterprise_profile
 

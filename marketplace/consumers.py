@@ -13,7 +13,7 @@ from django.utils.translation import gettext_noop
 
 from accounts.models import Organization, User
 from catalog.models import Solution, SolutionStatus
-from events.registry import subscribe
+from core.registry import subscribe
 from events.services import notify, notify_in_their_language
 
 from .selectors import followers_of

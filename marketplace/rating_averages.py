@@ -5,7 +5,7 @@ over (search.services.set_rating)."""
 
 from django.db.models import Avg, Count
 
-from events.registry import subscribe
+from core.registry import subscribe
 from search.services import set_rating
 
 from .models import Rating

@@ -1,11 +1,11 @@
-"""Who may see the marketplace's events (events.registry): the same organisations that may
+"""Who may see the marketplace's events (core.registry): the same organisations that may
 read the item through the API. A need is seen by its enterprise and the vendors it is open
 to; requests, quotes, proposals and conversations by their parties only; ratings are public
 (a hidden one is announced too, so partners take it down)."""
 
 from django.utils.translation import gettext_lazy as _
 
-from events.registry import (
+from core.registry import (
     Topic,
     declare_audience,
     declare_topic,

@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import selectors as people
+from core.outbox import emit
 from core.workflow import Conflict, Workflow
-from events.services import emit
 
 from .models import Need, Quote, QuoteRequest
 

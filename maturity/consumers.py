@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_noop
 
 from accounts.models import Organization, User
-from events.registry import subscribe
+from core.registry import subscribe
 from events.services import notify
 
 

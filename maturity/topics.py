@@ -1,4 +1,4 @@
-"""Who may see the maturity registry's events (events.registry).
+"""Who may see the maturity registry's events (core.registry).
 
 A verified factory is public: the plan's registry of smart factories lists it
 (selectors.factories_visible_to). Everything before that decision is the enterprise's and
@@ -7,7 +7,7 @@ the fact of a refusal are nobody else's business). An assessment is the enterpri
 
 from django.utils.translation import gettext_lazy as _
 
-from events.registry import Topic, declare_audience, declare_topic, everyone, parties
+from core.registry import Topic, declare_audience, declare_topic, everyone, parties
 
 from .models import SmartFactory
 

@@ -17,13 +17,13 @@ from .index import build_documents, iter_document_batches
 BATCH_SIZE = 200
 
 
-def sync_solutions(solution_ids):
+def sync_solutions(solution_ids, backend=None):
     """Index those of the solutions that are published and remove the others (including
     ids that no longer exist). Idempotent: run it again and nothing changes."""
     ids = {int(pk) for pk in solution_ids}
     if not ids:
         return {"indexed": 0, "removed": 0}
-    backend = get_backend()
+    backend = backend or get_backend()
     docs = build_documents(ids)
     gone = sorted(ids - {doc["id"] for doc in docs})
     if docs:
@@ -36,8 +36,27 @@ def sync_solutions(solution_ids):
 
 
 def sync_solution(solution_id):
-    """What the outbox consumer calls for solution.published / archived / updated."""
-    return sync_solutions([solution_id])
+    """What the outbox consumer calls for solution.published / archived / updated: the
+    database side (the suggestions, and the index or, beside a cluster, its fallback). The
+    cluster is written by sync_solution_in_cluster, a consumer of its own, so a cluster
+    outage holds back only that delivery and searches keep finding the solution meanwhile."""
+    backend = get_backend()
+    return sync_solutions([solution_id], backend=getattr(backend, "fallback", backend))
+
+
+def sync_solution_in_cluster(solution_id):
+    """The cluster side of sync_solution; nothing to do without a cluster."""
+    cluster = getattr(get_backend(), "primary", None)
+    if cluster is None:
+        return None
+    ids = {int(solution_id)}
+    docs = build_documents(ids)
+    gone = sorted(ids - {doc["id"] for doc in docs})
+    if docs:
+        cluster.index(docs)
+    if gone:
+        cluster.delete(gone)
+    return {"indexed": len(docs), "removed": len(gone)}
 
 
 def set_rating(solution_id, average, count):

@@ -14,7 +14,8 @@ from django.utils import timezone
 from accounts.models import Membership
 from catalog import deadlines, services, tasks
 from catalog.models import Solution
-from events.models import Notification, OutboxEvent
+from core.models import OutboxEvent
+from events.models import Notification
 from tests.factories import MembershipFactory, OperatorFactory, SolutionFactory, VendorFactory
 from tests.worker import celery_worker, requires_services, wait_for
 

@@ -8,7 +8,9 @@ from django.conf import settings
 
 from catalog import tasks as catalog_tasks
 from config.celery import app
+from core import tasks as core_tasks
 from events import tasks as events_tasks
+from events.webhooks import tasks as webhook_tasks
 from marketplace import tasks as marketplace_tasks
 from maturity import tasks as maturity_tasks
 
@@ -17,11 +19,12 @@ REPEAT_SAFE = [
     catalog_tasks.send_review_reminders,
     catalog_tasks.escalate_overdue_reviews,
     catalog_tasks.requeue_stalled_submissions,
-    events_tasks.dispatch_outbox,
-    events_tasks.resend_stalled_webhooks,
+    core_tasks.dispatch_outbox,
+    webhook_tasks.resend_stalled_webhooks,
     events_tasks.send_daily_digests,
     marketplace_tasks.expire_marketplace_items,
     maturity_tasks.take_monthly_snapshot,
+    marketplace_tasks.rematch_open_needs,
 ]
 
 
@@ -35,15 +38,15 @@ def test_repeat_safe_task_is_acknowledged_late_and_requeued_when_its_worker_dies
 
 def test_every_project_task_says_whether_it_is_repeat_safe():
     """A new task is acknowledged on receipt until it is listed here (and declared)."""
-    ours = {name for name in app.tasks
-            if name.split(".", 1)[0] in {"catalog", "events", "marketplace", "maturity"}}
-    assert ours == {task.name for task in REPEAT_SAFE} | {events_tasks.deliver_webhook.name}
+    apps = {"core", "catalog", "events", "marketplace", "maturity", "search"}
+    ours = {name for name in app.tasks if name.split(".", 1)[0] in apps}
+    assert ours == {task.name for task in REPEAT_SAFE} | {webhook_tasks.deliver_webhook.name}
     assert settings.CELERY_TASK_ACKS_LATE is False
 
 
 def test_webhook_attempt_is_acknowledged_on_receipt():
     # Its retries wait longer than the visibility timeout; resend_stalled_webhooks covers loss.
-    assert events_tasks.deliver_webhook.acks_late is False
+    assert webhook_tasks.deliver_webhook.acks_late is False
     assert settings.WEBHOOK_RETRY_BACKOFF_MAX > settings.CELERY_VISIBILITY_TIMEOUT
 
 

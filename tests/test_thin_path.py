@@ -14,7 +14,8 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from catalog.models import Solution
-from events.models import Notification, OutboxEvent
+from core.models import OutboxEvent
+from events.models import Notification
 from tests.factories import EnterpriseFactory, MembershipFactory, OperatorFactory, VendorFactory
 from tests.worker import celery_worker, requires_services, wait_for
 

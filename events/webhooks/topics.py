@@ -1,13 +1,13 @@
 """The topics partners may subscribe to, and what each delivery says.
 
 An outbox event becomes a webhook only when its app declared it a partner topic
-(events.registry.declare_topic, in the app's topics.py): its description and payload fields.
+(core.registry.declare_topic, in the app's topics.py): its description and payload fields.
 Who may receive it is the topic's audience, declared beside it, which the change feed reads
 as well. User ids (actors, reviewers, operator staff), free-text reasons and other parties'
 identities are never sent. Payloads are thin: ids and states; a receiver reads details
 through the API, where its own permissions apply."""
 
-from ..registry import ALIASES, TOPICS, Topic  # noqa: F401 - read through this module
+from core.registry import ALIASES, TOPICS, Topic  # noqa: F401 - read through this module
 
 
 def webhook_topic(outbox_topic):

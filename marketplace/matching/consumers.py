@@ -1,11 +1,10 @@
 """Keep the matches in step with the catalog and the marketplace, driven by outbox events; tell
 enterprises about new good matches."""
 
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_noop
 
-from events.registry import subscribe
+from core.registry import subscribe
 from events.services import notify
 
 # solution.published and solution.archived come from the review workflow (a solution enters
@@ -24,26 +23,13 @@ def match_need(event):
         refresh_matches(need)
 
 
-def rematch_open_needs(event):
-    """A solution entered, changed or left the catalog: re-rank the open needs it could touch
-    (same scenario, stage or industry), and those it was matched to."""
-    from catalog.models import Solution
-    from marketplace.models import Need
+def enqueue_rematch(event):
+    """A solution entered, changed or left the catalog: re-ranking the open needs it could
+    touch is a task of its own (marketplace.tasks.rematch_open_needs), so the relay is not
+    held by it. A broker error here raises, and this delivery is retried."""
+    from marketplace.tasks import rematch_open_needs
 
-    from .ranking import refresh_matches
-
-    solution = Solution.objects.filter(pk=event.aggregate_id).first()
-    if solution is None:
-        return
-    scenarios = list(solution.scenarios.values_list("pk", flat=True))
-    stages = list(solution.all_stages().values_list("pk", flat=True))
-    industries = list(solution.industries.values_list("pk", flat=True))
-    needs = Need.objects.filter(status=Need.Status.OPEN).filter(
-        Q(scenarios__in=scenarios) | Q(stages__in=stages) | Q(industry__in=industries)
-        | Q(matches__solution=solution)
-    ).distinct()
-    for need in needs.iterator():
-        refresh_matches(need, announce=True)
+    rematch_open_needs.delay(int(event.aggregate_id))
 
 
 def notify_match_found(event):
@@ -67,7 +53,7 @@ def notify_match_found(event):
 
 def register():
     for topic in SOLUTION_TOPICS:
-        subscribe(topic, rematch_open_needs)
+        subscribe(topic, enqueue_rematch)
     for topic in NEED_TOPICS:
         subscribe(topic, match_need)
     subscribe("match.found", notify_match_found)

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from catalog.models import (
@@ -31,7 +32,7 @@ from catalog.models import (
     Solution,
     SolutionStatus,
 )
-from events.services import emit
+from core.outbox import emit
 from marketplace.models import Match, Need, SeenMatch
 from search.selectors import documents, hits_for_text, newest_ids, scenario_names
 
@@ -249,3 +250,21 @@ def refresh_matches(need, limit=MATCHES_KEPT, *, announce=False):
                      solution_id=result.solution.pk, score=result.score, rank=rank)
     return results
 
+
+def rematch_for_solution(solution_id):
+    """A solution entered, changed or left the catalog: re-rank the open needs it could touch
+    (same scenario, stage or industry), and those it was matched to."""
+    from catalog.models import Solution
+
+    solution = Solution.objects.filter(pk=solution_id).first()
+    if solution is None:
+        return
+    scenarios = list(solution.scenarios.values_list("pk", flat=True))
+    stages = list(solution.all_stages().values_list("pk", flat=True))
+    industries = list(solution.industries.values_list("pk", flat=True))
+    needs = Need.objects.filter(status=Need.Status.OPEN).filter(
+        Q(scenarios__in=scenarios) | Q(stages__in=stages) | Q(industry__in=industries)
+        | Q(matches__solution=solution)
+    ).distinct()
+    for need in needs.iterator():
+        refresh_matches(need, announce=True)

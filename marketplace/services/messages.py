@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from accounts import selectors as people
 from catalog import limits as catalog_limits
 from catalog.attachments import inspect_file
-from events.services import emit
+from core.outbox import emit
 
 from .. import limits
 from ..models import Message, MessageAccessLog, MessageAttachment, MessageThread

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Organization
 from catalog import limits as catalog_limits
-from events.services import emit
+from core.outbox import emit
 
 from .. import limits, workflow
 from ..models import EnterpriseProfile, Need

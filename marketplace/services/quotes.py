@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Organization
 from catalog import limits as catalog_limits
 from catalog.models import SolutionStatus
-from events.services import emit
+from core.outbox import emit
 
 from .. import limits, workflow
 from ..models import (

@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from events.services import emit
+from core.outbox import emit
 
 from ..models import SATISFACTION_VALUES, Answer, Assessment, MaturityModel, Statement, SubDomain
 from ..results import domain_scores

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.models import FactoryTier
-from events.services import emit
+from core.outbox import emit
 
 from ..evidence import checked_upload, stored_name
 from ..models import FactoryEvidence, SmartFactory

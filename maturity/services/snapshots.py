@@ -3,7 +3,7 @@
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from events.services import emit
+from core.outbox import emit
 
 from ..models import TargetSnapshot
 from ..progress import snapshot_figures

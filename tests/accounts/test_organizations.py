@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from accounts.models import Organization
 from accounts.services import change_profile, create_organization
-from events.models import OutboxEvent
+from core.models import OutboxEvent
 from tests.factories import UserFactory, VendorFactory
 
 pytestmark = pytest.mark.django_db

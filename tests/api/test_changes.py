@@ -15,8 +15,9 @@ from catalog.models import Solution
 from changes import consumers
 from changes.api.serializers import encode_cursor
 from changes.models import ChangeEntry
-from events.models import OutboxEvent
-from events.services import dispatch_event, emit
+from core.models import OutboxEvent
+from core.outbox import emit
+from core.relay import dispatch_event
 from marketplace import services as market
 from tests.factories import EnterpriseFactory, MembershipFactory, SolutionFactory
 from tests.marketplace.factories import make_quote

@@ -9,13 +9,14 @@ import pytest
 from celery.app.task import Task
 from django.conf import settings as django_settings
 from django.urls import reverse
+from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from catalog import services
 from catalog.models import CheckResult, SolutionRevision
-from events import services as outbox
-from events.models import OutboxEvent
-from events.tasks import dispatch_outbox
+from core import outbox, relay
+from core.models import Delivery, OutboxEvent
+from core.tasks import dispatch_outbox
 from tests.factories import SolutionFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -65,7 +66,7 @@ def test_api_submission_during_broker_outage_succeeds_and_is_checked_once_the_br
 
     assert response.status_code == 200, response.content
     assert response.json()["status"] == "submitted"
-    assert sent == ["events.tasks.dispatch_outbox"]  # the relay kick, never the checks
+    assert sent == ["core.tasks.dispatch_outbox"]  # the relay kick, never the checks
     draft.refresh_from_db()
     assert draft.status == "submitted"
     assert pending("solution.submitted", draft.pk)
@@ -129,16 +130,18 @@ def test_a_relay_that_cannot_send_the_checks_keeps_the_event_pending(
     vendor, vendor_user, reviewer, broker_down
 ):
     """The relay ran (on a worker) but the broker went away before it could queue the
-    checks: the event is not marked delivered, so the next relay sends them."""
+    checks: that delivery is not marked delivered, so a later relay sends them."""
     monkeypatch, _sent = broker_down
     draft = SolutionFactory(vendor=vendor)
     services.submit_solution(actor=vendor_user, solution=draft)
 
-    outbox.dispatch_pending()
+    relay.dispatch_pending()
 
     event = OutboxEvent.objects.get(topic="solution.submitted", aggregate_id=str(draft.pk))
     assert event.is_pending and "OperationalError" in event.last_error
     monkeypatch.undo()
+    # Only that delivery waits, and it is tried again once its backoff has passed.
+    Delivery.objects.filter(event=event, status="pending").update(next_attempt_at=timezone.now())
     relay_runs()
     draft.refresh_from_db()
     assert draft.status == "in_review"
@@ -147,7 +150,7 @@ def test_a_relay_that_cannot_send_the_checks_keeps_the_event_pending(
 def test_a_broker_outage_is_logged_once_not_per_request(vendor, vendor_user, broker_down,
                                                          caplog):
     monkeypatch, _sent = broker_down
-    with caplog.at_level(logging.INFO, logger="events.services"):
+    with caplog.at_level(logging.INFO, logger="core.outbox"):
         for _ in range(3):
             services.submit_solution(actor=vendor_user, solution=SolutionFactory(vendor=vendor))
         monkeypatch.undo()
@@ -160,6 +163,6 @@ def test_a_broker_outage_is_logged_once_not_per_request(vendor, vendor_user, bro
 
 def test_the_outbox_relay_runs_every_few_seconds_and_expires_when_no_worker_takes_it():
     relay = next(entry for entry in django_settings.CELERY_BEAT_SCHEDULE.values()
-                 if entry["task"] == "events.tasks.dispatch_outbox")
+                 if entry["task"] == "core.tasks.dispatch_outbox")
     assert relay["schedule"].total_seconds() <= 5
     assert relay["options"]["expires"] <= relay["schedule"].total_seconds()

@@ -9,8 +9,9 @@ import time_machine
 from accounts.models import Membership
 from catalog import deadlines, services, sla, tasks
 from catalog.models import SolutionStatus
-from events import services as events
-from events.models import Notification, OutboxEvent
+from core import relay
+from core.models import OutboxEvent
+from events.models import Notification
 from tests.factories import MembershipFactory, SolutionFactory
 
 pytestmark = pytest.mark.django_db
@@ -198,7 +199,7 @@ def test_beat_tasks_call_the_services(submitted_on_friday, reviewer, operator_ad
 
 def test_broker_outage_delays_the_reminder_and_never_drops_it(submitted_on_friday, reviewer,
                                                               on_commit, monkeypatch):
-    from events.tasks import dispatch_outbox
+    from core.tasks import dispatch_outbox
 
     def broker_down():
         raise ConnectionError("redis unreachable")
@@ -212,5 +213,5 @@ def test_broker_outage_delays_the_reminder_and_never_drops_it(submitted_on_frida
 
     monkeypatch.undo()
     with on_commit():
-        events.dispatch_pending()  # the beat sweep, once the broker is back
+        relay.dispatch_pending()  # the beat sweep, once the broker is back
     assert len(received(reviewer, deadlines.REMINDER_TOPIC)) == 1

@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 
 from catalog import revisions, services, workflow
 from catalog.models import Industry, RevisionStatus, Solution, SolutionRevision
-from events.models import OutboxEvent
+from core.models import OutboxEvent
 from tests.factories import SolutionFactory
 
 pytestmark = pytest.mark.django_db

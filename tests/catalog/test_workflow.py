@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from catalog import services, workflow
 from catalog.models import CheckResult, ReviewEvent, SolutionStatus
-from events.models import OutboxEvent
+from core.models import OutboxEvent
 from tests.factories import MembershipFactory, SolutionFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,9 +6,10 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from core.models import OutboxEvent
 from events import digest
-from events import services as outbox
-from events.models import Notification, NotificationPreference, OutboxEvent
+from events import services as notifications
+from events.models import Notification, NotificationPreference
 
 pytestmark = pytest.mark.django_db
 
@@ -21,19 +22,19 @@ def event():
 
 def notify(user, on_commit, title="A quote arrived", email=True):
     with on_commit():
-        outbox.notify(
+        notifications.notify(
             [user], event=event(), title=title, body="From Vendor 1", link="/quotes/1/", email=email
         )
 
 
 def choose(user, mode):
-    return outbox.set_email_preference(actor=user, user=user, email=mode)
+    return notifications.set_email_preference(actor=user, user=user, email=mode)
 
 
 def test_immediate_is_the_default(user, on_commit, mailoutbox):
     notify(user, on_commit)
     assert [m.subject for m in mailoutbox] == ["A quote arrived"]
-    assert outbox.email_preference(user).email == "immediate"
+    assert notifications.email_preference(user).email == "immediate"
 
 
 def test_off_sends_no_email_but_the_inbox_has_it(user, on_commit, mailoutbox):
@@ -116,7 +117,7 @@ def test_notify_keeps_two_queries_whatever_the_recipients(
     ]
     happened = event()
     with django_assert_num_queries(2):
-        outbox.notify(users, event=happened, title="Hello", email=True)
+        notifications.notify(users, event=happened, title="Hello", email=True)
 
 
 def test_api_reads_and_changes_my_preference(api_as, user):
@@ -146,11 +147,11 @@ def test_nobody_changes_someone_elses_preference(user, stranger, client):
     from django.core.exceptions import PermissionDenied
 
     with pytest.raises(PermissionDenied):
-        outbox.set_email_preference(actor=stranger, user=user, email="off")
+        notifications.set_email_preference(actor=stranger, user=user, email="off")
     client.force_login(stranger)
     client.post("/account/notifications/", {"email": "off"})
-    assert outbox.email_preference(user).email == "immediate"
-    assert outbox.email_preference(stranger).email == "off"
+    assert notifications.email_preference(user).email == "immediate"
+    assert notifications.email_preference(stranger).email == "off"
 
 
 def test_settings_page(client, user):
@@ -159,7 +160,7 @@ def test_settings_page(client, user):
     assert page.status_code == 200 and b"daily_digest" in page.content
     response = client.post("/account/notifications/", {"email": "daily_digest"})
     assert response.status_code == 302
-    assert outbox.email_preference(user).email == "daily_digest"
+    assert notifications.email_preference(user).email == "daily_digest"
     bad = client.post("/account/notifications/", {"email": "weekly"})
     assert bad.status_code == 200 and b"field--invalid" in bad.content
 

@@ -4,8 +4,10 @@ import pytest
 from django.db import transaction
 
 from accounts.models import Organization
-from events import registry, services
-from events.models import Notification, OutboxEvent
+from core import outbox, registry, relay
+from core.models import OutboxEvent
+from events import services
+from events.models import Notification
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -29,7 +31,7 @@ def make_org():
 
 def test_event_is_delivered_after_commit(received):
     with transaction.atomic():
-        event = services.emit("test.happened", make_org())
+        event = outbox.emit("test.happened", make_org())
         assert received == []  # nothing leaves before the commit
     assert received == [event.pk]
     event.refresh_from_db()
@@ -38,14 +40,15 @@ def test_event_is_delivered_after_commit(received):
 
 def test_event_written_in_a_rolled_back_transaction_is_never_delivered(received):
     with pytest.raises(RuntimeError), transaction.atomic():
-        services.emit("test.happened", make_org())
+        outbox.emit("test.happened", make_org())
         raise RuntimeError("the change fails after the event was written")
-    services.dispatch_pending()
+    relay.dispatch_pending()
     assert received == []
     assert not OutboxEvent.objects.exists()
 
 
-def test_failing_consumer_keeps_the_event_pending_and_the_sweep_retries():
+def test_failing_consumer_keeps_the_event_pending_and_the_sweep_retries(settings):
+    settings.OUTBOX_RETRY_BASE_SECONDS = 0  # due again at once
     calls = []
 
     def flaky(event):
@@ -56,12 +59,12 @@ def test_failing_consumer_keeps_the_event_pending_and_the_sweep_retries():
     registry.subscribe("test.flaky", flaky)
     try:
         with transaction.atomic():
-            event = services.emit("test.flaky", make_org())
+            event = outbox.emit("test.flaky", make_org())
         event.refresh_from_db()
         assert event.is_pending and event.attempts == 1
         assert "unreachable" in event.last_error
 
-        assert services.dispatch_pending() == 1
+        assert relay.dispatch_pending() == 1
         event.refresh_from_db()
         assert not event.is_pending and event.attempts == 2 and event.last_error == ""
     finally:
@@ -70,26 +73,26 @@ def test_failing_consumer_keeps_the_event_pending_and_the_sweep_retries():
 
 def test_delivered_event_is_not_delivered_again(received):
     with transaction.atomic():
-        event = services.emit("test.happened", make_org())
-    assert services.dispatch_event(event.pk) is False
-    assert services.dispatch_pending() == 0
+        event = outbox.emit("test.happened", make_org())
+    assert relay.dispatch_event(event.pk) is False
+    assert relay.dispatch_pending() == 0
     assert received == [event.pk]
 
 
 def test_broker_outage_delays_but_does_not_drop(received, monkeypatch):
-    from events import tasks
+    from core import tasks
 
     def broker_down():
         raise ConnectionError("broker down")
 
     monkeypatch.setattr(tasks.dispatch_outbox, "delay", broker_down)
     with transaction.atomic():
-        event = services.emit("test.happened", make_org())
+        event = outbox.emit("test.happened", make_org())
     assert received == []
     assert OutboxEvent.objects.get(pk=event.pk).is_pending
 
     monkeypatch.undo()
-    services.dispatch_pending()  # what the beat sweep does
+    relay.dispatch_pending()  # what the beat sweep does
     assert received == [event.pk]
 
 
@@ -104,13 +107,13 @@ def test_notifications_are_written_once_per_event_and_recipient(django_user_mode
 
 
 def test_one_transaction_with_many_events_schedules_one_dispatch(received, monkeypatch):
-    from events import tasks
+    from core import tasks
 
     scheduled = []
     monkeypatch.setattr(tasks.dispatch_outbox, "delay", lambda: scheduled.append(1))
     with transaction.atomic():
         for _ in range(5):
-            services.emit("test.happened", make_org())
+            outbox.emit("test.happened", make_org())
     assert scheduled == [1]
 
 
@@ -118,11 +121,11 @@ def test_dispatch_is_still_scheduled_after_a_rolled_back_savepoint(received):
     with transaction.atomic():
         try:
             with transaction.atomic():
-                services.emit("test.happened", make_org())
+                outbox.emit("test.happened", make_org())
                 raise RuntimeError("inner part fails")
         except RuntimeError:
             pass
-        kept = services.emit("test.happened", make_org())
+        kept = outbox.emit("test.happened", make_org())
     assert received == [kept.pk]
 
 
@@ -133,7 +136,7 @@ def test_each_commit_of_a_test_transaction_dispatches_again(
     # Captured callbacks stay in the test transaction's list after they ran; a later emit
     # must still schedule its own dispatch.
     with django_capture_on_commit_callbacks(execute=True):
-        first = services.emit("test.happened", make_org())
+        first = outbox.emit("test.happened", make_org())
     with django_capture_on_commit_callbacks(execute=True):
-        second = services.emit("test.happened", make_org())
+        second = outbox.emit("test.happened", make_org())
     assert received == [first.pk, second.pk]

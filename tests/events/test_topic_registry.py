@@ -1,13 +1,13 @@
 """One topic registry: the change feed and partner webhooks show each event to the same
-organisations, because both read the audience the emitting app declared (events.registry)."""
+organisations, because both read the audience the emitting app declared (core.registry)."""
 
 import pytest
 
 from changes import consumers as feed
 from changes.selectors import changes_visible_to
-from events import services as outbox
+from core import outbox
+from core.registry import audience_of
 from events.models import WebhookDelivery
-from events.registry import audience_of
 from events.webhooks import services as webhooks
 from events.webhooks.topics import ALIASES, TOPICS, webhook_topic
 from tests.factories import EnterpriseFactory, MembershipFactory, VendorFactory

@@ -2,8 +2,9 @@
 
 import pytest
 
-from events import services as outbox
-from events.models import OutboxEvent, WebhookDelivery
+from core import outbox
+from core.models import OutboxEvent
+from events.models import WebhookDelivery
 from events.webhooks import services as webhooks
 from marketplace import services as marketplace
 from marketplace.models import Need

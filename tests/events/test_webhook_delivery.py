@@ -5,10 +5,11 @@ import json
 import pytest
 
 from accounts.models import Membership
-from events import services as outbox
-from events.models import Notification, OutboxEvent, WebhookDelivery, WebhookSubscription
+from core import outbox, relay
+from core.models import OutboxEvent
+from events.models import Notification, WebhookDelivery, WebhookSubscription
+from events.webhooks import attempts, verify_signature
 from events.webhooks import services as webhooks
-from events.webhooks import verify_signature
 from tests.factories import MembershipFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("webhook_settings")]
@@ -72,11 +73,11 @@ def test_failed_attempt_is_retried_and_each_attempt_recorded(
 def test_backoff_grows_exponentially_and_is_capped(settings):
     settings.WEBHOOK_RETRY_BACKOFF = 30
     settings.WEBHOOK_RETRY_BACKOFF_MAX = 200
-    assert [webhooks.backoff(n) for n in (1, 2, 3, 4)] == [30, 60, 120, 200]
+    assert [attempts.backoff(n) for n in (1, 2, 3, 4)] == [30, 60, 120, 200]
 
 
 def test_the_task_retries_with_the_backoff(subscription, vendor, receiver, monkeypatch):
-    from events import tasks
+    from events.webhooks import tasks
 
     receiver.answer(500)
     delivery = WebhookDelivery.objects.create(
@@ -178,7 +179,7 @@ def test_re_dispatched_event_creates_no_second_delivery(subscription, vendor, re
     event = publish(vendor, on_commit)
     OutboxEvent.objects.filter(pk=event.pk).update(dispatched_at=None)
     with on_commit():
-        outbox.dispatch_event(event.pk)
+        relay.dispatch_event(event.pk)
         webhooks.fan_out(OutboxEvent.objects.get(pk=event.pk))
     assert WebhookDelivery.objects.count() == 1 and len(receiver.received) == 1
 
@@ -237,7 +238,7 @@ def test_broker_outage_leaves_deliveries_pending_for_the_sweep(
 
     from django.utils import timezone
 
-    from events import tasks
+    from events.webhooks import tasks
 
     def broker_down(*args):
         raise ConnectionError("broker down")
@@ -248,7 +249,7 @@ def test_broker_outage_leaves_deliveries_pending_for_the_sweep(
     WebhookDelivery.objects.update(next_attempt_at=timezone.now() - timedelta(hours=1))
     monkeypatch.undo()
     with on_commit():
-        assert webhooks.resend_stalled() == 1
+        assert tasks.resend_stalled() == 1
     assert WebhookDelivery.objects.get().status == "succeeded"
 
 

@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings
 
 from catalog.models import CheckResult, Solution
-from events.models import OutboxEvent
+from core.models import OutboxEvent
 from tests.factories import SolutionFactory
 from tests.faults.broker import broker_at, through
 from tests.worker import Worker, new_queue, requires_services, tasks_sent_to, wait_for

@@ -13,7 +13,8 @@ from django.utils import timezone
 
 from catalog.models import CheckResult, Solution
 from changes.models import ChangeEntry
-from events.models import Notification, OutboxEvent
+from core.models import OutboxEvent
+from events.models import Notification
 from search.backends import SearchQuery
 from search.selectors import run_search
 from tests.factories import SolutionFactory
@@ -67,7 +68,6 @@ def test_submissions_are_checked_while_search_is_down(search_down, api_as, vendo
     assert near_duplicate.passed
 
 
-@pytest.mark.xfail(reason="per-consumer delivery (lane 1)", strict=True)
 def test_publishing_while_search_is_down_tells_the_vendor_and_the_feed(
     search_down, api_as, vendor, vendor_user, reviewer, record_recovery
 ):

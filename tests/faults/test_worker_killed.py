@@ -14,7 +14,7 @@ from django.db.models import Count
 
 from catalog import services
 from catalog.models import ReviewEvent, Solution
-from events.models import OutboxEvent
+from core.models import OutboxEvent
 from tests.factories import SolutionFactory
 from tests.worker import Worker, new_queue, requires_services, tasks_sent_to, wait_for
 

@@ -18,7 +18,7 @@ from catalog.models import (
     Solution,
     SolutionStatus,
 )
-from events.models import OutboxEvent
+from core.models import OutboxEvent
 from importer.services import CatalogImportError, ImportActorError, import_catalog
 from marketplace.models import EnterpriseProfile, Need
 from tests.factories import MembershipFactory, SolutionFactory, UserFactory, VendorFactory

@@ -8,8 +8,9 @@ from django.test.utils import CaptureQueriesContext
 from accounts.models import Membership
 from catalog import services as catalog
 from catalog.models import Industry, Scenario, SolutionStatus
-from events.models import Notification, OutboxEvent
-from events.services import emit
+from core.models import OutboxEvent
+from core.outbox import emit
+from events.models import Notification
 from marketplace import consumers
 from marketplace import services as marketplace
 from tests.factories import (

@@ -200,7 +200,7 @@ def test_vendor_cannot_accept_its_own_quote(api_as, rfq, vendor_user):
 
 
 def test_completed_assessment_sets_the_enterprise_profile_level(enterprise, on_commit):
-    from events.services import emit
+    from core.outbox import emit
     from marketplace.models import EnterpriseProfile
 
     with on_commit():

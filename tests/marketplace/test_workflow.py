@@ -8,8 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from core.api.problems import problem_exception_handler
+from core.models import OutboxEvent
 from core.workflow import TransitionNotAllowed
-from events.models import OutboxEvent
 from marketplace import services, tasks, workflow
 from marketplace.models import Need, Quote, QuoteRequest
 from tests.factories import NeedFactory, VendorFactory

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from events.models import OutboxEvent
+from core.models import OutboxEvent
 from maturity import services
 from maturity.models import Answer, Assessment, MaturityModel, SubDomain
 

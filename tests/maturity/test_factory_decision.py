@@ -8,7 +8,8 @@ from django.contrib.auth.models import AnonymousUser
 from changes import consumers as feed
 from changes.models import ChangeEntry
 from changes.selectors import changes_visible_to
-from events.models import OutboxEvent, WebhookDelivery
+from core.models import OutboxEvent
+from events.models import WebhookDelivery
 from events.webhooks import services as webhooks
 from maturity import services
 from tests.factories import MembershipFactory, VendorFactory

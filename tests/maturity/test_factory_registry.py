@@ -6,7 +6,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from catalog.models import FactoryTier, Industry, Region
-from events.models import Notification, OutboxEvent
+from core.models import OutboxEvent
+from events.models import Notification
 from maturity import services
 from maturity.models import SmartFactory
 

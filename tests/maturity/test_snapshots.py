@@ -8,7 +8,7 @@ import pytest
 import time_machine
 
 from catalog.models import SolutionStatus
-from events.models import OutboxEvent
+from core.models import OutboxEvent
 from maturity import progress, services, tasks
 from maturity.models import TargetSnapshot
 from tests.factories import SolutionFactory

@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 
 from catalog import workflow
 from catalog.models import CaseStudy, CaseStudyOutcome, SolutionStatus
-from events.models import OutboxEvent
-from events.services import emit
+from core.models import OutboxEvent
+from core.outbox import emit
 from search import services
 from search.backends import SearchQuery
 from search.index import TEXT_FIELDS, build_documents
@@ -41,7 +41,7 @@ def test_publishing_through_the_workflow_indexes_the_solution(
     assert event.dispatched_at is not None
 
 
-# One workflow step per test: events.services schedules one dispatch per transaction, and a
+# One workflow step per test: core.outbox schedules one dispatch per transaction, and a
 # test's transaction never commits, so a second captured step in the same test would find
 # the first step's callback still registered and schedule nothing.
 

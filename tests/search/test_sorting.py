@@ -91,7 +91,7 @@ def test_a_rating_fills_the_document_and_hidden_ones_do_not_count(backend, publi
 
 
 def test_a_rating_event_reindexes_its_solution(backend, publish):
-    from events.models import OutboxEvent
+    from core.models import OutboxEvent
     from marketplace.rating_averages import rating_changed
 
     solution = publish(neutral=True, title_en="Gear thing")

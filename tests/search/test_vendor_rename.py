@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from accounts.models import Membership
 from accounts.services import update_organization
-from events.models import OutboxEvent
+from core.models import OutboxEvent
 from search import suggestions
 from search.backends import SearchQuery
 from tests.factories import EnterpriseFactory, MembershipFactory, SolutionFactory, VendorFactory
@@ -64,7 +64,7 @@ def test_other_changes_leave_the_index_alone(backend, vendor, admin, listed, mon
 
     calls = []
     monkeypatch.setattr(services, "sync_vendor", lambda pk: calls.append(pk))
-    from events.services import dispatch_pending
+    from core.relay import dispatch_pending
 
     update_organization(actor=admin, organization=vendor, website="https://gear.example.com")
     dispatch_pending()

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from catalog.models import SolutionStatus
-from events.models import OutboxEvent
+from core.models import OutboxEvent
 from marketplace import services
 from marketplace.api.quotes import QuoteViewSet
 from marketplace.models import Quote, QuoteRequest

@@ -7,7 +7,8 @@ from django.utils import translation
 
 from catalog import workflow
 from catalog.models import LifecycleStage, Scenario
-from events.models import Notification, OutboxEvent
+from core.models import OutboxEvent
+from events.models import Notification
 from marketplace.matching import fit as fitness
 from marketplace.matching.ranking import refresh_matches
 from marketplace.matching.reasons import render_all
@@ -156,7 +157,7 @@ def test_publishing_a_solution_tells_the_enterprise_of_a_new_good_match(
         workflow.record_import(solution, operator)
     # The match.found event is emitted while solution.published is delivered; its own
     # delivery is scheduled for the commit of that delivery.
-    from events.services import dispatch_pending
+    from core.relay import dispatch_pending
 
     dispatch_pending()
     notes = Notification.objects.filter(topic="match.found")
@@ -176,7 +177,7 @@ def test_closed_needs_are_not_told(good, publish, member):
         refresh_matches(need, announce=True)
     need.status = need.Status.CLOSED
     need.save()
-    from events.services import dispatch_pending
+    from core.relay import dispatch_pending
 
     dispatch_pending()
     assert not Notification.objects.filter(recipient=user, topic="match.found").exists()

@@ -1,6 +1,7 @@
-"""Which consumers react to which topics, and who may see each topic. Apps subscribe and
-declare in their AppConfig.ready(), so the app that emits an event never imports the apps
-that react to it, and the deliveries never import the apps whose events they carry."""
+"""The topic registry: which consumers react to which topics, and who may see each topic.
+Apps subscribe and declare in their AppConfig.ready(), so the app that emits an event never
+imports the apps that react to it, and the deliveries never import the apps whose events they
+carry."""
 
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -9,14 +10,25 @@ _consumers = defaultdict(list)
 
 
 def subscribe(topic, consumer):
-    """Register `consumer(event)` for `topic` ("*" for every topic). Consumers are idempotent:
-    an event may be delivered again after a failure elsewhere."""
+    """Register `consumer(event)` for `topic` ("*" for every topic). Each consumer gets each
+    event on its own (core.relay) and may get it again after a failure, so consumers are
+    idempotent; they read the current state rather than trust the order of events."""
     if consumer not in _consumers[topic]:
         _consumers[topic].append(consumer)
 
 
 def consumers_for(topic):
     return [*_consumers.get(topic, ()), *_consumers.get("*", ())]
+
+
+def consumer_name(consumer):
+    """The stable name a consumer's deliveries are recorded under: where it is defined."""
+    return f"{consumer.__module__}.{consumer.__qualname__}"
+
+
+def consumer_named(topic, name):
+    """The consumer of `topic` recorded as `name`, or None if it is no longer subscribed."""
+    return next((c for c in consumers_for(topic) if consumer_name(c) == name), None)
 
 
 # Who may see each topic: one rule per topic, declared by the app that emits it, read by every

@@ -49,7 +49,7 @@ def profile_in_process(solutions, vendor_user):
     steps of the pipeline: where a submission's worker time goes."""
     from django.db import connection, transaction
 
-    from catalog import checks, services, sla, workflow
+    from catalog import checks, revisions, services, sla, workflow
     from config.celery import app
     from events import registry
     from events import services as outbox
@@ -65,7 +65,7 @@ def profile_in_process(solutions, vendor_user):
         checks.register(code, breakdown.timed(f"    check {code}", check))
     breakdown.patch(services, "least_loaded_reviewer", "  least_loaded_reviewer")
     breakdown.patch(sla, "review_due_at", "  review_due_at (business days)")
-    breakdown.patch(services, "content_of", "content_of (snapshot; in submit and checks)")
+    breakdown.patch(revisions, "content_of", "content_of (snapshot; in submit and checks)")
     breakdown.patch(workflow, "_record", "workflow._record (audit + outbox; in both)")
     breakdown.patch(outbox, "dispatch_pending", "dispatch_outbox (task)")
     breakdown.patch(outbox, "dispatch_event", "  dispatch_event")

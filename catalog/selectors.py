@@ -1,5 +1,7 @@
 """Reads of the catalog, each with the joins its callers need."""
 
+from datetime import timedelta
+
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
@@ -159,3 +161,22 @@ def review_items(*, status=None, scenario=None, sla_status=None, reviewer=None, 
     far_future = now.replace(year=now.year + 100)
     return sorted(items, key=lambda item: (item.review_due_at or far_future,
                                            item.submitted_at or far_future))
+
+
+def submission_number(solution):
+    """Submissions are numbered per solution, across the listing and its revisions."""
+    return solution.review_events.filter(to_status=SolutionStatus.SUBMITTED).count()
+
+
+STALLED_AFTER = timedelta(minutes=10)
+
+
+def stalled_submissions(now=None):
+    """(kind, pk) of the submissions still waiting for their pre-checks after STALLED_AFTER:
+    their task never ran (see catalog.tasks.requeue_stalled_submissions)."""
+    cutoff = (now or timezone.now()) - STALLED_AFTER
+    stalled = [("solution", pk) for pk in Solution.objects.filter(
+        status=SolutionStatus.SUBMITTED, submitted_at__lt=cutoff).values_list("pk", flat=True)]
+    stalled += [("revision", pk) for pk in SolutionRevision.objects.filter(
+        status=SolutionStatus.SUBMITTED, submitted_at__lt=cutoff).values_list("pk", flat=True)]
+    return stalled

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from . import deadlines, services
+from . import deadlines, selectors, services
 
 
 # Every task here is safe to run twice (each checks the state it changes), so each is
@@ -26,6 +26,14 @@ def escalate_overdue_reviews():
 
 
 @shared_task(ignore_result=True, acks_late=True, reject_on_worker_lost=True)
-def requeue_stalled_submissions():
-    """Beat: resend pre-checks that a broker outage lost."""
-    return services.requeue_stalled_submissions()
+def requeue_stalled_submissions(now=None):
+    """Beat: resend the pre-checks of submissions whose task never ran; run_prechecks is
+    idempotent, so a slow task run twice does no harm.
+
+    A broker outage at submission no longer needs this (the outbox relay starts the checks
+    within seconds of the broker's return): it is the last net for a task lost once queued,
+    say a broker that lost its data."""
+    stalled = selectors.stalled_submissions(now)
+    for kind, pk in stalled:
+        run_prechecks.delay(kind, pk)
+    return len(stalled)

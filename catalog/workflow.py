@@ -3,7 +3,7 @@
 A new listing: draft → submitted → in_review → approved → published → archived (→ published
 again), in_review → changes_requested → submitted, in_review → rejected.
 A change to a live listing (a revision) goes through the same review; its approval applies the
-change to the live solution in the same transaction.
+change to the live solution in the same transaction (catalog.services.approve).
 """
 
 from dataclasses import dataclass
@@ -178,13 +178,12 @@ def _record(locked, actor, from_status, to_status, comment="", reason_codes=()):
 def transition(subject, to_status, actor, *, comment="", reason_codes=(),
                seen_submitted_at=None):
     """Move a solution or revision to `to_status` as `actor`, atomically, with its audit
-    record and outbox event. Approving a revision applies it to the live solution.
+    record and outbox event. (Approving a revision also applies it to the live solution:
+    catalog.services.approve does that in the same transaction.)
 
     `seen_submitted_at`: the submission the actor decided on (its submitted_at); checked
     under the row lock. Raises TransitionNotAllowed for an illegal move, PermissionDenied
     for a wrong actor and StaleSubmission when the subject was resubmitted since."""
-    from .revisions import apply_revision
-
     with transaction.atomic():
         locked = _lock(subject)
         _check(locked, to_status, actor)
@@ -203,8 +202,6 @@ def transition(subject, to_status, actor, *, comment="", reason_codes=(),
             locked.published_at = now
         locked.save()
         _record(locked, actor, from_status, to_status, comment, reason_codes)
-        if isinstance(locked, SolutionRevision) and to_status == R.APPROVED:
-            apply_revision(locked, actor)
     subject.refresh_from_db()
     return subject
 

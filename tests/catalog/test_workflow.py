@@ -234,8 +234,8 @@ def test_stalled_submission_is_sent_to_the_checks_again(draft, vendor_user, revi
     monkeypatch.undo()
     draft.refresh_from_db()
     assert draft.status == "submitted"
-    assert services.requeue_stalled_submissions() == 0  # too recent to call stalled
+    assert tasks.requeue_stalled_submissions() == 0  # too recent to call stalled
     later = timezone.now() + timedelta(minutes=11)
-    assert services.requeue_stalled_submissions(now=later) == 1
+    assert tasks.requeue_stalled_submissions(now=later) == 1
     draft.refresh_from_db()
     assert draft.status == "in_review" and draft.reviewer == reviewer

@@ -33,8 +33,6 @@ KNOWN_UPWARD = {
     ("maturity", "config"), ("maturity", "events"),
 }
 KNOWN_CIRCLES = {
-    frozenset({"catalog.attachments", "catalog.checks", "catalog.checks.attachments",
-               "catalog.revisions", "catalog.services", "catalog.workflow"}),
     frozenset({"config.api", "config.schema"}),
     frozenset({"events.digest", "events.services", "events.tasks", "events.webhooks.services"}),
 }
@@ -71,16 +69,16 @@ def _imports(name, path, modules):
                 stem = ".".join(base + ([node.module] if node.module else []))
             else:
                 stem = node.module or ""
-            candidates = [f"{stem}.{alias.name}" for alias in node.names] + [stem]
+            candidates = [f"{stem}.{alias.name}" for alias in node.names]
         else:
             continue
         for candidate in candidates:
-            # The longest project module the import names.
+            # Each name imported counts: the longest project module it names (`from a import
+            # b, c` is a.b and a.c when they are modules, else a).
             while candidate and candidate not in modules:
                 candidate = candidate.rpartition(".")[0]
             if candidate and candidate != name:
                 targets.add(candidate)
-                break
     return targets
 
 
@@ -177,3 +175,12 @@ def test_the_reader_sees_a_known_upward_import(tmp_path):
     source.write_text("def f():\n    from events.services import emit\n")
     modules = {"accounts.mod": source, "events.services": source}
     assert _imports("accounts.mod", source, modules) == {"events.services"}
+
+
+def test_the_reader_sees_every_name_of_one_import(tmp_path):
+    source = tmp_path / "mod.py"
+    source.write_text("from . import limits, workflow\nfrom .models import Solution\n")
+    modules = {name: source for name in ("catalog.mod", "catalog", "catalog.limits",
+                                         "catalog.workflow", "catalog.models")}
+    assert _imports("catalog.mod", source, modules) == {
+        "catalog.limits", "catalog.workflow", "catalog.models"}

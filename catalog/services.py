@@ -121,7 +121,7 @@ def update_solution(*, actor, solution, data):
     (`propose_change`), so the published version stays as it is during review."""
     _require_vendor_member(actor, solution.vendor)
     if solution.status not in workflow.EDITABLE_STATUSES:
-        raise workflow.TransitionNotAllowed(solution, S.DRAFT)
+        raise workflow.not_allowed(solution, S.DRAFT)
     check_caps(data)
     return write_content(solution, data)
 
@@ -132,13 +132,13 @@ def propose_change(*, actor, solution, data):
     published version stays as it is until a reviewer approves the revision."""
     _require_vendor_member(actor, solution.vendor)
     if solution.status != S.PUBLISHED:
-        raise workflow.TransitionNotAllowed(solution, S.PUBLISHED)
+        raise workflow.not_allowed(solution, S.PUBLISHED)
     check_caps(data)
     solution = Solution.objects.select_for_update().get(pk=solution.pk)
     revision = revisions.open_revision(solution)
     if revision is not None and revision.status not in {RevisionStatus.DRAFT,
                                                         RevisionStatus.CHANGES_REQUESTED}:
-        raise workflow.TransitionNotAllowed(revision, RevisionStatus.DRAFT)
+        raise workflow.not_allowed(revision, RevisionStatus.DRAFT)
     base = revision.base if revision else revisions.snapshot(solution)
     proposed = {**(revision.data if revision else base), **revisions.snapshot_of_input(data)}
     validate_content(proposed)
@@ -283,7 +283,7 @@ def reassign_reviewer(*, actor, subject, reviewer):
     if not people.is_operator_admin(actor) or people.is_member(actor, subject.vendor):
         raise PermissionDenied(_("Only operator admins outside the vendor reassign reviews."))
     if subject.status not in workflow.REVIEW_STATUSES:
-        raise workflow.TransitionNotAllowed(subject, subject.status)
+        raise workflow.not_allowed(subject, subject.status)
     if not people.is_reviewer(reviewer) or people.is_member(reviewer, subject.vendor):
         raise ValidationError({"reviewer": [_("Choose a reviewer from outside the vendor.")]})
     subject.reviewer = reviewer
@@ -297,7 +297,7 @@ def reassign_reviewer(*, actor, subject, reviewer):
 
 def _validate_reasons(subject, to_status, reason_codes, comment):
     if to_status not in workflow.allowed_transitions(subject):
-        raise workflow.TransitionNotAllowed(subject, to_status)  # a 409 before any 400
+        raise workflow.not_allowed(subject, to_status)  # a 409 before any 400
     errors = {}
     allowed = set(active_reasons_for(to_status).values_list("code", flat=True))
     unknown = sorted(set(reason_codes) - allowed)

@@ -4,6 +4,9 @@ A new listing: draft → submitted → in_review → approved → published → 
 again), in_review → changes_requested → submitted, in_review → rejected.
 A change to a live listing (a revision) goes through the same review; its approval applies the
 change to the live solution in the same transaction (catalog.services.approve).
+
+Both tables are the kernel's `Workflow`s (core.workflow): an illegal move raises the kernel's
+TransitionNotAllowed (409, naming the moves allowed), a wrong role PermissionDenied (403).
 """
 
 from dataclasses import dataclass
@@ -14,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import selectors as people
+from core.workflow import TransitionNotAllowed, Workflow
 from events.services import emit
 
 from .models import ReviewEvent, RevisionStatus, Solution, SolutionRevision, SolutionStatus
@@ -25,7 +29,7 @@ R = RevisionStatus
 # an operator, or the system (automated checks, with no actor).
 VENDOR, REVIEWER, OPERATOR, SYSTEM = "vendor", "reviewer", "operator", "system"
 
-TRANSITIONS = {
+TRANSITIONS = Workflow({
     (S.DRAFT, S.SUBMITTED): {VENDOR},
     (S.CHANGES_REQUESTED, S.SUBMITTED): {VENDOR},
     (S.SUBMITTED, S.IN_REVIEW): {SYSTEM, OPERATOR},
@@ -35,9 +39,9 @@ TRANSITIONS = {
     (S.APPROVED, S.PUBLISHED): {REVIEWER, OPERATOR, SYSTEM},
     (S.PUBLISHED, S.ARCHIVED): {VENDOR, OPERATOR},
     (S.ARCHIVED, S.PUBLISHED): {OPERATOR},
-}
+})
 
-REVISION_TRANSITIONS = {
+REVISION_TRANSITIONS = Workflow({
     (R.DRAFT, R.SUBMITTED): {VENDOR},
     (R.CHANGES_REQUESTED, R.SUBMITTED): {VENDOR},
     (R.SUBMITTED, R.IN_REVIEW): {SYSTEM, OPERATOR},
@@ -46,33 +50,13 @@ REVISION_TRANSITIONS = {
     (R.IN_REVIEW, R.REJECTED): {REVIEWER},
     (R.DRAFT, R.WITHDRAWN): {VENDOR},
     (R.CHANGES_REQUESTED, R.WITHDRAWN): {VENDOR},
-}
+})
 
 EDITABLE_STATUSES = {S.DRAFT, S.CHANGES_REQUESTED}
 REVIEW_STATUSES = (S.SUBMITTED, S.IN_REVIEW)
 # The statuses a reviewer's decision leads to: their comments are feedback for the vendor.
 DECISION_STATUSES = (S.CHANGES_REQUESTED, S.REJECTED, S.APPROVED)
 FIRST_APPROVAL = "first-approval"
-
-
-@dataclass
-class TransitionNotAllowed(Exception):
-    subject: object
-    to_status: str
-
-    @property
-    def solution(self):
-        return self.subject
-
-    @property
-    def allowed(self):
-        return allowed_transitions(self.subject)
-
-    def __str__(self):
-        return _("Cannot move from “%(current)s” to “%(target)s”.") % {
-            "current": self.subject.status,
-            "target": self.to_status,
-        }
 
 
 @dataclass
@@ -94,7 +78,12 @@ def _table(subject):
 
 
 def allowed_transitions(subject):
-    return [to for (frm, to) in _table(subject) if frm == subject.status]
+    return _table(subject).allowed(subject)
+
+
+def not_allowed(subject, to_status):
+    """The kernel's 409 for `subject`, naming the moves allowed from its current status."""
+    return TransitionNotAllowed(subject, to_status, allowed_transitions(subject))
 
 
 def roles_of(actor, subject):
@@ -113,8 +102,7 @@ def roles_of(actor, subject):
 
 
 def can_transition(actor, subject, to_status):
-    allowed_roles = _table(subject).get((subject.status, to_status))
-    return bool(allowed_roles and allowed_roles & roles_of(actor, subject))
+    return _table(subject).can(subject, to_status, roles_of(actor, subject))
 
 
 def _lock(subject):
@@ -126,14 +114,7 @@ def _lock(subject):
 
 
 def _check(locked, to_status, actor):
-    allowed_roles = _table(locked).get((locked.status, to_status))
-    if allowed_roles is None:
-        raise TransitionNotAllowed(locked, to_status)
-    if not allowed_roles & roles_of(actor, locked):
-        raise PermissionDenied(
-            _("You may not move this from “%(current)s” to “%(target)s”.")
-            % {"current": locked.status, "target": to_status}
-        )
+    _table(locked).check(locked, to_status, roles_of(actor, locked))
 
 
 def check_transition(subject, to_status, actor):

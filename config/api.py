@@ -133,7 +133,7 @@ def problem_exception_handler(exc, context):
     """Every 4xx/5xx as problem details: type, title, status, detail and per-field errors."""
     if isinstance(exc, TransitionNotAllowed):
         return _conflict("transition-not-allowed", "Transition not allowed", exc,
-                         current_status=exc.solution.status, allowed=exc.allowed)
+                         **exc.facts())
     if isinstance(exc, StaleSubmission):
         return _conflict("stale-submission", "Resubmitted since you read it", exc,
                          current_status=exc.subject.status,

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from catalog import services, workflow
 from catalog.models import CheckResult, ReviewEvent, SolutionStatus
+from core import workflow as core_workflow
 from events.models import OutboxEvent
 from tests.factories import MembershipFactory, SolutionFactory
 
@@ -126,6 +127,7 @@ def test_illegal_transition_names_the_allowed_ones(draft, reviewer):
     with pytest.raises(workflow.TransitionNotAllowed) as excinfo:
         services.approve_solution(actor=reviewer, solution=draft)
     assert excinfo.value.allowed == [S.SUBMITTED]
+    assert isinstance(excinfo.value, core_workflow.TransitionNotAllowed)
     draft.refresh_from_db()
     assert draft.status == S.DRAFT
 

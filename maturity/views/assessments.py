@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from accounts import selectors as people
 from accounts.models import Organization
 from catalog.models import MaturityLevel, in_reader_language
+from core.workflow import TransitionNotAllowed
 
 from .. import selectors, services
 from ..forms import SubDomainAnswersForm
@@ -125,8 +126,8 @@ def assessment_complete(request):
     try:
         completed = services.complete_assessment(actor=request.user,
                                                  assessment=open_assessment)
-    except ValidationError as exc:
-        for message in exc.messages:
+    except (ValidationError, TransitionNotAllowed) as exc:
+        for message in getattr(exc, "messages", None) or [str(exc)]:
             messages.error(request, message)
         return redirect("maturity-assessment")
     messages.success(request, _("Assessment completed: level %(level)d.")

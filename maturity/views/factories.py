@@ -15,6 +15,7 @@ from accounts import selectors as people
 from accounts.models import Organization
 from catalog.models import FactoryTier, Region
 from config.files import private_file_response
+from core.workflow import TransitionNotAllowed
 
 from .. import selectors, services
 from ..forms import EvidenceForm, FactoryDecisionForm, FactoryForm
@@ -98,7 +99,7 @@ def factory_detail(request, pk):
 
 
 def _report(request, exc):
-    for message in exc.messages:
+    for message in getattr(exc, "messages", None) or [str(exc)]:
         messages.error(request, message)
 
 
@@ -137,7 +138,7 @@ def _decide(request, pk, decide, success):
     form.is_valid()
     try:
         decide(actor=request.user, factory=factory, note=form.cleaned_data.get("note", ""))
-    except ValidationError as exc:
+    except (ValidationError, TransitionNotAllowed) as exc:
         _report(request, exc)
     else:
         messages.success(request, success)
@@ -162,7 +163,7 @@ def factory_resubmit(request, pk):
     factory = _managed_factory(request.user, pk)
     try:
         services.resubmit_factory(actor=request.user, factory=factory)
-    except ValidationError as exc:
+    except (ValidationError, TransitionNotAllowed) as exc:
         _report(request, exc)
     else:
         messages.success(request, _("Sent to the operator again."))

@@ -46,7 +46,7 @@ def solutions_visible_to(user):
         return with_relations(qs)
     visible = Q(status=SolutionStatus.PUBLISHED)
     if user.is_authenticated:
-        visible |= Q(vendor__memberships__user=user)
+        visible |= people.in_organizations_of(user, "vendor")
     return with_relations(qs.filter(visible).distinct())
 
 
@@ -111,7 +111,7 @@ def revisions_visible_to(user):
         return qs
     if not user.is_authenticated:
         return qs.none()
-    return qs.filter(solution__vendor__memberships__user=user).distinct()
+    return qs.filter(people.in_organizations_of(user, "solution__vendor"))
 
 
 def revisions_of(solution):

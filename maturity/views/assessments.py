@@ -3,7 +3,7 @@ results of a completed assessment."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -21,10 +21,9 @@ from ..results import assessment_results
 
 
 def _acting_enterprise(user):
-    enterprise = people.primary_organization(user, Organization.Kind.ENTERPRISE)
-    if enterprise is None:
-        raise PermissionDenied(_("Only members of an enterprise can assess its maturity."))
-    return enterprise
+    return people.acting_organization(
+        user, Organization.Kind.ENTERPRISE,
+        _("Only members of an enterprise can assess its maturity."))
 
 
 def _grouped(subdomains):

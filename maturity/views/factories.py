@@ -52,9 +52,9 @@ def factory_list(request):
 
 @login_required
 def factory_create(request):
-    enterprise = people.primary_organization(request.user, Organization.Kind.ENTERPRISE)
-    if enterprise is None:
-        raise PermissionDenied(_("Only members of an enterprise can register its factories."))
+    enterprise = people.acting_organization(
+        request.user, Organization.Kind.ENTERPRISE,
+        _("Only members of an enterprise can register its factories."))
     form = FactoryForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -36,13 +36,6 @@ ORGANIZATION_EDITABLE_FIELDS = ("name", "name_zh", "region", "website", "descrip
 
 
 @transaction.atomic
-def create_organization(*, owner, kind, name, **fields):
-    organization = Organization.objects.create(kind=kind, name=name, **fields)
-    Membership.objects.create(user=owner, organization=organization, role=Membership.Role.OWNER)
-    return organization
-
-
-@transaction.atomic
 def add_member(*, organization, user, role=Membership.Role.MEMBER, is_reviewer=False):
     if is_reviewer and organization.kind != Organization.Kind.OPERATOR:
         raise ValueError("Only operator staff can be reviewers.")

@@ -342,29 +342,18 @@ def approve(*, actor, subject, comment="", seen_submitted_at=None):
     return subject
 
 
-def approve_solution(*, actor, solution, comment=""):
-    return approve(actor=actor, subject=solution, comment=comment)
-
-
 @transaction.atomic
-def request_changes(*, actor, subject=None, solution=None, comment, reason_codes=(),
-                    seen_submitted_at=None):
-    subject = subject or solution
+def request_changes(*, actor, subject, comment, reason_codes=(), seen_submitted_at=None):
     _validate_reasons(subject, S.CHANGES_REQUESTED, reason_codes, comment)
     return workflow.transition(subject, S.CHANGES_REQUESTED, actor, comment=comment,
                                reason_codes=reason_codes, seen_submitted_at=seen_submitted_at)
 
 
 @transaction.atomic
-def reject(*, actor, subject=None, solution=None, comment, reason_codes=(),
-           seen_submitted_at=None):
-    subject = subject or solution
+def reject(*, actor, subject, comment, reason_codes=(), seen_submitted_at=None):
     _validate_reasons(subject, S.REJECTED, reason_codes, comment)
     return workflow.transition(subject, S.REJECTED, actor, comment=comment,
                                reason_codes=reason_codes, seen_submitted_at=seen_submitted_at)
-
-
-reject_solution = reject
 
 
 def archive_solution(*, actor, solution, comment=""):

@@ -49,7 +49,7 @@ def profile_in_process(solutions, vendor_user):
     steps of the pipeline: where a submission's worker time goes."""
     from django.db import connection, transaction
 
-    from catalog import checks, services, sla, workflow
+    from catalog import checks, revisions, services, sla, workflow
     from config.celery import app
     from core import outbox, registry, relay
     from core.tasks import dispatch_outbox
@@ -64,7 +64,7 @@ def profile_in_process(solutions, vendor_user):
         checks.register(code, breakdown.timed(f"    check {code}", check))
     breakdown.patch(services, "least_loaded_reviewer", "  least_loaded_reviewer")
     breakdown.patch(sla, "review_due_at", "  review_due_at (business days)")
-    breakdown.patch(services, "content_of", "content_of (snapshot; in submit and checks)")
+    breakdown.patch(revisions, "content_of", "content_of (snapshot; in submit and checks)")
     breakdown.patch(workflow, "_record", "workflow._record (audit + outbox; in both)")
     breakdown.patch(relay, "dispatch_pending", "dispatch_outbox (task)")
     breakdown.patch(relay, "dispatch_event", "  dispatch_event")

@@ -338,7 +338,7 @@ def near_duplicate_search_cost(vendor, published, sample=50):
     search backend), per submission, with `published` listings live: a cost every
     submission's pre-checks must pay whatever else is made cheaper."""
     from catalog.models import Solution, SolutionStatus
-    from catalog.services import content_of
+    from catalog.revisions import content_of
     from search.checks import LANGUAGES, _text
     from search.selectors import solutions_sharing_words
     from search.services import rebuild_index

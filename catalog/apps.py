@@ -12,6 +12,7 @@ class CatalogConfig(AppConfig):
 
     def ready(self):
         from . import consumers, topics
+        from .checks import attachments, content, links  # noqa: F401 - they register themselves
         from .taxonomy import load_reference_data
 
         consumers.register()

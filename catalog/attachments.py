@@ -209,5 +209,5 @@ def attachments_visible_to(user):
                            Subquery(latest_applied), published)
     visible = Q(solution__status=S.PUBLISHED, created_at__lte=approved_at)
     if user.is_authenticated:
-        visible |= Q(solution__vendor__in=people.organizations_of(user, Organization.Kind.VENDOR))
+        visible |= people.in_organizations_of(user, "solution__vendor", Organization.Kind.VENDOR)
     return qs.filter(visible)

@@ -1,12 +1,16 @@
 """Progress toward the plan's target of outstanding scenario solutions (2027: 200).
 
+The metric is defined here, once: `solutions_toward_target()`, the listings published now
+(an approved listing is published at once; an archived one no longer counts). The review
+progress page and API, maturity's dashboards, its API and its monthly snapshots all read it.
+
 Contract (implemented by the review-SLA work; pages and the API read it):
 
 review_progress(now=None) -> {
     "target": {"code": "scenario-solutions", "year": 2027, "value": 200},
     "approved": int,          # listings approved so far (published or archived since)
-    "published": int,         # live now
-    "share_of_target": float, # approved / target value
+    "published": int,         # toward the target: published now (solutions_toward_target)
+    "share_of_target": float, # published / target value
     "by_stage":    [{"code", "name", "approved", "published"}],   # in stage order
     "by_link":     [{"code", "name", "stage", "approved", "published"}],
     "by_scenario": [{"code", "name", "link", "stage", "approved", "published"}],
@@ -34,9 +38,17 @@ from .models import (
 
 S = SolutionStatus
 TARGET_CODE, TARGET_YEAR = "scenario-solutions", 2027
-# A listing stays counted once approved: it is published at once, and may be archived later.
+# What counts toward the target: listings live now.
+TARGET_STATUSES = (S.PUBLISHED,)
+# Review throughput: a listing stays counted once approved (published at once, maybe archived
+# later). Not the target's metric.
 APPROVED_STATUSES = (S.APPROVED, S.PUBLISHED, S.ARCHIVED)
 DECISIONS = (S.CHANGES_REQUESTED, S.REJECTED, S.APPROVED)
+
+
+def solutions_toward_target():
+    """The solutions counted toward the plan's target of outstanding scenario solutions."""
+    return Solution.objects.filter(status__in=TARGET_STATUSES)
 
 
 def review_progress(now=None):
@@ -47,7 +59,7 @@ def review_progress(now=None):
     target = _target()
     totals = Solution.objects.aggregate(
         approved=Count("pk", filter=Q(status__in=APPROVED_STATUSES)),
-        published=Count("pk", filter=Q(status=S.PUBLISHED)),
+        published=Count("pk", filter=Q(status__in=TARGET_STATUSES)),
     )
     median_hours, decisions = _decision_times(now)
     value = target["value"]
@@ -55,7 +67,7 @@ def review_progress(now=None):
         "target": target,
         "approved": totals["approved"],
         "published": totals["published"],
-        "share_of_target": round(totals["approved"] / value, 4) if value else None,
+        "share_of_target": round(totals["published"] / value, 4) if value else None,
         "by_stage": _by_stage(),
         "by_link": _by_link(),
         "by_scenario": _by_scenario(),
@@ -78,7 +90,8 @@ def _counts(path):
     return {
         "approved": Count(path, filter=Q(**{f"{path}__status__in": APPROVED_STATUSES}),
                           distinct=True),
-        "published": Count(path, filter=Q(**{f"{path}__status": S.PUBLISHED}), distinct=True),
+        "published": Count(path, filter=Q(**{f"{path}__status__in": TARGET_STATUSES}),
+                           distinct=True),
     }
 
 
@@ -99,7 +112,7 @@ def _stage_count(statuses):
 
 def _by_stage():
     stages = LifecycleStage.objects.annotate(
-        approved=_stage_count(APPROVED_STATUSES), published=_stage_count([S.PUBLISHED])
+        approved=_stage_count(APPROVED_STATUSES), published=_stage_count(TARGET_STATUSES)
     ).order_by("position", "pk")
     return [{"code": stage.code, "name": stage.name, "approved": stage.approved,
              "published": stage.published} for stage in stages]

@@ -1,15 +1,12 @@
-"""Content snapshots of a solution, and revisions of live listings built on them.
+"""Content snapshots of a solution, and reading the revisions of live listings built on them.
 
 A snapshot is the reviewable content of a solution as plain JSON (taxonomy by code, money as
 strings). Checks read snapshots, revisions store them (`base` and `data`), and the diff a
-reviewer sees is between two snapshots, field by field."""
+reviewer sees is between two snapshots, field by field. Reads only: proposing and applying a
+revision are writes, in catalog.services, so this module sits below the workflow, the checks
+and the services that all read it."""
 
 from decimal import Decimal
-
-from django.db import transaction
-from django.utils import timezone
-
-from core.outbox import emit
 
 from .models import (
     Industry,
@@ -17,7 +14,6 @@ from .models import (
     Region,
     RevisionStatus,
     Scenario,
-    Solution,
     SolutionRevision,
     Technology,
 )
@@ -143,46 +139,15 @@ def diff(before, after):
     ]
 
 
+def content_of(subject):
+    """The content a check or a reviewer looks at: a revision's proposal, or the listing."""
+    if isinstance(subject, SolutionRevision):
+        return subject.data
+    return snapshot(subject)
+
+
 def open_revision(solution):
     return solution.revisions.filter(
         status__in=[RevisionStatus.DRAFT, RevisionStatus.SUBMITTED, RevisionStatus.IN_REVIEW,
                     RevisionStatus.CHANGES_REQUESTED]
     ).first()
-
-
-@transaction.atomic
-def propose_change(*, actor, solution, data):
-    """Edit a live solution: the change goes into its open revision (made if needed); the
-    published version stays as it is until a reviewer approves the revision."""
-    from . import services, workflow
-
-    solution = Solution.objects.select_for_update().get(pk=solution.pk)
-    revision = open_revision(solution)
-    if revision is not None and revision.status not in {RevisionStatus.DRAFT,
-                                                        RevisionStatus.CHANGES_REQUESTED}:
-        raise workflow.TransitionNotAllowed(revision, RevisionStatus.DRAFT)
-    base = revision.base if revision else snapshot(solution)
-    proposed = {**(revision.data if revision else base), **snapshot_of_input(data)}
-    services.validate_content(proposed)
-    if revision is None:
-        number = (solution.revisions.order_by("-number").values_list("number", flat=True)
-                  .first() or 0) + 1
-        revision = SolutionRevision.objects.create(
-            solution=solution, number=number, base=base, data=proposed, created_by=actor
-        )
-    else:
-        revision.data = proposed
-        revision.save(update_fields=["data", "updated_at"])
-    return revision
-
-
-def apply_revision(revision, actor):
-    """Swap an approved revision into the live solution (inside the approving transaction)."""
-    from . import services
-
-    solution = revision.solution
-    services.write_content(solution, input_from_snapshot(revision.data))
-    revision.applied_at = timezone.now()
-    revision.save(update_fields=["applied_at"])
-    emit("solution.updated", solution, vendor_id=solution.vendor_id, revision=revision.number,
-         actor_id=getattr(actor, "pk", None))

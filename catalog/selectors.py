@@ -1,5 +1,7 @@
 """Reads of the catalog, each with the joins its callers need."""
 
+from datetime import timedelta
+
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
@@ -44,7 +46,7 @@ def solutions_visible_to(user):
         return with_relations(qs)
     visible = Q(status=SolutionStatus.PUBLISHED)
     if user.is_authenticated:
-        visible |= Q(vendor__memberships__user=user)
+        visible |= people.in_organizations_of(user, "vendor")
     return with_relations(qs.filter(visible).distinct())
 
 
@@ -109,7 +111,7 @@ def revisions_visible_to(user):
         return qs
     if not user.is_authenticated:
         return qs.none()
-    return qs.filter(solution__vendor__memberships__user=user).distinct()
+    return qs.filter(people.in_organizations_of(user, "solution__vendor"))
 
 
 def revisions_of(solution):
@@ -159,3 +161,22 @@ def review_items(*, status=None, scenario=None, sla_status=None, reviewer=None, 
     far_future = now.replace(year=now.year + 100)
     return sorted(items, key=lambda item: (item.review_due_at or far_future,
                                            item.submitted_at or far_future))
+
+
+def submission_number(solution):
+    """Submissions are numbered per solution, across the listing and its revisions."""
+    return solution.review_events.filter(to_status=SolutionStatus.SUBMITTED).count()
+
+
+STALLED_AFTER = timedelta(minutes=10)
+
+
+def stalled_submissions(now=None):
+    """(kind, pk) of the submissions still waiting for their pre-checks after STALLED_AFTER:
+    their task never ran (see catalog.tasks.requeue_stalled_submissions)."""
+    cutoff = (now or timezone.now()) - STALLED_AFTER
+    stalled = [("solution", pk) for pk in Solution.objects.filter(
+        status=SolutionStatus.SUBMITTED, submitted_at__lt=cutoff).values_list("pk", flat=True)]
+    stalled += [("revision", pk) for pk in SolutionRevision.objects.filter(
+        status=SolutionStatus.SUBMITTED, submitted_at__lt=cutoff).values_list("pk", flat=True)]
+    return stalled

@@ -1,9 +1,10 @@
-"""Writes and business rules for solutions: editing, submission, checks, review decisions.
+"""Writes and business rules for solutions: editing, revisions, submission, checks, review
+decisions.
 
 Review subjects are a new listing (Solution) or a change to a live one (SolutionRevision);
-both go through the same decisions here and the same transitions in catalog.workflow."""
-
-from datetime import timedelta
+both go through the same decisions here and the same transitions in catalog.workflow. This
+module is the top of the catalog's own layers: it uses revisions (content snapshots), the
+workflow and the checks, none of which imports it back; catalog.tasks queues its work."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -132,24 +133,47 @@ def update_solution(*, actor, solution, data):
     (`propose_change`), so the published version stays as it is during review."""
     _require_vendor_member(actor, solution.vendor)
     if solution.status not in workflow.EDITABLE_STATUSES:
-        raise workflow.TransitionNotAllowed(solution, S.DRAFT)
+        raise workflow.not_allowed(solution, S.DRAFT)
     check_caps(data)
     return write_content(solution, data)
 
 
+@transaction.atomic
 def propose_change(*, actor, solution, data):
+    """Edit a live solution: the change goes into its open revision (made if needed); the
+    published version stays as it is until a reviewer approves the revision."""
     _require_vendor_member(actor, solution.vendor)
     if solution.status != S.PUBLISHED:
-        raise workflow.TransitionNotAllowed(solution, S.PUBLISHED)
+        raise workflow.not_allowed(solution, S.PUBLISHED)
     check_caps(data)
-    return revisions.propose_change(actor=actor, solution=solution, data=data)
+    solution = Solution.objects.select_for_update().get(pk=solution.pk)
+    revision = revisions.open_revision(solution)
+    if revision is not None and revision.status not in {RevisionStatus.DRAFT,
+                                                        RevisionStatus.CHANGES_REQUESTED}:
+        raise workflow.not_allowed(revision, RevisionStatus.DRAFT)
+    base = revision.base if revision else revisions.snapshot(solution)
+    proposed = {**(revision.data if revision else base), **revisions.snapshot_of_input(data)}
+    validate_content(proposed)
+    if revision is None:
+        number = (solution.revisions.order_by("-number").values_list("number", flat=True)
+                  .first() or 0) + 1
+        revision = SolutionRevision.objects.create(
+            solution=solution, number=number, base=base, data=proposed, created_by=actor
+        )
+    else:
+        revision.data = proposed
+        revision.save(update_fields=["data", "updated_at"])
+    return revision
 
 
-def content_of(subject):
-    """The content a check or a reviewer looks at: a revision's proposal, or the listing."""
-    if isinstance(subject, SolutionRevision):
-        return subject.data
-    return revisions.snapshot(subject)
+def _apply_revision(revision, actor):
+    """Swap an approved revision into the live solution (inside the approving transaction)."""
+    solution = revision.solution
+    write_content(solution, revisions.input_from_snapshot(revision.data))
+    revision.applied_at = timezone.now()
+    revision.save(update_fields=["applied_at"])
+    emit("solution.updated", solution, vendor_id=solution.vendor_id, revision=revision.number,
+         actor_id=getattr(actor, "pk", None))
 
 
 def submission_problems(content):
@@ -178,7 +202,7 @@ def submission_problems(content):
 
 
 def validate_submission(subject):
-    return submission_problems(content_of(subject))
+    return submission_problems(revisions.content_of(subject))
 
 
 def _submit(actor, subject):
@@ -209,16 +233,6 @@ def submit_revision(*, actor, revision):
 @transaction.atomic
 def withdraw_revision(*, actor, revision):
     return workflow.transition(revision, RevisionStatus.WITHDRAWN, actor)
-
-
-def submission_number(solution):
-    """Submissions are numbered per solution, across the listing and its revisions."""
-    return solution.review_events.filter(to_status=S.SUBMITTED).count()
-
-
-def load_subject(kind, pk):
-    model = SolutionRevision if kind == "revision" else Solution
-    return model.objects.filter(pk=pk).first()
 
 
 def run_prechecks(kind, subject_id):
@@ -281,7 +295,7 @@ def reassign_reviewer(*, actor, subject, reviewer):
     if not people.is_operator_admin(actor) or people.is_member(actor, subject.vendor):
         raise PermissionDenied(_("Only operator admins outside the vendor reassign reviews."))
     if subject.status not in workflow.REVIEW_STATUSES:
-        raise workflow.TransitionNotAllowed(subject, subject.status)
+        raise workflow.not_allowed(subject, subject.status)
     if not people.is_reviewer(reviewer) or people.is_member(reviewer, subject.vendor):
         raise ValidationError({"reviewer": [_("Choose a reviewer from outside the vendor.")]})
     subject.reviewer = reviewer
@@ -293,31 +307,9 @@ def reassign_reviewer(*, actor, subject, reviewer):
     return subject
 
 
-STALLED_AFTER = timedelta(minutes=10)
-
-
-def requeue_stalled_submissions(now=None):
-    """Submissions whose pre-check task never ran are sent again; run_prechecks is
-    idempotent, so a slow task run twice does no harm.
-
-    A broker outage at submission no longer needs this (the outbox relay starts the checks
-    within seconds of the broker's return): it is the last net for a task lost once queued,
-    say a broker that lost its data."""
-    cutoff = (now or timezone.now()) - STALLED_AFTER
-    stalled = [("solution", pk) for pk in Solution.objects.filter(
-        status=S.SUBMITTED, submitted_at__lt=cutoff).values_list("pk", flat=True)]
-    stalled += [("revision", pk) for pk in SolutionRevision.objects.filter(
-        status=S.SUBMITTED, submitted_at__lt=cutoff).values_list("pk", flat=True)]
-    from .tasks import run_prechecks
-
-    for kind, pk in stalled:
-        run_prechecks.delay(kind, pk)
-    return len(stalled)
-
-
 def _validate_reasons(subject, to_status, reason_codes, comment):
     if to_status not in workflow.allowed_transitions(subject):
-        raise workflow.TransitionNotAllowed(subject, to_status)  # a 409 before any 400
+        raise workflow.not_allowed(subject, to_status)  # a 409 before any 400
     errors = {}
     allowed = set(active_reasons_for(to_status).values_list("code", flat=True))
     unknown = sorted(set(reason_codes) - allowed)
@@ -357,32 +349,23 @@ def approve(*, actor, subject, comment="", seen_submitted_at=None):
                         seen_submitted_at=seen_submitted_at)
     if isinstance(subject, Solution):
         workflow.transition(subject, S.PUBLISHED, actor)
+    else:
+        _apply_revision(subject, actor)  # in this transaction, under the transition's lock
     return subject
 
 
-def approve_solution(*, actor, solution, comment=""):
-    return approve(actor=actor, subject=solution, comment=comment)
-
-
 @transaction.atomic
-def request_changes(*, actor, subject=None, solution=None, comment, reason_codes=(),
-                    seen_submitted_at=None):
-    subject = subject or solution
+def request_changes(*, actor, subject, comment, reason_codes=(), seen_submitted_at=None):
     _validate_reasons(subject, S.CHANGES_REQUESTED, reason_codes, comment)
     return workflow.transition(subject, S.CHANGES_REQUESTED, actor, comment=comment,
                                reason_codes=reason_codes, seen_submitted_at=seen_submitted_at)
 
 
 @transaction.atomic
-def reject(*, actor, subject=None, solution=None, comment, reason_codes=(),
-           seen_submitted_at=None):
-    subject = subject or solution
+def reject(*, actor, subject, comment, reason_codes=(), seen_submitted_at=None):
     _validate_reasons(subject, S.REJECTED, reason_codes, comment)
     return workflow.transition(subject, S.REJECTED, actor, comment=comment,
                                reason_codes=reason_codes, seen_submitted_at=seen_submitted_at)
-
-
-reject_solution = reject
 
 
 def archive_solution(*, actor, solution, comment=""):

@@ -1,7 +1,7 @@
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
-from . import deadlines, services
+from . import deadlines, selectors, services
 
 # A task that fails is acknowledged all the same: these errors pass (a lost connection, a
 # database restarting or failing over), so the task is sent again rather than lost.
@@ -33,6 +33,14 @@ def escalate_overdue_reviews():
 
 
 @shared_task(ignore_result=True, acks_late=True, reject_on_worker_lost=True)
-def requeue_stalled_submissions():
-    """Beat: resend pre-checks that a broker outage lost."""
-    return services.requeue_stalled_submissions()
+def requeue_stalled_submissions(now=None):
+    """Beat: resend the pre-checks of submissions whose task never ran; run_prechecks is
+    idempotent, so a slow task run twice does no harm.
+
+    A broker outage at submission no longer needs this (the outbox relay starts the checks
+    within seconds of the broker's return): it is the last net for a task lost once queued,
+    say a broker that lost its data."""
+    stalled = selectors.stalled_submissions(now)
+    for kind, pk in stalled:
+        run_prechecks.delay(kind, pk)
+    return len(stalled)

@@ -3,7 +3,10 @@
 A new listing: draft → submitted → in_review → approved → published → archived (→ published
 again), in_review → changes_requested → submitted, in_review → rejected.
 A change to a live listing (a revision) goes through the same review; its approval applies the
-change to the live solution in the same transaction.
+change to the live solution in the same transaction (catalog.services.approve).
+
+Both tables are the kernel's `Workflow`s (core.workflow): an illegal move raises the kernel's
+TransitionNotAllowed (409, naming the moves allowed), a wrong role PermissionDenied (403).
 """
 
 from dataclasses import dataclass
@@ -14,8 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import selectors as people
-from core import workflow as kernel
 from core.outbox import emit
+from core.workflow import Conflict, TransitionNotAllowed, Workflow
 
 from .models import ReviewEvent, RevisionStatus, Solution, SolutionRevision, SolutionStatus
 
@@ -26,7 +29,7 @@ R = RevisionStatus
 # an operator, or the system (automated checks, with no actor).
 VENDOR, REVIEWER, OPERATOR, SYSTEM = "vendor", "reviewer", "operator", "system"
 
-TRANSITIONS = {
+TRANSITIONS = Workflow({
     (S.DRAFT, S.SUBMITTED): {VENDOR},
     (S.CHANGES_REQUESTED, S.SUBMITTED): {VENDOR},
     (S.SUBMITTED, S.IN_REVIEW): {SYSTEM, OPERATOR},
@@ -36,9 +39,9 @@ TRANSITIONS = {
     (S.APPROVED, S.PUBLISHED): {REVIEWER, OPERATOR, SYSTEM},
     (S.PUBLISHED, S.ARCHIVED): {VENDOR, OPERATOR},
     (S.ARCHIVED, S.PUBLISHED): {OPERATOR},
-}
+})
 
-REVISION_TRANSITIONS = {
+REVISION_TRANSITIONS = Workflow({
     (R.DRAFT, R.SUBMITTED): {VENDOR},
     (R.CHANGES_REQUESTED, R.SUBMITTED): {VENDOR},
     (R.SUBMITTED, R.IN_REVIEW): {SYSTEM, OPERATOR},
@@ -47,7 +50,7 @@ REVISION_TRANSITIONS = {
     (R.IN_REVIEW, R.REJECTED): {REVIEWER},
     (R.DRAFT, R.WITHDRAWN): {VENDOR},
     (R.CHANGES_REQUESTED, R.WITHDRAWN): {VENDOR},
-}
+})
 
 EDITABLE_STATUSES = {S.DRAFT, S.CHANGES_REQUESTED}
 REVIEW_STATUSES = (S.SUBMITTED, S.IN_REVIEW)
@@ -56,16 +59,8 @@ DECISION_STATUSES = (S.CHANGES_REQUESTED, S.REJECTED, S.APPROVED)
 FIRST_APPROVAL = "first-approval"
 
 
-class TransitionNotAllowed(kernel.TransitionNotAllowed):
-    """The kernel's refusal (409 naming the transitions allowed from the current status),
-    reading those from this module's tables."""
-
-    def __init__(self, subject, to_status):
-        super().__init__(subject, to_status, allowed_transitions(subject))
-
-
 @dataclass
-class StaleSubmission(kernel.Conflict):
+class StaleSubmission(Conflict):
     """A decision taken on another submission than the one the reviewer read: the vendor
     sent it back in (possibly changed) since. The API answers 409; the page shows the
     current submission and asks again."""
@@ -90,7 +85,12 @@ def _table(subject):
 
 
 def allowed_transitions(subject):
-    return [to for (frm, to) in _table(subject) if frm == subject.status]
+    return _table(subject).allowed(subject)
+
+
+def not_allowed(subject, to_status):
+    """The kernel's 409 for `subject`, naming the moves allowed from its current status."""
+    return TransitionNotAllowed(subject, to_status, allowed_transitions(subject))
 
 
 def roles_of(actor, subject):
@@ -109,8 +109,10 @@ def roles_of(actor, subject):
 
 
 def can_transition(actor, subject, to_status):
-    allowed_roles = _table(subject).get((subject.status, to_status))
-    return bool(allowed_roles and allowed_roles & roles_of(actor, subject))
+    table = _table(subject)
+    # The actor's roles cost queries: asked only about a move that exists.
+    return (subject.status, to_status) in table and table.can(subject, to_status,
+                                                               roles_of(actor, subject))
 
 
 def _lock(subject):
@@ -122,14 +124,7 @@ def _lock(subject):
 
 
 def _check(locked, to_status, actor):
-    allowed_roles = _table(locked).get((locked.status, to_status))
-    if allowed_roles is None:
-        raise TransitionNotAllowed(locked, to_status)
-    if not allowed_roles & roles_of(actor, locked):
-        raise PermissionDenied(
-            _("You may not move this from “%(current)s” to “%(target)s”.")
-            % {"current": locked.status, "target": to_status}
-        )
+    _table(locked).check(locked, to_status, roles_of(actor, locked))
 
 
 def check_transition(subject, to_status, actor):
@@ -174,13 +169,12 @@ def _record(locked, actor, from_status, to_status, comment="", reason_codes=()):
 def transition(subject, to_status, actor, *, comment="", reason_codes=(),
                seen_submitted_at=None):
     """Move a solution or revision to `to_status` as `actor`, atomically, with its audit
-    record and outbox event. Approving a revision applies it to the live solution.
+    record and outbox event. (Approving a revision also applies it to the live solution:
+    catalog.services.approve does that in the same transaction.)
 
     `seen_submitted_at`: the submission the actor decided on (its submitted_at); checked
     under the row lock. Raises TransitionNotAllowed for an illegal move, PermissionDenied
     for a wrong actor and StaleSubmission when the subject was resubmitted since."""
-    from .revisions import apply_revision
-
     with transaction.atomic():
         locked = _lock(subject)
         _check(locked, to_status, actor)
@@ -199,8 +193,6 @@ def transition(subject, to_status, actor, *, comment="", reason_codes=(),
             locked.published_at = now
         locked.save()
         _record(locked, actor, from_status, to_status, comment, reason_codes)
-        if isinstance(locked, SolutionRevision) and to_status == R.APPROVED:
-            apply_revision(locked, actor)
     subject.refresh_from_db()
     return subject
 

@@ -8,7 +8,8 @@ How each figure is counted:
 - share of enterprises at level 2+: among *active* enterprises, those whose level (the level
   of their latest completed assessment) is 2 or more; enterprises never assessed count as
   below level 2. Against `share-enterprises-l2plus`;
-- scenario solutions: published solutions, against `scenario-solutions`.
+- scenario solutions: catalog.progress.solutions_toward_target() (published now), against
+  `scenario-solutions`, the same figure as catalog's review progress;
 
 An enterprise is *active* when it is an enterprise organisation with at least one member
 whose account is active, and within the last 12 months (ACTIVE_WINDOW) one of its members
@@ -34,6 +35,7 @@ from catalog.models import (
     Solution,
     SolutionStatus,
 )
+from catalog.progress import TARGET_STATUSES, solutions_toward_target
 from marketplace.models import Need
 
 from .models import Assessment, SmartFactory, TargetSnapshot
@@ -46,7 +48,6 @@ TARGET_METRICS = {
     "share-enterprises-l2plus": ("share_l2plus", "share"),
     "scenario-solutions": ("published_solutions", "count"),
 }
-PUBLISHED = SolutionStatus.PUBLISHED
 
 
 def active_enterprises(now=None):
@@ -91,9 +92,10 @@ def _factory_rows():
 
 
 def _through_counts(relation, column):
-    """{related id: published solutions} over one of Solution's many-to-many relations.
+    """{related id: solutions toward the target} over one of Solution's many-to-many
+    relations.
 
-    Counted as every link less the links of unpublished solutions: the first reads one
+    Counted as every link less the links of solutions not counted: the first reads one
     index of the link table and the second only the (few) unpublished solutions, where
     joining every link to its solution to check its status would read them all."""
     through = getattr(Solution, relation).through
@@ -103,8 +105,8 @@ def _through_counts(relation, column):
                     .order_by())
 
     counts = grouped(through.objects.all())
-    unpublished = [status for status in SolutionStatus.values if status != PUBLISHED]
-    for pk, n in grouped(through.objects.filter(solution__status__in=unpublished)).items():
+    not_counted = [status for status in SolutionStatus.values if status not in TARGET_STATUSES]
+    for pk, n in grouped(through.objects.filter(solution__status__in=not_counted)).items():
         counts[pk] -= n
     return {pk: n for pk, n in counts.items() if n}
 
@@ -179,7 +181,7 @@ def summary_figures(now=None):
     )
     enterprise_rows = [(None, None, level, n) for level, n in enterprise_rows]
     headline, _ = _headline(tiers, list(_factory_rows()), enterprise_rows,
-                            Solution.objects.filter(status=PUBLISHED).count())
+                            solutions_toward_target().count())
     return {"as_of": now, "headline": headline, "targets": _targets(headline),
             "enterprise_levels": _levels(enterprise_rows),
             "trend": _trend(headline, now)}
@@ -217,7 +219,7 @@ def dashboard_figures(now=None):
     industries = list(Industry.objects.all())
     enterprise_rows = list(_enterprise_rows(now))
     factory_rows = list(_factory_rows())
-    published = Solution.objects.filter(status=PUBLISHED).count()
+    published = solutions_toward_target().count()
     headline, excellent = _headline(tiers, factory_rows, enterprise_rows, published)
 
     by_region, by_industry = _Tally(), _Tally()

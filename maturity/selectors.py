@@ -21,10 +21,6 @@ from .models import (
 )
 
 
-def _member_filter(user, field="enterprise"):
-    return Q(**{f"{field}__memberships__user": user})
-
-
 def _count_of(model, field):
     """A correlated COUNT: cheaper than a join and GROUP BY over every selected column."""
     return Coalesce(Subquery(
@@ -42,7 +38,7 @@ def assessments_visible_to(user):
         return qs
     if not user.is_authenticated:
         return qs.none()
-    return qs.filter(enterprise__in=people.organizations_of(user, Organization.Kind.ENTERPRISE))
+    return qs.filter(people.in_organizations_of(user, "enterprise", Organization.Kind.ENTERPRISE))
 
 
 def assessment_detail(queryset):
@@ -117,7 +113,7 @@ def factories_visible_to(user):
         return qs
     visible = Q(status=SmartFactory.Status.VERIFIED)
     if user.is_authenticated:
-        visible |= Q(enterprise__in=people.organizations_of(user, Organization.Kind.ENTERPRISE))
+        visible |= people.in_organizations_of(user, "enterprise", Organization.Kind.ENTERPRISE)
     return qs.filter(visible)
 
 
@@ -132,5 +128,5 @@ def evidence_visible_to(user):
         return qs
     if not user.is_authenticated:
         return qs.none()
-    return qs.filter(factory__enterprise__in=people.organizations_of(
-        user, Organization.Kind.ENTERPRISE))
+    return qs.filter(people.in_organizations_of(user, "factory__enterprise",
+                                                Organization.Kind.ENTERPRISE))

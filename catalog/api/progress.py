@@ -1,4 +1,4 @@
-"""Progress toward the plan's target of approved scenario solutions, for operator staff."""
+"""Progress toward the plan's target of scenario solutions, for operator staff."""
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
@@ -32,9 +32,11 @@ class ScenarioCountsSerializer(LinkCountsSerializer):
 
 class ReviewProgressSerializer(serializers.Serializer):
     target = TargetSerializer()
-    approved = serializers.IntegerField()
-    published = serializers.IntegerField()
-    share_of_target = serializers.FloatField(allow_null=True)
+    approved = serializers.IntegerField(help_text="Approved so far (published or archived since).")
+    published = serializers.IntegerField(
+        help_text="Toward the target: published now (the figure the targets' dashboards show)."
+    )
+    share_of_target = serializers.FloatField(allow_null=True, help_text="published / target.")
     by_stage = CountsSerializer(many=True, help_text="In stage order.")
     by_link = LinkCountsSerializer(many=True, help_text="In link order.")
     by_scenario = ScenarioCountsSerializer(
@@ -47,7 +49,7 @@ class ReviewProgressSerializer(serializers.Serializer):
 
 
 class ReviewProgressView(APIView):
-    """How far the catalog is toward the plan's approved scenario solutions (200 by 2027),
+    """How far the catalog is toward the plan's published scenario solutions (200 by 2027),
     by stage, link and scenario (gaps first), with the median time to a review decision.
     Operator staff only."""
 

@@ -211,11 +211,9 @@ class SolutionViewSet(
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
-        vendor = data.pop("vendor", None) or people.primary_organization(
-            self.request.user, Organization.Kind.VENDOR
-        )
-        if vendor is None:
-            raise PermissionDenied("Only members of a solution provider create solutions.")
+        vendor = data.pop("vendor", None) or people.acting_organization(
+            self.request.user, Organization.Kind.VENDOR,
+            "Only members of a solution provider create solutions.")
         serializer.instance = services.create_solution(
             actor=self.request.user, vendor=vendor, data=data
         )

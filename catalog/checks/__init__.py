@@ -2,7 +2,8 @@
 
 A check is a function `check(subject, content) -> CheckOutcome`, registered with `register`.
 Checks of this app are registered by the modules of this package (content, links,
-attachments); other apps add theirs from their AppConfig.ready() (search registers the
+attachments), which CatalogConfig.ready() imports (this module never imports them: they
+import it); other apps add theirs from their AppConfig.ready() (search registers the
 near-duplicate check), so catalog imports none of them.
 """
 
@@ -12,7 +13,9 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils.translation import gettext_noop
 
+from catalog import revisions
 from catalog.models import CheckResult, Solution, SolutionRevision
+from catalog.selectors import submission_number
 
 logger = logging.getLogger(__name__)
 
@@ -42,10 +45,6 @@ def unregister(code):
 
 
 def registered_checks():
-    # Imported on first use rather than at the top: they import CheckOutcome and register
-    # from this module.
-    from . import attachments, content, links  # noqa: F401 - they register this app's checks
-
     return dict(_registry)
 
 
@@ -80,12 +79,10 @@ def _submitted_content(subject):
     """What the checks look at. A listing's snapshot reads every relation and each case
     study's outcomes: they are fetched at once, on a fresh copy (what is stored now, not what
     an earlier read cached), so the queries do not grow with the case studies."""
-    from catalog.revisions import SNAPSHOT_PREFETCH
-    from catalog.services import content_of
-
     if isinstance(subject, SolutionRevision):
-        return content_of(subject)
-    return content_of(Solution.objects.prefetch_related(*SNAPSHOT_PREFETCH).get(pk=subject.pk))
+        return revisions.content_of(subject)
+    return revisions.content_of(
+        Solution.objects.prefetch_related(*revisions.SNAPSHOT_PREFETCH).get(pk=subject.pk))
 
 
 def run_checks(subject):
@@ -95,8 +92,6 @@ def run_checks(subject):
     Queries do not grow with the content: the snapshot's relations are prefetched, each
     check reads what it needs in a fixed number of queries, and the results are written in
     one upsert keyed by (solution, submission, code)."""
-    from catalog.services import submission_number
-
     solution = subject.solution if isinstance(subject, SolutionRevision) else subject
     revision = subject if isinstance(subject, SolutionRevision) else None
     number = submission_number(solution)

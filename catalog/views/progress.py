@@ -1,7 +1,8 @@
-"""Progress toward the plan's 2027 target of approved scenario solutions, for operator staff.
+"""Progress toward the plan's 2027 target of scenario solutions, for operator staff.
 
-The figures come from catalog.progress.review_progress (see its contract); this page only
-turns them into bars, with the scenarios nobody serves yet first."""
+The figures come from catalog.progress.review_progress (see its contract): the target's
+figure is the one maturity's dashboards show (solutions_toward_target); this page only turns
+them into bars, with the scenarios nobody serves yet first."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied

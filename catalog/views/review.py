@@ -19,7 +19,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts import selectors as people
-from catalog import selectors, services, sla, workflow
+from catalog import revisions, selectors, services, sla, workflow
 from catalog.forms import ReassignForm, ReviewDecisionForm, ReviewQueueFilterForm, person_name
 from catalog.models import SolutionRevision, SolutionStatus
 
@@ -128,7 +128,7 @@ def _render_review(request, subject, *, form=None, reassign_form=None, problem=N
     else:
         events = solution.review_events.filter(revision=None).select_related("actor")
     results, submission = check_rows(selectors.check_results_of(subject))
-    content = SubmittedContent(services.content_of(subject))
+    content = SubmittedContent(revisions.content_of(subject))
     can_reassign = (people.is_operator_admin(request.user)
                     and subject.status in workflow.REVIEW_STATUSES)
     if can_reassign and reassign_form is None:

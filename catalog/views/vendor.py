@@ -29,9 +29,9 @@ def own_solution(request, pk):
 
 @login_required
 def solution_create(request):
-    vendor = people.primary_organization(request.user, Organization.Kind.VENDOR)
-    if vendor is None:
-        raise PermissionDenied(_("Only members of a solution provider create solutions."))
+    vendor = people.acting_organization(
+        request.user, Organization.Kind.VENDOR,
+        _("Only members of a solution provider create solutions."))
     form = SolutionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

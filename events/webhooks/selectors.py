@@ -2,7 +2,8 @@
 
 from django.db.models import Prefetch
 
-from accounts.models import Membership, Organization
+from accounts import selectors as people
+from accounts.models import Membership
 
 from ..models import WebhookAttempt, WebhookDelivery, WebhookSubscription
 
@@ -11,11 +12,7 @@ ADMIN_ROLES = (Membership.Role.OWNER, Membership.Role.ADMIN)
 
 def managed_organizations(user):
     """The organisations whose webhooks `user` manages: those they own or administer."""
-    if not user.is_authenticated:
-        return Organization.objects.none()
-    return Organization.objects.filter(
-        memberships__user=user, memberships__role__in=ADMIN_ROLES
-    ).distinct()
+    return people.organizations_of(user, roles=ADMIN_ROLES)
 
 
 def may_manage(user, organization):

@@ -39,14 +39,6 @@ from .serializers import (
 
 # No API key scope lets a partner write assessments or factories yet: they are written by
 # the enterprise's own people, signed in. (Add "maturity:write" to the key scopes to open it.)
-SCOPES = {"read": "catalog:read", "write": "maturity:write"}
-
-
-def _acting_enterprise(user, refusal):
-    enterprise = people.primary_organization(user, Organization.Kind.ENTERPRISE)
-    if enterprise is None:
-        raise PermissionDenied(refusal)
-    return enterprise
 
 
 class MaturityModelViewSet(ConditionalRequestMixin, viewsets.ReadOnlyModelViewSet):
@@ -144,8 +136,9 @@ class AssessmentViewSet(ConditionalRequestMixin, mixins.ListModelMixin, mixins.R
     @extend_schema(request=None, responses={201: AssessmentSerializer,
                                             200: AssessmentSerializer})
     def create(self, request, *args, **kwargs):
-        enterprise = _acting_enterprise(
-            request.user, _("Only members of an enterprise can assess its maturity."))
+        enterprise = people.acting_organization(
+            request.user, Organization.Kind.ENTERPRISE,
+            _("Only members of an enterprise can assess its maturity."))
         assessment, created = services.start_assessment(actor=request.user,
                                                         enterprise=enterprise)
         found = self.get_queryset().get(pk=assessment.pk)
@@ -220,8 +213,9 @@ class FactoryViewSet(ConditionalRequestMixin, mixins.ListModelMixin, mixins.Retr
         return selectors.factories_visible_to(self.request.user)
 
     def perform_create(self, serializer):
-        enterprise = _acting_enterprise(
-            self.request.user, _("Only members of an enterprise can register its factories."))
+        enterprise = people.acting_organization(
+            self.request.user, Organization.Kind.ENTERPRISE,
+            _("Only members of an enterprise can register its factories."))
         factory = services.register_factory(actor=self.request.user, enterprise=enterprise,
                                             **serializer.validated_data)
         serializer.instance = self.get_queryset().get(pk=factory.pk)

@@ -12,6 +12,7 @@ from core.outbox import emit
 from ..models import SATISFACTION_VALUES, Answer, Assessment, MaturityModel, Statement, SubDomain
 from ..results import domain_scores
 from ..scoring import score_assessment, specs_for
+from ..workflow import check_assessment
 from .access import require_enterprise_member
 
 OPEN = Assessment.Status.IN_PROGRESS
@@ -159,8 +160,7 @@ def complete_assessment(*, actor, assessment):
     """Score the assessment (maturity.scoring) and make it the enterprise's level."""
     require_enterprise_member(actor, assessment.enterprise)
     assessment = _locked(assessment)
-    if assessment.status != OPEN:
-        raise ValidationError(_("This assessment is already completed."))
+    check_assessment(assessment, actor)
     specs = specs_for(assessment.model)
     answers = dict(assessment.answers.values_list("statement_id", "value"))
     excluded = set(assessment.not_applicable.values_list("code", flat=True))

@@ -1,5 +1,6 @@
 """The smart-factory registry: enterprises register factories with evidence; operators
-verify or reject them. A tier needs a minimum maturity level (catalog.FactoryTier)."""
+verify or reject them. A tier needs a minimum maturity level (catalog.FactoryTier). Status
+changes go through maturity.workflow (409 for an illegal move, 403 for a wrong role)."""
 
 from pathlib import PurePath
 
@@ -14,6 +15,7 @@ from core.outbox import emit
 from ..evidence import checked_upload, stored_name
 from ..models import FactoryEvidence, SmartFactory
 from ..selectors import latest_assessment_of
+from ..workflow import check_factory
 from .access import require_enterprise_member, require_operator
 
 S = SmartFactory.Status
@@ -112,8 +114,7 @@ def resubmit_factory(*, actor, factory):
     require_enterprise_member(actor, factory.enterprise)
     factory = (SmartFactory.objects.select_for_update(of=("self",)).select_related("tier")
                .get(pk=factory.pk))
-    if factory.status != S.REJECTED:
-        raise ValidationError(_("Only a rejected factory can be submitted again."))
+    check_factory(factory, S.PENDING, actor)
     factory.assessment = check_tier(factory.enterprise, factory.tier)
     factory.status = S.PENDING
     factory.save(update_fields=["assessment", "status", "updated_at"])
@@ -129,8 +130,7 @@ def verify_factory(*, actor, factory, note=""):
     require_operator(actor)
     factory = (SmartFactory.objects.select_for_update(of=("self",))
                .select_related("tier", "enterprise").get(pk=factory.pk))
-    if factory.status != S.PENDING:
-        raise ValidationError(_("Only a factory awaiting verification can be verified."))
+    check_factory(factory, S.VERIFIED, actor)
     if not factory.evidence.exists():
         raise ValidationError(_("A factory needs at least one evidence document to be "
                                 "verified."))
@@ -151,8 +151,7 @@ def reject_factory(*, actor, factory, note):
     if not note.strip():
         raise ValidationError({"note": [_("Tell the enterprise why.")]})
     factory = SmartFactory.objects.select_for_update().get(pk=factory.pk)
-    if factory.status != S.PENDING:
-        raise ValidationError(_("Only a factory awaiting verification can be rejected."))
+    check_factory(factory, S.REJECTED, actor)
     factory.status = S.REJECTED
     factory.review_note = note.strip()
     factory.decided_by = actor

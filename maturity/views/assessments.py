@@ -3,7 +3,7 @@ results of a completed assessment."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from accounts import selectors as people
 from accounts.models import Organization
 from catalog.models import MaturityLevel, in_reader_language
+from core.workflow import TransitionNotAllowed
 
 from .. import selectors, services
 from ..forms import SubDomainAnswersForm
@@ -20,10 +21,9 @@ from ..results import assessment_results
 
 
 def _acting_enterprise(user):
-    enterprise = people.primary_organization(user, Organization.Kind.ENTERPRISE)
-    if enterprise is None:
-        raise PermissionDenied(_("Only members of an enterprise can assess its maturity."))
-    return enterprise
+    return people.acting_organization(
+        user, Organization.Kind.ENTERPRISE,
+        _("Only members of an enterprise can assess its maturity."))
 
 
 def _grouped(subdomains):
@@ -125,8 +125,8 @@ def assessment_complete(request):
     try:
         completed = services.complete_assessment(actor=request.user,
                                                  assessment=open_assessment)
-    except ValidationError as exc:
-        for message in exc.messages:
+    except (ValidationError, TransitionNotAllowed) as exc:
+        for message in getattr(exc, "messages", None) or [str(exc)]:
             messages.error(request, message)
         return redirect("maturity-assessment")
     messages.success(request, _("Assessment completed: level %(level)d.")

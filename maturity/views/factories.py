@@ -15,6 +15,7 @@ from accounts import selectors as people
 from accounts.models import Organization
 from catalog.models import FactoryTier, Region
 from core.files import private_file_response
+from core.workflow import TransitionNotAllowed
 
 from .. import selectors, services
 from ..forms import EvidenceForm, FactoryDecisionForm, FactoryForm
@@ -51,9 +52,9 @@ def factory_list(request):
 
 @login_required
 def factory_create(request):
-    enterprise = people.primary_organization(request.user, Organization.Kind.ENTERPRISE)
-    if enterprise is None:
-        raise PermissionDenied(_("Only members of an enterprise can register its factories."))
+    enterprise = people.acting_organization(
+        request.user, Organization.Kind.ENTERPRISE,
+        _("Only members of an enterprise can register its factories."))
     form = FactoryForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -98,7 +99,7 @@ def factory_detail(request, pk):
 
 
 def _report(request, exc):
-    for message in exc.messages:
+    for message in getattr(exc, "messages", None) or [str(exc)]:
         messages.error(request, message)
 
 
@@ -137,7 +138,7 @@ def _decide(request, pk, decide, success):
     form.is_valid()
     try:
         decide(actor=request.user, factory=factory, note=form.cleaned_data.get("note", ""))
-    except ValidationError as exc:
+    except (ValidationError, TransitionNotAllowed) as exc:
         _report(request, exc)
     else:
         messages.success(request, success)
@@ -162,7 +163,7 @@ def factory_resubmit(request, pk):
     factory = _managed_factory(request.user, pk)
     try:
         services.resubmit_factory(actor=request.user, factory=factory)
-    except ValidationError as exc:
+    except (ValidationError, TransitionNotAllowed) as exc:
         _report(request, exc)
     else:
         messages.success(request, _("Sent to the operator again."))

@@ -6,7 +6,7 @@ import pytest
 from django.core.files.base import ContentFile
 from pypdf import PdfWriter
 
-from catalog import services
+from catalog import revisions, services
 from catalog.checks.attachments import attachments
 from catalog.models import Attachment
 from tests.factories import SolutionFactory
@@ -47,7 +47,7 @@ def stored(solution, name, data, content_type="application/pdf"):
 
 
 def check(subject):
-    return attachments(subject, services.content_of(subject))
+    return attachments(subject, revisions.content_of(subject))
 
 
 def test_valid_attachments_pass(solution):

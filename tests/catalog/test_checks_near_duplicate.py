@@ -38,7 +38,7 @@ def publish():
 
 
 def check(subject):
-    return near_duplicate(subject, services.content_of(subject))
+    return near_duplicate(subject, revisions.content_of(subject))
 
 
 def test_similarity_is_the_share_of_terms_in_common():

@@ -8,11 +8,13 @@ import pytest
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import translation
 
 from catalog import services, workflow
 from catalog.models import LifecycleStage, Scenario
-from catalog.progress import review_progress
+from catalog.progress import review_progress, solutions_toward_target
+from maturity.progress import dashboard_figures, snapshot_figures, summary_figures
 from tests.factories import SolutionFactory
 
 pytestmark = pytest.mark.django_db
@@ -78,7 +80,7 @@ def test_totals_and_share_of_the_target(catalog):
     assert progress["target"] == {"code": "scenario-solutions", "year": 2027, "value": 200}
     assert progress["approved"] == 3  # A, B and C, archived since
     assert progress["published"] == 2
-    assert progress["share_of_target"] == 0.015
+    assert progress["share_of_target"] == 0.01  # toward the target: published now
 
 
 def test_stages_count_each_solution_once_through_scenarios_and_chosen_stages(catalog):
@@ -150,6 +152,25 @@ def test_query_count_does_not_grow_with_the_catalog(catalog, vendor):
         progress = review_progress()
     assert progress["published"] == 17
     assert len(large) == len(small) <= 6
+
+
+def test_the_target_figure_is_the_one_the_targets_dashboards_show(catalog, api_as, client,
+                                                                   reviewer):
+    # Three ever approved, two published now: the catalog's review progress, maturity's
+    # dashboard, summary, snapshot and both APIs all count the two.
+    assert solutions_toward_target().count() == 2
+    assert review_progress()["published"] == 2
+    assert dashboard_figures()["headline"]["published_solutions"] == 2
+    assert summary_figures()["headline"]["published_solutions"] == 2
+    assert snapshot_figures()["published_solutions"] == 2
+    review_api = api_as(reviewer).get("/api/v1/review-progress/").json()
+    targets_api = api_as(reviewer).get("/api/v1/targets/").json()
+    assert review_api["published"] == targets_api["headline"]["published_solutions"] == 2
+    target_row = next(row for row in targets_api["targets"] if row["code"] == "scenario-solutions")
+    assert target_row["current"] == 2 and target_row["progress"] == review_api["share_of_target"]
+    client.force_login(reviewer)
+    page = client.get(reverse("review-progress")).content.decode()
+    assert "<strong>2</strong> / 200" in page
 
 
 # API

@@ -157,6 +157,20 @@ def test_illegal_transition_is_409_with_allowed_transitions(api_as, vendor, revi
     assert response.json()["allowed"] == ["submitted"]
 
 
+def test_illegal_transition_body_is_the_kernels_409(api_as, vendor, reviewer):
+    draft = SolutionFactory(vendor=vendor)
+    response = api_as(reviewer).post(f"/api/v1/solutions/{draft.pk}/approve/", {}, format="json")
+    assert response.status_code == 409
+    assert response.json() == {
+        "type": "about:blank#transition-not-allowed",
+        "title": "Transition not allowed",
+        "status": 409,
+        "detail": "Cannot move from “draft” to “approved”.",
+        "current_status": "draft",
+        "allowed": ["submitted"],
+    }
+
+
 def test_only_reviewers_approve(api_as, vendor, vendor_user, enterprise_user, reviewer):
     solution = SolutionFactory(vendor=vendor, status=S.IN_REVIEW, submitted_at=timezone.now())
     for user in (vendor_user, enterprise_user):

@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from catalog import services, workflow
 from catalog.models import CheckResult, ReviewEvent, SolutionStatus
+from core import workflow as core_workflow
 from core.models import OutboxEvent
 from tests.factories import MembershipFactory, SolutionFactory
 
@@ -56,7 +57,7 @@ def test_prechecks_are_idempotent_under_redelivery(draft, vendor_user, reviewer,
 def test_reviewer_approves_and_the_solution_is_published(draft, vendor_user, reviewer, on_commit):
     solution = submitted_and_checked(draft, vendor_user, on_commit)
     with on_commit():
-        services.approve_solution(actor=reviewer, solution=solution, comment="Solid evidence.")
+        services.approve(actor=reviewer, subject=solution, comment="Solid evidence.")
     solution.refresh_from_db()
     assert solution.status == S.PUBLISHED
     assert solution.published_at is not None
@@ -86,7 +87,7 @@ def test_vendor_cannot_submit_another_vendors_solution(draft, other_vendor_user)
 def test_vendor_cannot_approve_its_own_solution(draft, vendor_user, reviewer, on_commit):
     solution = submitted_and_checked(draft, vendor_user, on_commit)
     with pytest.raises(PermissionDenied):
-        services.approve_solution(actor=vendor_user, solution=solution)
+        services.approve(actor=vendor_user, subject=solution)
     solution.refresh_from_db()
     assert solution.status == S.IN_REVIEW
 
@@ -95,7 +96,7 @@ def test_enterprise_member_cannot_approve(draft, vendor_user, reviewer, enterpri
                                           on_commit):
     solution = submitted_and_checked(draft, vendor_user, on_commit)
     with pytest.raises(PermissionDenied):
-        services.approve_solution(actor=enterprise_user, solution=solution)
+        services.approve(actor=enterprise_user, subject=solution)
 
 
 def test_reviewer_from_vendor_org_cannot_approve(draft, vendor, vendor_user, reviewer, operator,
@@ -105,7 +106,7 @@ def test_reviewer_from_vendor_org_cannot_approve(draft, vendor, vendor_user, rev
     solution = submitted_and_checked(draft, vendor_user, on_commit)
     assert solution.reviewer != reviewer
     with pytest.raises(PermissionDenied):
-        services.approve_solution(actor=reviewer, solution=solution)
+        services.approve(actor=reviewer, subject=solution)
 
 
 def test_assignment_skips_reviewers_of_the_vendor_and_prefers_the_least_loaded(
@@ -124,15 +125,16 @@ def test_assignment_skips_reviewers_of_the_vendor_and_prefers_the_least_loaded(
 
 def test_illegal_transition_names_the_allowed_ones(draft, reviewer):
     with pytest.raises(workflow.TransitionNotAllowed) as excinfo:
-        services.approve_solution(actor=reviewer, solution=draft)
+        services.approve(actor=reviewer, subject=draft)
     assert excinfo.value.allowed == [S.SUBMITTED]
+    assert isinstance(excinfo.value, core_workflow.TransitionNotAllowed)
     draft.refresh_from_db()
     assert draft.status == S.DRAFT
 
 
 def test_changes_requested_then_resubmitted(draft, vendor_user, reviewer, on_commit):
     solution = submitted_and_checked(draft, vendor_user, on_commit)
-    services.request_changes(actor=reviewer, solution=solution, comment="Add outcome figures.",
+    services.request_changes(actor=reviewer, subject=solution, comment="Add outcome figures.",
                              reason_codes=["incomplete-evidence"])
     solution.refresh_from_db()
     assert solution.status == S.CHANGES_REQUESTED
@@ -144,7 +146,7 @@ def test_changes_requested_then_resubmitted(draft, vendor_user, reviewer, on_com
 
 def test_reject_records_reason_codes(draft, vendor_user, reviewer, on_commit):
     solution = submitted_and_checked(draft, vendor_user, on_commit)
-    services.reject_solution(actor=reviewer, solution=solution, comment="Duplicate listing.",
+    services.reject(actor=reviewer, subject=solution, comment="Duplicate listing.",
                              reason_codes=["duplicate"])
     event = solution.review_events.last()
     assert (event.to_status, event.reason_codes, event.actor) == (S.REJECTED, ["duplicate"],
@@ -234,8 +236,8 @@ def test_stalled_submission_is_sent_to_the_checks_again(draft, vendor_user, revi
     monkeypatch.undo()
     draft.refresh_from_db()
     assert draft.status == "submitted"
-    assert services.requeue_stalled_submissions() == 0  # too recent to call stalled
+    assert tasks.requeue_stalled_submissions() == 0  # too recent to call stalled
     later = timezone.now() + timedelta(minutes=11)
-    assert services.requeue_stalled_submissions(now=later) == 1
+    assert tasks.requeue_stalled_submissions(now=later) == 1
     draft.refresh_from_db()
     assert draft.status == "in_review" and draft.reviewer == reviewer

@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from core.models import OutboxEvent
+from core.workflow import TransitionNotAllowed
 from maturity import services
 from maturity.models import Answer, Assessment, MaturityModel, SubDomain
 
@@ -120,7 +121,7 @@ def test_a_completed_assessment_cannot_change(started, enterprise_user, answer_a
     with pytest.raises(ValidationError):
         services.save_progress(actor=enterprise_user, assessment=started,
                                answers={"data.1.1": "0"})
-    with pytest.raises(ValidationError):
+    with pytest.raises(TransitionNotAllowed):  # maturity.workflow: a 409
         services.complete_assessment(actor=enterprise_user, assessment=started)
 
 

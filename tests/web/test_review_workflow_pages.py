@@ -273,7 +273,7 @@ PROGRESS = {
     "target": {"code": "scenario-solutions", "year": 2027, "value": 200},
     "approved": 57,
     "published": 51,
-    "share_of_target": 0.285,
+    "share_of_target": 0.255,
     "by_stage": [{"code": "design", "name": "Design", "approved": 20, "published": 18}],
     "by_link": [{"code": "l1", "name": "R&D and design", "stage": "Design", "approved": 20,
                  "published": 18}],
@@ -304,9 +304,9 @@ def test_progress_page_shows_the_figures(as_user, reviewer, progress_figures):
     response = as_user(reviewer).get(reverse("review-progress"))
     assert response.status_code == 200
     html = response.content.decode()
-    assert "<strong>57</strong> / 200" in html and "28.5%" in html
-    assert "31.5 h" in html and ">51<" in html
-    assert 'width="28%"' in html  # the target bar
+    assert "<strong>51</strong> / 200" in html and "25.5%" in html  # published toward it
+    assert "31.5 h" in html and ">57<" in html  # approved so far
+    assert 'width="26%"' in html  # the target bar
     unserved = html.index("Unserved scenario")
     assert unserved < html.index("Served scenario")
     assert 'class="row-unserved"' in html[html.rfind("<tr", 0, unserved):unserved]

@@ -14,7 +14,6 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from accounts.models import Membership
-from catalog import revisions
 from catalog import services as catalog_services
 from catalog.models import FactoryTier, Industry, Region, Scenario, SolutionStatus
 from marketplace import services as market
@@ -141,7 +140,7 @@ def _solutions(users, vendor, rival, on_commit):
             comment=f"请补充实测成效。{MARK_FEEDBACK}",
             reason_codes=["incomplete-evidence"],
         )
-    revision = revisions.propose_change(
+    revision = catalog_services.propose_change(
         actor=users["vendor"],
         solution=published,
         data={"summary_zh": f"主轴振动监测。{MARK_REVISION}"},

@@ -215,6 +215,8 @@ NOT_RESOURCES = {
     "logout": "session sign-out",
     "targets-csv": "the same figures as targets dashboard",
     "factory-evidence": "a document download, listed in the factory's evidence",
+    "dead-letters": "an operations page for operator staff, beside Django admin",
+    "dead-letter-retry": "the dead-letters page's retry button",
 }
 WEB_PAGES = {
     "home": "solutions",

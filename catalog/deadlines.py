@@ -3,7 +3,7 @@ operator's admins once it is overdue. Beat runs both every few minutes (catalog.
 
 Each item is reminded once and escalated once: `reminded_at` / `escalated_at` are set in the
 same transaction as the outbox event that announces it, and the notifications are sent by the
-event's consumers (catalog.consumers). So a broker or mail outage delays a reminder, a crash
+event's consumers (events.notices.catalog). So a broker or mail outage delays a reminder, a crash
 between the two never loses or doubles one, and a re-run finds nothing left to do. A
 reassignment clears `reminded_at`, so the new reviewer gets a reminder of their own."""
 

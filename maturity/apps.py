@@ -11,10 +11,9 @@ class MaturityConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import consumers, topics
+        from . import topics
         from .loading import load_on_migrate
 
-        consumers.register()
         topics.declare()
         # The shipped model is product data, like the taxonomy it builds on: a migrated
         # database has it. (catalog loads the taxonomy first: it comes earlier in

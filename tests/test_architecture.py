@@ -23,14 +23,6 @@ FLOORS = [
 ]
 FLOOR_OF = {app: level for level, apps in enumerate(FLOORS) for app in apps}
 
-# What still runs back up while the house is being re-laid (issue 14); each move empties a
-# line, and the list must end empty.
-KNOWN_UPWARD = {
-    ("catalog", "events"),
-    ("marketplace", "events"),
-    ("maturity", "events"),
-}
-
 
 def _modules():
     found = {}
@@ -129,27 +121,20 @@ def _circles(graph):
 
 
 def _app_circles(graph):
-    # Every circle between apps on different floors runs back up once; with the known upward
-    # imports set aside, what remains must be circle-free (so same-floor apps cannot close one).
+    # Every circle between apps on different floors runs back up once, which the test above
+    # refuses; this one catches a circle between apps on the same floor.
     apps = defaultdict(set)
     for source, targets in graph.items():
         for target in targets:
             pair = (_app(source), _app(target))
-            if pair[0] != pair[1] and pair not in KNOWN_UPWARD:
+            if pair[0] != pair[1]:
                 apps[pair[0]].add(pair[1])
     return _circles(apps)
 
 
 def test_no_app_imports_a_floor_above_it():
-    upward = _upward(_graph())
-    new = {pair: sorted(lines) for pair, lines in upward.items() if pair not in KNOWN_UPWARD}
-    assert not new, f"imports that run back up: {new}"
-
-
-def test_known_upward_imports_are_still_there():
-    # A move that removes one must strike it from KNOWN_UPWARD, so the list only shrinks.
-    gone = KNOWN_UPWARD - set(_upward(_graph()))
-    assert not gone, f"strike these from KNOWN_UPWARD: {sorted(gone)}"
+    upward = {pair: sorted(lines) for pair, lines in _upward(_graph()).items()}
+    assert upward == {}, f"imports that run back up: {upward}"
 
 
 def test_no_circle_between_apps():
@@ -182,7 +167,7 @@ def test_no_app_reaches_another_apps_tables_by_string():
     assert found == {}
 
 
-def test_the_reader_sees_a_known_upward_import(tmp_path):
+def test_the_reader_sees_a_lazy_upward_import(tmp_path):
     # The reader itself: a lazy import inside a function is counted.
     source = tmp_path / "mod.py"
     source.write_text("def f():\n    from events.services import emit\n")

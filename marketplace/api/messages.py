@@ -61,7 +61,7 @@ class MessageThreadViewSet(ConditionalRequestMixin, mixins.ListModelMixin,
         ).exists():
             raise NotFound()
         vendor = data.get("vendor") or quote_request.vendors.filter(
-            memberships__user=request.user).first()
+            people.in_organizations_of(request.user, "pk")).first()
         if vendor is None:
             raise PermissionDenied("Name the vendor this message is for.")
         message = services.post_message(actor=request.user, request=quote_request,

@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
+from accounts import selectors as people
 from accounts.api.policy import Access
 from accounts.models import Organization
 from core.api.conditional import ConditionalRequestMixin
@@ -15,7 +16,6 @@ from core.api.filters import CodeFilter, UpdatedSinceFilter
 from marketplace import selectors, services
 from marketplace.models import Need
 
-from .access import acting_org
 from .pages import paginated
 from .serializers import MatchSerializer, NeedSerializer, ProposalSerializer
 
@@ -54,7 +54,9 @@ class NeedViewSet(ConditionalRequestMixin, mixins.ListModelMixin, mixins.Retriev
         return selectors.needs_visible_to(self.request.user)
 
     def perform_create(self, serializer):
-        enterprise = acting_org(self.request.user, Organization.Kind.ENTERPRISE, "post needs")
+        enterprise = people.acting_organization(
+            self.request.user, Organization.Kind.ENTERPRISE,
+            "Only members of an enterprise organisation can post needs.")
         serializer.instance = services.post_need(
             actor=self.request.user, enterprise=enterprise, data=serializer.validated_data
         )
@@ -74,7 +76,9 @@ class NeedViewSet(ConditionalRequestMixin, mixins.ListModelMixin, mixins.Retriev
     @action(detail=False, methods=["get"])
     def feed(self, request):
         """Open public needs fitting the reader's vendor's published solutions."""
-        vendor = acting_org(request.user, Organization.Kind.VENDOR, "read the needs feed")
+        vendor = people.acting_organization(
+            request.user, Organization.Kind.VENDOR,
+            "Only members of a vendor organisation can read the needs feed.")
         page = self.paginate_queryset(selectors.need_feed_for(vendor))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
@@ -89,7 +93,9 @@ class NeedViewSet(ConditionalRequestMixin, mixins.ListModelMixin, mixins.Retriev
         if request.method == "GET":
             return paginated(self, selectors.proposals_visible_to(request.user, need),
                              ProposalSerializer)
-        vendor = acting_org(request.user, Organization.Kind.VENDOR, "propose")
+        vendor = people.acting_organization(
+            request.user, Organization.Kind.VENDOR,
+            "Only members of a vendor organisation can propose.")
         incoming = ProposalSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         proposal = services.propose(actor=request.user, vendor=vendor, need=need,

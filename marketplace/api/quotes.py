@@ -17,7 +17,7 @@ from core.api.problems import PROBLEM_CONTENT_TYPE
 from marketplace import selectors, services
 from marketplace.models import Quote
 
-from .access import PARTIES, acting_org
+from .access import PARTIES
 from .pages import paginated
 from .serializers import (
     QuoteAcceptSerializer,
@@ -59,8 +59,9 @@ class QuoteRequestViewSet(ConditionalRequestMixin, mixins.ListModelMixin,
         return selectors.quote_requests_visible_to(self.request.user)
 
     def perform_create(self, serializer):
-        enterprise = acting_org(self.request.user, Organization.Kind.ENTERPRISE,
-                                 "request quotes")
+        enterprise = people.acting_organization(
+            self.request.user, Organization.Kind.ENTERPRISE,
+            "Only members of an enterprise organisation can request quotes.")
         serializer.instance = services.request_quotes(
             actor=self.request.user, enterprise=enterprise, **serializer.validated_data
         )
@@ -115,7 +116,8 @@ class QuoteViewSet(ConditionalRequestMixin, mixins.ListModelMixin, mixins.Retrie
             pk=request.pk
         ).exists():
             raise PermissionDenied("Your organisation was not asked for a quote.")
-        vendor = request.vendors.filter(memberships__user=self.request.user).first()
+        vendor = request.vendors.filter(
+            people.in_organizations_of(self.request.user, "pk")).first()
         if vendor is None:
             raise PermissionDenied("Your organisation was not asked for a quote.")
         serializer.instance = services.submit_quote(

@@ -1,11 +1,7 @@
-"""Keep the matches in step with the catalog and the marketplace, driven by outbox events; tell
-enterprises about new good matches."""
-
-from django.urls import reverse
-from django.utils.translation import gettext_noop
+"""Keep the matches in step with the catalog and the marketplace, driven by outbox events.
+(Enterprises hear of new good matches from events.notices.marketplace.)"""
 
 from core.registry import subscribe
-from events.services import notify
 
 # solution.published and solution.archived come from the review workflow (a solution enters
 # or leaves the catalog); solution.updated from an approved revision or an import.
@@ -32,28 +28,8 @@ def enqueue_rematch(event):
     rematch_open_needs.delay(int(event.aggregate_id))
 
 
-def notify_match_found(event):
-    """Tell the enterprise's members that a new, good solution matches their need, once per
-    event and member (events.services.notify)."""
-    from accounts.models import User
-    from catalog.models import Solution
-    from marketplace.models import Need
-
-    need = Need.objects.filter(pk=event.aggregate_id, status=Need.Status.OPEN).first()
-    solution = Solution.objects.filter(pk=event.payload["solution_id"]).first()
-    if need is None or solution is None:
-        return
-    members = User.objects.filter(memberships__organization_id=need.enterprise_id,
-                                  is_active=True).distinct()
-    title = (solution.title_zh or solution.title_en) if need.language == "zh" else (
-        solution.title_en or solution.title_zh)
-    notify(members, event=event, title=gettext_noop("A new solution matches your need"),
-           body=title, link=reverse("need-detail", args=[need.pk]))
-
-
 def register():
     for topic in SOLUTION_TOPICS:
         subscribe(topic, enqueue_rematch)
     for topic in NEED_TOPICS:
         subscribe(topic, match_need)
-    subscribe("match.found", notify_match_found)

@@ -11,7 +11,7 @@ document by marketplace.matching.fit, where the criteria and their weights are d
 matching.reasons), and tells the enterprise about good matches that appear later: when an
 open need is re-matched because a solution was published or changed, each solution scoring
 at least fit.NOTIFY_MIN_SCORE that was never among the need's matches before is announced
-with a `match.found` outbox event (one per need and solution, ever; matching.consumers turns
+with a `match.found` outbox event (one per need and solution, ever; events.notices.marketplace turns
 it into a notification to the enterprise's members).
 """
 

@@ -11,7 +11,7 @@ from catalog.models import Scenario, Solution
 
 class Follow(models.Model):
     """A person follows a scenario, a vendor or a solution, to hear of new and changed
-    published solutions there (marketplace.consumers). Exactly one target is set."""
+    published solutions there (events.notices.marketplace). Exactly one target is set."""
 
     class Target(models.TextChoices):
         SCENARIO = "scenario", _("Scenario")

@@ -1,6 +1,6 @@
 """Reads of message threads: only their two parties see them."""
 
-from django.db.models import Q
+from accounts import selectors as people
 
 from ..models import MessageAttachment, MessageThread
 
@@ -11,7 +11,8 @@ def threads_visible_to(user):
         return MessageThread.objects.none()
     return (
         MessageThread.objects.filter(
-            Q(request__enterprise__memberships__user=user) | Q(vendor__memberships__user=user)
+            people.in_organizations_of(user, "request__enterprise")
+            | people.in_organizations_of(user, "vendor")
         )
         .select_related("request__enterprise", "vendor")
         .distinct()

@@ -22,7 +22,7 @@ def needs_visible_to(user):
     if not user.is_authenticated:
         return qs.none()
     vendor_ids = [org.pk for org in people.organizations_of(user, Organization.Kind.VENDOR)]
-    visible = Q(enterprise__memberships__user=user)
+    visible = people.in_organizations_of(user, "enterprise")
     if vendor_ids:
         visible |= Q(visibility=Need.Visibility.PUBLIC, status=Need.Status.OPEN)
         visible |= Q(invited_vendors__in=vendor_ids)
@@ -34,7 +34,7 @@ def needs_owned_by(user):
     qs = needs_visible_to(user)
     if people.is_operator(user):
         return qs
-    return qs.filter(enterprise__memberships__user=user)
+    return qs.filter(people.in_organizations_of(user, "enterprise"))
 
 
 def matches_for(need):

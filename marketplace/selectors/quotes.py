@@ -1,7 +1,7 @@
 """Reads of requests for quotes, quotes (side by side for the asking enterprise) and proposals,
 each scoped to what the reader may see."""
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 
 from accounts import selectors as people
@@ -20,7 +20,8 @@ def quote_requests_visible_to(user):
     if not user.is_authenticated:
         return qs.none()
     return qs.filter(
-        Q(enterprise__memberships__user=user) | Q(vendors__memberships__user=user)
+        people.in_organizations_of(user, "enterprise")
+        | people.in_organizations_of(user, "vendors")
     ).distinct()
 
 
@@ -34,7 +35,8 @@ def quotes_visible_to(user):
     if not user.is_authenticated:
         return qs.none()
     return qs.filter(
-        Q(request__enterprise__memberships__user=user) | Q(vendor__memberships__user=user)
+        people.in_organizations_of(user, "request__enterprise")
+        | people.in_organizations_of(user, "vendor")
     ).distinct()
 
 
@@ -120,4 +122,4 @@ def proposals_visible_to(user, need):
     qs = Proposal.objects.filter(need=need).select_related("vendor", "solution")
     if people.is_operator(user) or people.is_member(user, need.enterprise):
         return qs
-    return qs.filter(vendor__memberships__user=user)
+    return qs.filter(people.in_organizations_of(user, "vendor"))

@@ -1,5 +1,5 @@
 """Follows: a person follows a scenario, a solution provider or a solution to hear, in the
-inbox and by email, of new and changed published solutions there (marketplace.consumers).
+inbox and by email, of new and changed published solutions there (events.notices.marketplace).
 
 Who may follow: members of an enterprise organisation. Following is how buyers watch the
 supply side; vendors hear of demand through needs instead (the needs feed and the notice of

@@ -18,16 +18,10 @@ from ..forms import NeedForm, ProposalForm, QuoteRequestForm
 from ..models import Need
 
 
-def acting_enterprise(user):
-    enterprise = people.primary_organization(user, Organization.Kind.ENTERPRISE)
-    if enterprise is None:
-        raise PermissionDenied(_("Only members of an enterprise can do this."))
-    return enterprise
-
-
 @login_required
 def need_create(request):
-    enterprise = acting_enterprise(request.user)
+    enterprise = people.acting_organization(request.user, Organization.Kind.ENTERPRISE,
+                                            _("Only members of an enterprise can do this."))
     form = NeedForm(request.POST or None, initial=NeedForm.initial_from_query(request.GET))
     if request.method == "POST" and form.is_valid():
         try:

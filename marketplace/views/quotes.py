@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import selectors as people
+from accounts.models import Organization
 from catalog import selectors as catalog
 from core.workflow import TransitionNotAllowed
 
@@ -17,7 +18,7 @@ from .. import selectors, services
 from ..forms import QuoteForm, QuoteLineItemFormSet, QuoteRequestForm, line_items_of
 from ..models import QuoteRequest
 from ..workflow import LIVE_QUOTE_STATUSES, StaleVersion
-from .needs import acting_enterprise, candidates_from_matches
+from .needs import candidates_from_matches
 from .ratings import rating_form
 
 
@@ -39,7 +40,8 @@ def _int_param(request, name):
 @login_required
 def quote_request_create(request):
     """The composer: from a need's matches (?need=) or from one solution (?solution=)."""
-    enterprise = acting_enterprise(request.user)
+    enterprise = people.acting_organization(request.user, Organization.Kind.ENTERPRISE,
+                                            _("Only members of an enterprise can do this."))
     need_id, solution_id = _int_param(request, "need"), _int_param(request, "solution")
     need = solution = None
     if need_id is not None:

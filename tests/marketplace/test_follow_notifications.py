@@ -11,7 +11,7 @@ from catalog.models import Industry, Scenario, SolutionStatus
 from core.models import OutboxEvent
 from core.outbox import emit
 from events.models import Notification
-from marketplace import consumers
+from events.notices import marketplace as notices
 from marketplace import services as marketplace
 from tests.factories import (
     EnterpriseFactory,
@@ -72,7 +72,7 @@ def test_the_vendors_own_members_are_never_told_as_followers(vendor, vendor_user
     marketplace.follow(actor=vendor_user, target=scenario())
     solution = SolutionFactory(vendor=vendor, status=SolutionStatus.PUBLISHED)
     event = emit("solution.published", solution, vendor_id=vendor.pk, reason_codes=[])
-    consumers.notify_followers(event)
+    notices.notify_followers(event)
     assert not Notification.objects.filter(recipient=vendor_user, event=event).exists()
 
 
@@ -100,10 +100,10 @@ def test_imports_tell_no_follower(vendor):
     follower = enterprise_member()
     marketplace.follow(actor=follower, target=vendor)
     solution = SolutionFactory(vendor=vendor, status=SolutionStatus.PUBLISHED)
-    consumers.notify_followers(
+    notices.notify_followers(
         emit("solution.published", solution, vendor_id=vendor.pk, reason_codes=["imported"])
     )
-    consumers.notify_followers(
+    notices.notify_followers(
         emit(
             "solution.updated", solution, vendor_id=vendor.pk, source="import", fields=["title_en"]
         )
@@ -115,7 +115,7 @@ def test_a_solution_no_longer_published_tells_nobody(vendor):
     follower = enterprise_member()
     marketplace.follow(actor=follower, target=vendor)
     solution = SolutionFactory(vendor=vendor, status=SolutionStatus.ARCHIVED)
-    consumers.notify_followers(emit("solution.published", solution, vendor_id=vendor.pk))
+    notices.notify_followers(emit("solution.published", solution, vendor_id=vendor.pk))
     assert not Notification.objects.exists()
 
 
@@ -126,7 +126,7 @@ def _queries_to_tell(followers, vendor, topic):
     payload = {"revision": 1} if topic == "solution.updated" else {"reason_codes": []}
     event = emit(topic, solution, vendor_id=vendor.pk, **payload)
     with CaptureQueriesContext(connection) as queries:
-        consumers.notify_followers(event)
+        notices.notify_followers(event)
     assert Notification.objects.filter(event=event, recipient__in=followers).count() == len(
         followers
     )
@@ -228,7 +228,7 @@ def test_need_notices_take_a_fixed_number_of_queries(enterprise, fitting_vendor_
         need.scenarios.set([scenario()])
         event = emit("need.created", need, enterprise_id=enterprise.pk)
         with CaptureQueriesContext(connection) as queries:
-            consumers.notify_vendors_of_need(event)
+            notices.notify_vendors_of_need(event)
         counts.append(len(queries))
     assert counts[0] == counts[1]
     assert OutboxEvent.objects.filter(topic="need.created").count() == 2

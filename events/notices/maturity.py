@@ -1,10 +1,11 @@
-"""Maturity reactions to outbox events: tell the people concerned, in their inbox."""
+"""Notices of maturity's events: tell the people concerned, in their inbox."""
 
 from django.utils.translation import gettext_noop
 
 from accounts.models import Organization, User
 from core.registry import subscribe
-from events.services import notify
+
+from ..services import notify
 
 
 def _members(**organization_filter):

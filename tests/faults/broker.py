@@ -13,12 +13,17 @@ def through(proxy, url):
 @contextmanager
 def broker_at(url):
     """This process's tasks (and control messages) go to the broker at `url`. Celery keeps
-    its connection pools once made: they are dropped on the way in and out."""
+    its connection pools once made: they are dropped on the way in and out. kombu keeps them
+    too, in a registry keyed by the connection's address, so they are closed *and* forgotten
+    there (kombu.pools.reset): a pool only closed would be handed back for the old address
+    when it is restored, and every later test sending a task would get "Acquire on closed
+    pool"."""
+    from kombu import pools
+
     from config.celery import app
 
     def forget_pools():
-        if app._pool is not None:
-            app._pool.force_close_all()
+        pools.reset()
         app._pool = None
         app.amqp._producer_pool = None
 

@@ -21,8 +21,8 @@ class UserAdmin(DjangoUserAdmin):
 
 @admin.register(Organization)
 class OrganizationAdmin(admin.ModelAdmin):
-    list_display = ["name", "name_zh", "kind", "region", "external_ref", "created_at"]
-    list_filter = ["kind", "region"]
+    list_display = ["name", "name_zh", "kind", "status", "region", "external_ref", "created_at"]
+    list_filter = ["kind", "status", "region"]
     search_fields = ["name", "name_zh", "credit_code", "external_ref"]
     inlines = [MembershipInline]
 

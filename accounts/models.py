@@ -45,6 +45,19 @@ class Organization(models.Model):
         ENTERPRISE = "enterprise", _("Enterprise")
         OPERATOR = "operator", _("Operator")
 
+    class Status(models.TextChoices):
+        # A stranger's organisation starts pending until operators check it; one made by the
+        # operator (admin, catalog import, demo) is verified when made.
+        PENDING = "pending", _("Awaiting verification")
+        VERIFIED = "verified", _("Verified")
+        REJECTED = "rejected", _("Rejected")
+
+    class Size(models.TextChoices):
+        MICRO = "micro", _("Micro (under 20 people)")
+        SMALL = "small", _("Small (20–299 people)")
+        MEDIUM = "medium", _("Medium (300–999 people)")
+        LARGE = "large", _("Large (1,000 people or more)")
+
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     name = models.CharField(_("name"), max_length=200)
     name_zh = models.CharField(_("Chinese name"), max_length=200, blank=True, default="")
@@ -57,6 +70,16 @@ class Organization(models.Model):
     external_ref = models.CharField(
         _("external reference"), max_length=100, blank=True, null=True, default=None
     )
+    # An industry code of the catalog's taxonomy (checked by the form that sets it: the
+    # taxonomy lives a floor above).
+    industry = models.CharField(_("industry"), max_length=32, blank=True, default="")
+    size = models.CharField(_("size"), max_length=16, blank=True, default="",
+                            choices=Size.choices)
+    status = models.CharField(_("verification"), max_length=16, choices=Status.choices,
+                              default=Status.PENDING, db_index=True)
+    status_reason = models.TextField(_("reason"), blank=True, default="")
+    status_changed_at = models.DateTimeField(_("verification decided at"), null=True,
+                                             blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -88,6 +111,10 @@ class Organization(models.Model):
     @property
     def is_operator(self):
         return self.kind == self.Kind.OPERATOR
+
+    @property
+    def is_verified(self):
+        return self.status == self.Status.VERIFIED
 
 
 class Membership(models.Model):

@@ -45,10 +45,12 @@ def _full_clean(organization):
 
 
 @transaction.atomic
-def create_organization(*, kind, name, owner=None, **fields):
-    """A new organisation, its fields checked as the admin checks them, owned by `owner` when
+def create_organization(*, kind, name, owner=None, status=Organization.Status.VERIFIED,
+                        **fields):
+    """A new organisation made by the operator (admin, catalog import, demo), so verified
+    unless told otherwise, its fields checked as the admin checks them, owned by `owner` when
     one is given (one loaded from a catalog file has no member yet)."""
-    organization = Organization(kind=kind, name=name, **fields)
+    organization = Organization(kind=kind, name=name, status=status, **fields)
     _full_clean(organization)
     organization.save()
     if owner is not None:

@@ -184,7 +184,7 @@ def seed(count, rng):
         brand, brand_zh = rng.choice(BRANDS)
         trade, trade_zh = rng.choice(TRADES)
         vendors.append(Organization(
-            kind=Organization.Kind.VENDOR, region=region,
+            kind=Organization.Kind.VENDOR, region=region, status=Organization.Status.VERIFIED,
             name=f"{city} {brand} {trade} Co., Ltd. {i}",
             name_zh=f"{city_zh}{brand_zh}{trade_zh}有限公司{i}",
         ))

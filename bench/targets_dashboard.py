@@ -117,7 +117,8 @@ def seed(enterprise_count, solution_count, rng):
     factory_count = max(1, enterprise_count // 5)
 
     vendors = _bulk(Organization, [
-        Organization(kind=Organization.Kind.VENDOR, name=f"Bench vendor {i}")
+        Organization(kind=Organization.Kind.VENDOR, name=f"Bench vendor {i}",
+                     status=Organization.Status.VERIFIED)
         for i in range(max(1, solution_count // 100))], "vendors")
     statuses = ["published"] * 9 + ["draft"]
     solutions = _bulk(Solution, [
@@ -138,6 +139,7 @@ def seed(enterprise_count, solution_count, rng):
 
     enterprises = _bulk(Organization, [
         Organization(kind=Organization.Kind.ENTERPRISE, name=f"Bench enterprise {i}",
+                     status=Organization.Status.VERIFIED,
                      region=rng.choice(regions).code if rng.random() < 0.95 else "")
         for i in range(enterprise_count)], "enterprises")
     users = _bulk(User, [

@@ -32,6 +32,7 @@ class OrganizationFactory(DjangoModelFactory):
     kind = Organization.Kind.VENDOR
     name = factory.Sequence(lambda n: f"Organisation {n}")
     region = "CN-JS"
+    status = Organization.Status.VERIFIED
 
 
 class VendorFactory(OrganizationFactory):

@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from .validators import normalize_credit_code, validate_credit_code
+
 
 class User(AbstractUser):
     """A person. What they may do comes from their memberships, not from flags on the user."""
@@ -65,7 +67,8 @@ class Organization(models.Model):
     website = models.URLField(_("website"), blank=True, default="")
     description = models.TextField(_("description"), blank=True, default="")
     credit_code = models.CharField(
-        _("unified social credit code"), max_length=18, blank=True, default=""
+        _("unified social credit code"), max_length=18, blank=True, default="",
+        validators=[validate_credit_code],
     )
     external_ref = models.CharField(
         _("external reference"), max_length=100, blank=True, null=True, default=None
@@ -89,10 +92,30 @@ class Organization(models.Model):
             models.UniqueConstraint(
                 fields=["kind", "external_ref"], name="organization_unique_external_ref_per_kind"
             ),
+            # One organisation of a kind per legal entity (a company may be both a vendor and
+            # an enterprise); clean() says so in words before the database has to.
+            models.UniqueConstraint(
+                fields=["kind", "credit_code"], condition=~models.Q(credit_code=""),
+                name="organization_unique_credit_code_per_kind",
+            ),
         ]
 
     def __str__(self):
         return self.display_name
+
+    def clean_fields(self, exclude=None):
+        self.credit_code = normalize_credit_code(self.credit_code)
+        super().clean_fields(exclude=exclude)
+
+    def clean(self):
+        super().clean()
+        if self.credit_code and Organization.objects.filter(
+            kind=self.kind, credit_code=self.credit_code
+        ).exclude(pk=self.pk).exists():
+            raise ValidationError({"credit_code": _(
+                "Another organisation of this kind is already registered with this unified "
+                "social credit code. If it is yours, ask its administrator to invite you."
+            )})
 
     @property
     def display_name(self):

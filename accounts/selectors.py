@@ -1,7 +1,7 @@
 """Reads about who belongs where and may do what."""
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Case, IntegerField, Q, Value, When
 
 from .models import Membership, Organization
 
@@ -94,3 +94,31 @@ def is_operator_admin(user):
             role__in=[Membership.Role.OWNER, Membership.Role.ADMIN],
         ).exists()
     )
+
+
+def is_admin_of(user, organization):
+    """An owner or admin of `organization`."""
+    return user.is_authenticated and Membership.objects.filter(
+        user=user, organization=organization,
+        role__in=[Membership.Role.OWNER, Membership.Role.ADMIN],
+    ).exists()
+
+
+def applicant_of(organization):
+    """The person who registered `organization`: its first owner (None for one the operator
+    made without an owner)."""
+    membership = (Membership.objects.filter(organization=organization,
+                                            role=Membership.Role.OWNER,
+                                            user__service_organization__isnull=True)
+                  .select_related("user").order_by("created_at", "pk").first())
+    return membership.user if membership else None
+
+
+def organizations_awaiting_verification():
+    """The verification queue: pending applications first (oldest first), then rejected ones
+    (most recently decided first), then verified ones; operator organisations never."""
+    order = Case(When(status=Organization.Status.PENDING, then=Value(0)),
+                 When(status=Organization.Status.REJECTED, then=Value(1)),
+                 default=Value(2), output_field=IntegerField())
+    return (Organization.objects.exclude(kind=Organization.Kind.OPERATOR)
+            .annotate(queue_order=order).order_by("queue_order", "created_at", "pk"))

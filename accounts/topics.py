@@ -18,8 +18,15 @@ def organization_audience(event):
     return parties(organization_id)
 
 
+def own_organization(event):
+    """An application and its rejection concern the applicant alone (and the operator)."""
+    return parties(event.aggregate_id)
+
+
 def declare():
     declare_audience("organization.*", organization_audience)
+    declare_audience("organization.registered", own_organization)
+    declare_audience("organization.rejected", own_organization)
     declare_topic(
         Topic(
             "organization.updated",
@@ -27,3 +34,11 @@ def declare():
             ("changed",),
         )
     )
+    declare_topic(Topic("organization.registered",
+                        _("Your organisation was registered and awaits verification"),
+                        ("kind",)))
+    declare_topic(Topic("organization.verified",
+                        _("A solution provider, or your organisation, was verified"),
+                        ("kind",)))
+    declare_topic(Topic("organization.rejected",
+                        _("Your organisation's registration was not accepted"), ("kind",)))

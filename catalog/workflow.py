@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import selectors as people
+from accounts.registration import require_verified
 from core.outbox import emit
 from core.workflow import Conflict, TransitionNotAllowed, Workflow
 
@@ -166,6 +167,15 @@ def _record(locked, actor, from_status, to_status, comment="", reason_codes=()):
         emit(f"solution.{to_status}", locked, **payload)
 
 
+# Only a verified solution provider sends a listing to review or has it published.
+VERIFIED_ONLY = (S.SUBMITTED, S.PUBLISHED)
+
+
+def _vendor_of(subject):
+    solution = subject.solution if isinstance(subject, SolutionRevision) else subject
+    return solution.vendor
+
+
 def transition(subject, to_status, actor, *, comment="", reason_codes=(),
                seen_submitted_at=None):
     """Move a solution or revision to `to_status` as `actor`, atomically, with its audit
@@ -179,6 +189,8 @@ def transition(subject, to_status, actor, *, comment="", reason_codes=(),
         locked = _lock(subject)
         _check(locked, to_status, actor)
         _check_seen(locked, seen_submitted_at)
+        if to_status in VERIFIED_ONLY:
+            require_verified(_vendor_of(locked))
         from_status = locked.status
         now = timezone.now()
         locked.status = to_status

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 
 from accounts.limits import ORGANIZATION_DESCRIPTION_MAX_CHARS
+from accounts.validators import credit_code_problem, normalize_credit_code
 from catalog import limits
 from catalog.models import Industry, LifecycleStage, Region, Scenario, Technology
 from marketplace.limits import NEED_DESCRIPTION_MAX_CHARS
@@ -18,7 +19,6 @@ TYPES = ("vendor", "enterprise", "solution", "need")  # also the order of writin
 SOLUTION_TEXTS = ("title", "summary", "description")
 # The amount columns are DecimalField(max_digits=14 or 16); larger numbers would not fit.
 LARGEST_AMOUNT = Decimal(10) ** 12
-CREDIT_CODE = re.compile(r"^[0-9A-Z]{18}$")
 
 
 class Invalid(ValueError):
@@ -89,9 +89,10 @@ def url(value, taxonomy):
 
 
 def credit_code(value, taxonomy):
-    value = text(18, blank=True)(value, taxonomy)
-    if value and not CREDIT_CODE.match(value):
-        raise Invalid("must be 18 digits or capital letters (unified social credit code)")
+    value = normalize_credit_code(text(18, blank=True)(value, taxonomy))
+    problem = credit_code_problem(value) if value else None
+    if problem:
+        raise Invalid(f"is not a valid unified social credit code: {problem}")
     return value
 
 

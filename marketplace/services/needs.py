@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Organization
+from accounts.registration import require_verified
 from catalog import limits as catalog_limits
 from core.outbox import emit
 
@@ -21,6 +22,8 @@ NEED_RELATIONS = ("stages", "scenarios", "invited_vendors")
 def post_need(*, actor, enterprise, data):
     """An enterprise posts a need; matching runs after commit (through the outbox)."""
     require_member(actor, enterprise, Organization.Kind.ENTERPRISE)
+    if data.get("visibility", Need.Visibility.PUBLIC) == Need.Visibility.PUBLIC:
+        require_verified(enterprise)  # private needs stay open to a pending enterprise
     return create_need(created_by=actor, enterprise=enterprise, data=data)
 
 

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import Organization
+from accounts.registration import require_verified
 from catalog import limits as catalog_limits
 from catalog.models import SolutionStatus
 from core.outbox import emit
@@ -73,6 +74,7 @@ def submit_quote(*, actor, request, vendor, line_items, delivery_weeks, valid_un
                  solution=None):
     """A vendor answers a request; the total is computed here, never taken from the client."""
     require_member(actor, vendor, Organization.Kind.VENDOR)
+    require_verified(vendor)
     request = QuoteRequest.objects.select_for_update().get(pk=request.pk)
     errors = {}
     if not request.vendors.filter(pk=vendor.pk).exists():
@@ -163,6 +165,7 @@ def revise_quote(*, actor, quote, line_items, delivery_weeks, valid_until, terms
     """The vendor sends a new version; the earlier versions stay readable."""
     QuoteRequest.objects.select_for_update().get(pk=quote.request_id)
     quote = _live_quote_for_vendor(actor, quote)
+    require_verified(quote.vendor)
     errors = {}
     if quote.request.status != QuoteRequest.Status.OPEN:
         errors["request"] = [_("This request is no longer open.")]
@@ -238,6 +241,7 @@ def accept_quote(*, actor, quote, version):
 def propose(*, actor, vendor, need, solution, message):
     """A vendor answers a public need (or a private one it was invited to) with a solution."""
     require_member(actor, vendor, Organization.Kind.VENDOR)
+    require_verified(vendor)
     need = Need.objects.select_for_update().get(pk=need.pk)
     invited = need.invited_vendors.filter(pk=vendor.pk).exists()
     if need.visibility != Need.Visibility.PUBLIC and not invited:

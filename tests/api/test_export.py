@@ -64,7 +64,7 @@ def catalog(db):
         region="CN-JS",
         website="https://acme.example.com",
         description="PLC retrofits",
-        credit_code="91320500MA1XXXXXX1",
+        credit_code="91320500MA1XXXXXXC",
     )
     gears = VendorFactory(name="Gears Ltd", region="CN-ZJ")
     first = published(acme, language="zh", price_min_cny=Decimal("12.50"))

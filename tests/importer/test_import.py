@@ -30,7 +30,7 @@ DEMO_CATALOG = Path(__file__).resolve().parents[2] / "importer" / "data" / "demo
 
 VENDOR = {"type": "vendor", "ref": "v-001", "name": "Suzhou Lianxin Intelligent Technology",
           "name_zh": "苏州联信智能科技", "region": "CN-JS", "website": "https://example.com",
-          "description": "IIoT for machining plants.", "credit_code": "91320500MA1XXXXXXX"}
+          "description": "IIoT for machining plants.", "credit_code": "91320500MA1XXXXXXC"}
 ENTERPRISE = {"type": "enterprise", "ref": "e-001", "name": "Quheng Machine Tool",
               "name_zh": "衢恒机床", "region": "CN-ZJ", "industry": "machine-tools",
               "size": "medium", "maturity_level": 1}
@@ -135,7 +135,7 @@ def test_small_catalog_creates_rows_and_relations(tmp_path, operator_user):
     vendor = Organization.objects.get(kind="vendor", external_ref="v-001")
     assert (vendor.name, vendor.name_zh, vendor.region) == (VENDOR["name"], "苏州联信智能科技",
                                                             "CN-JS")
-    assert (vendor.website, vendor.credit_code) == ("https://example.com", "91320500MA1XXXXXXX")
+    assert (vendor.website, vendor.credit_code) == ("https://example.com", "91320500MA1XXXXXXC")
     enterprise = Organization.objects.get(kind="enterprise", external_ref="e-001")
     profile = enterprise.enterprise_profile
     assert (profile.industry.code, profile.size, profile.maturity_level) == (

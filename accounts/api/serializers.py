@@ -7,10 +7,51 @@ from accounts.services import API_KEY_SCOPES, ORGANIZATION_EDITABLE_FIELDS
 
 
 class OrganizationSerializer(serializers.ModelSerializer):
+    verified = serializers.BooleanField(source="is_verified", read_only=True,
+                                        help_text="Checked and verified by the operator.")
+
     class Meta:
         model = Organization
         fields = ["id", "kind", "name", "name_zh", "region", "website", "description",
-                  "external_ref"]
+                  "external_ref", "industry", "size", "status", "verified"]
+        read_only_fields = ["status"]
+
+
+class OrganizationApplicationSerializer(OrganizationSerializer):
+    """An organisation as its own admins and operators see it: the verification's reason
+    and date, and the credit code."""
+
+    class Meta(OrganizationSerializer.Meta):
+        fields = [*OrganizationSerializer.Meta.fields, "credit_code", "status_reason",
+                  "status_changed_at", "created_at"]
+        read_only_fields = fields
+
+
+class OrganizationRegistrationSerializer(serializers.Serializer):
+    """A new organisation (POST): a solution provider or an enterprise, pending until the
+    operator verifies it. At least one of `name` and `name_zh`."""
+
+    kind = serializers.ChoiceField(choices=[Organization.Kind.VENDOR,
+                                            Organization.Kind.ENTERPRISE])
+    name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    name_zh = serializers.CharField(max_length=200, required=False, allow_blank=True,
+                                    default="")
+    credit_code = serializers.CharField(max_length=40,
+                                        help_text="Unified social credit code, 18 characters.")
+    region = serializers.CharField(max_length=8, help_text="A region code of the taxonomy.")
+    industry = serializers.CharField(max_length=32, required=False, allow_blank=True,
+                                     default="", help_text="An industry code of the taxonomy.")
+    size = serializers.ChoiceField(choices=Organization.Size.choices, required=False,
+                                   allow_blank=True, default="")
+    website = serializers.URLField(required=False, allow_blank=True, default="")
+    description = serializers.CharField(required=False, allow_blank=True, default="",
+                                        max_length=ORGANIZATION_DESCRIPTION_MAX_CHARS)
+
+
+class OrganizationDecisionSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, default="",
+                                   max_length=2000,
+                                   help_text="Why: required to reject, shown to the applicant.")
 
 
 class OrganizationUpdateSerializer(serializers.ModelSerializer):

@@ -6,7 +6,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts import services
+from accounts import registration, services
+from accounts import selectors as people
 from accounts.models import APIKey, Membership, Organization
 from core.api.conditional import ConditionalRequestMixin
 from core.api.filters import UpdatedSinceFilter
@@ -17,6 +18,9 @@ from .serializers import (
     APIKeySerializer,
     MeSerializer,
     NewAPIKeySerializer,
+    OrganizationApplicationSerializer,
+    OrganizationDecisionSerializer,
+    OrganizationRegistrationSerializer,
     OrganizationSerializer,
     OrganizationUpdateSerializer,
 )
@@ -47,14 +51,16 @@ class OrganizationFilter(django_filters.FilterSet):
 
     class Meta:
         model = Organization
-        fields = ["kind", "region"]
+        fields = ["kind", "region", "status"]
 
 
 class OrganizationViewSet(ConditionalRequestMixin, mixins.UpdateModelMixin,
                           viewsets.ReadOnlyModelViewSet):
-    """Solution providers are public; other organisations are seen by their members. Owners
-    and admins edit their organisation's profile (PUT / PATCH) through
-    accounts.services.update_organization."""
+    """Verified solution providers are public; other organisations are seen by their members,
+    and every one by operator staff (`?status=pending`: the verification queue). Owners and
+    admins edit their organisation's profile (PUT / PATCH) through
+    accounts.services.update_organization. A signed-in person registers an organisation
+    (POST, pending); operator staff verify or reject it (accounts.registration)."""
 
     serializer_class = OrganizationSerializer
     filterset_class = OrganizationFilter
@@ -63,6 +69,12 @@ class OrganizationViewSet(ConditionalRequestMixin, mixins.UpdateModelMixin,
         "retrieve": Access.public(),
         "update": Access.members(*ADMINS, scope="organization:write", keys=KINDS),
         "partial_update": Access.members(*ADMINS, scope="organization:write", keys=KINDS),
+        # A person registers under their own name: never an API key.
+        "create": Access.people_only(),
+        # Verifying is operator staff's judgement, taken by a person.
+        "verify": Access.people_only("operator"),
+        "reject": Access.people_only("operator"),
+        "resubmit": Access.people_only("vendor_admin", "enterprise_admin"),
     }
 
     def get_serializer_class(self):
@@ -88,10 +100,57 @@ class OrganizationViewSet(ConditionalRequestMixin, mixins.UpdateModelMixin,
 
     def get_queryset(self):
         user = self.request.user
-        public = Organization.objects.filter(kind=Organization.Kind.VENDOR)
+        if people.is_operator(user):
+            return Organization.objects.order_by("name")
+        public = Organization.objects.filter(kind=Organization.Kind.VENDOR,
+                                             status=Organization.Status.VERIFIED)
         if user.is_authenticated:
             public = public | Organization.objects.filter(memberships__user=user)
         return public.distinct().order_by("name")
+
+    def _application(self, organization):
+        return Response(OrganizationApplicationSerializer(organization).data)
+
+    @extend_schema(request=OrganizationRegistrationSerializer,
+                   responses={201: OrganizationApplicationSerializer})
+    def create(self, request, *args, **kwargs):
+        body = OrganizationRegistrationSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        organization = registration.register_organization(actor=request.user,
+                                                          **body.validated_data)
+        return Response(OrganizationApplicationSerializer(organization).data,
+                        status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=OrganizationDecisionSerializer,
+                   responses={200: OrganizationApplicationSerializer})
+    @action(detail=True, methods=["post"])
+    def verify(self, request, pk=None):
+        body = OrganizationDecisionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._application(registration.verify_organization(
+            actor=request.user, organization=self.get_object(), **body.validated_data))
+
+    @extend_schema(request=OrganizationDecisionSerializer,
+                   responses={200: OrganizationApplicationSerializer})
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        body = OrganizationDecisionSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._application(registration.reject_organization(
+            actor=request.user, organization=self.get_object(), **body.validated_data))
+
+    @extend_schema(request=OrganizationRegistrationSerializer(partial=True),
+                   responses={200: OrganizationApplicationSerializer})
+    @action(detail=True, methods=["post"])
+    def resubmit(self, request, pk=None):
+        """A rejected organisation, corrected (any registration field but `kind`), goes back
+        to the operator."""
+        body = OrganizationRegistrationSerializer(data=request.data, partial=True)
+        body.is_valid(raise_exception=True)
+        fields = {name: value for name, value in body.validated_data.items()
+                  if name != "kind" and name in request.data}
+        return self._application(registration.resubmit_organization(
+            actor=request.user, organization=self.get_object(), **fields))
 
 
 class APIKeyViewSet(ConditionalRequestMixin, mixins.ListModelMixin, mixins.CreateModelMixin,

@@ -124,9 +124,11 @@ class CaseStudySerializer(serializers.ModelSerializer):
 
 
 class VendorRefSerializer(serializers.ModelSerializer):
+    verified = serializers.BooleanField(source="is_verified", read_only=True)
+
     class Meta:
         model = Organization
-        fields = ["id", "name", "name_zh", "region", "external_ref"]
+        fields = ["id", "name", "name_zh", "region", "external_ref", "verified"]
 
 
 class ReviewStateSerializer(serializers.Serializer):

@@ -22,7 +22,7 @@ NEED_RELATIONS = ("stages", "scenarios", "invited_vendors")
 def post_need(*, actor, enterprise, data):
     """An enterprise posts a need; matching runs after commit (through the outbox)."""
     require_member(actor, enterprise, Organization.Kind.ENTERPRISE)
-    if data.get("visibility", Need.Visibility.PUBLIC) == Need.Visibility.PUBLIC:
+    if data.get("visibility") == Need.Visibility.PUBLIC:
         require_verified(enterprise)  # private needs stay open to a pending enterprise
     return create_need(created_by=actor, enterprise=enterprise, data=data)
 

@@ -58,6 +58,8 @@ def check_may_register(actor, kind):
 
 
 def _check_fields(fields):
+    """What registration adds to the model's checks (a name, a code, known taxonomy codes),
+    as {field: [message]}; normalises `fields` in place."""
     errors = {}
     fields["name"] = (fields.get("name") or "").strip()
     fields["name_zh"] = (fields.get("name_zh") or "").strip()
@@ -72,18 +74,21 @@ def _check_fields(fields):
         errors["region"] = [_("Unknown region: %(code)s.") % {"code": region}]
     if industry and industry not in dict(taxonomy.industry_choices()):
         errors["industry"] = [_("Unknown industry: %(code)s.") % {"code": industry}]
-    if errors:
-        raise ValidationError(errors)
     # The model's field stays required; an organisation named only in Chinese is shown so.
     fields["name"] = fields["name"] or fields["name_zh"]
-    return fields
+    return errors
 
 
-def _full_clean(organization):
+def _full_clean(organization, errors=None):
+    """The model's own checks, with `errors` found before: every wrong field at once."""
+    errors = dict(errors or {})
     try:
         organization.full_clean(validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
-        raise ValidationError(exc.message_dict) from exc
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, messages)
+    if errors:
+        raise ValidationError(errors)
 
 
 def _known(fields):
@@ -97,9 +102,10 @@ def _known(fields):
 def register_organization(*, actor, kind, **fields):
     """A pending organisation of `kind` owned by `actor`; emits `organization.registered`."""
     check_may_register(actor, kind)
-    fields = _check_fields(_known(fields))
+    fields = _known(fields)
+    errors = _check_fields(fields)
     organization = Organization(kind=kind, status=S.PENDING, **fields)
-    _full_clean(organization)
+    _full_clean(organization, errors)
     organization.save()
     Membership.objects.create(user=actor, organization=organization,
                               role=Membership.Role.OWNER)
@@ -151,12 +157,13 @@ def resubmit_organization(*, actor, organization, **fields):
     organization = _locked(organization)
     workflow.check(organization, S.PENDING, actor)
     current = {name: getattr(organization, name) for name in REGISTRATION_FIELDS}
-    fields = _check_fields({**current, **_known(fields)})
+    fields = {**current, **_known(fields)}
+    errors = _check_fields(fields)
     for name, value in fields.items():
         setattr(organization, name, value)
     organization.status = S.PENDING
     organization.status_changed_at = timezone.now()
-    _full_clean(organization)
+    _full_clean(organization, errors)
     organization.save()
     emit("organization.registered", organization, kind=organization.kind, resubmitted=True)
     return organization

@@ -6,8 +6,8 @@ with their names in the reader's language. Registration refuses a code the port 
 know; with no provider (a misconfigured project) it fails loudly rather than let any code in.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from django.core.exceptions import ImproperlyConfigured
 

@@ -1,7 +1,6 @@
 """What each line type of a catalog file may hold: its keys, which are required, and the
 checker that turns each raw JSON value into a clean one (or says why it cannot)."""
 
-import re
 from dataclasses import dataclass
 from decimal import Decimal
 

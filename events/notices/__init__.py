@@ -2,10 +2,11 @@
 and by email. The apps whose events they are know nothing of them: events subscribes these
 consumers in its ready()."""
 
-from . import catalog, marketplace, maturity
+from . import accounts, catalog, marketplace, maturity
 
 
 def register():
     catalog.register()
     marketplace.register()
     maturity.register()
+    accounts.register()

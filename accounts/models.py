@@ -139,6 +139,12 @@ class Organization(models.Model):
     def is_verified(self):
         return self.status == self.Status.VERIFIED
 
+    @property
+    def status_tone(self):
+        """The colour of the verification's chip (components/status_chip.html)."""
+        return {self.Status.PENDING: "warning", self.Status.VERIFIED: "success",
+                self.Status.REJECTED: "danger"}.get(self.status, "neutral")
+
 
 class Membership(models.Model):
     class Role(models.TextChoices):

@@ -26,6 +26,7 @@ from .models import Membership, Organization
 
 S = Organization.Status
 REGISTRABLE_KINDS = (Organization.Kind.VENDOR, Organization.Kind.ENTERPRISE)
+REGISTRABLE_KIND_CHOICES = [(kind.value, kind.label) for kind in REGISTRABLE_KINDS]
 # What an applicant fills in, and may correct while the organisation is not yet verified.
 REGISTRATION_FIELDS = ("name", "name_zh", "credit_code", "region", "industry", "size",
                        "website", "description")

@@ -354,6 +354,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Organisations' verification and the kinds a newcomer may register (issue 15).
+    "ENUM_NAME_OVERRIDES": {
+        "OrganizationStatusEnum": "accounts.models.Organization.Status",
+        "OrganizationKindEnum": "accounts.models.Organization.Kind",
+        "RegistrableKindEnum": "accounts.registration.REGISTRABLE_KIND_CHOICES",
+    },
 }
 
 # Review rules: time limits in business days, the check thresholds, attachments.

@@ -3,6 +3,7 @@ from rest_framework import serializers
 
 from accounts.limits import ORGANIZATION_DESCRIPTION_MAX_CHARS
 from accounts.models import APIKey, Membership, Organization, User
+from accounts.registration import REGISTRABLE_KIND_CHOICES
 from accounts.services import API_KEY_SCOPES, ORGANIZATION_EDITABLE_FIELDS
 
 
@@ -31,8 +32,7 @@ class OrganizationRegistrationSerializer(serializers.Serializer):
     """A new organisation (POST): a solution provider or an enterprise, pending until the
     operator verifies it. At least one of `name` and `name_zh`."""
 
-    kind = serializers.ChoiceField(choices=[Organization.Kind.VENDOR,
-                                            Organization.Kind.ENTERPRISE])
+    kind = serializers.ChoiceField(choices=REGISTRABLE_KIND_CHOICES)
     name = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
     name_zh = serializers.CharField(max_length=200, required=False, allow_blank=True,
                                     default="")

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import selectors as people
 from accounts.models import Organization
+from accounts.registration import NotVerified
 from catalog import revisions, selectors, services, workflow
 from catalog.forms import SolutionForm
 from catalog.models import ReviewEvent, RevisionStatus, SolutionStatus
@@ -135,6 +136,10 @@ def solution_submit(request, pk):
     except workflow.TransitionNotAllowed:
         messages.error(request, _("A solution that is “%(status)s” cannot be submitted.")
                        % {"status": solution.get_status_display()})
+        return redirect("solution-detail", solution.pk)
+    except NotVerified as exc:
+        messages.error(request, _("%(why)s Your draft is kept; submit it once your "
+                                  "organisation is verified.") % {"why": exc})
         return redirect("solution-detail", solution.pk)
     messages.success(request, _("Submitted for review. You will hear from a reviewer in your "
                                 "inbox."))

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import selectors as people
 from accounts.models import Organization
+from accounts.registration import NotVerified
 from catalog import selectors as catalog
 from catalog.models import SolutionStatus
 
@@ -29,6 +30,9 @@ def need_create(request):
                                       data=form.service_data())
         except ValidationError as exc:
             form.add_service_error(exc)
+        except NotVerified as exc:
+            form.add_error("visibility", _("%(why)s Until then, post it as private.")
+                           % {"why": exc})
         else:
             messages.success(request, _("Need posted. Matching solutions appear below as soon "
                                         "as they are ranked."))
@@ -102,6 +106,8 @@ def need_propose(request, pk):
                              solution=solution, message=form.cleaned_data["message"])
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
+        except NotVerified as exc:
+            messages.error(request, str(exc))
         else:
             messages.success(request, _("Proposal sent."))
     else:

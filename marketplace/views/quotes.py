@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import selectors as people
 from accounts.models import Organization
+from accounts.registration import NotVerified
 from catalog import selectors as catalog
 from core.workflow import TransitionNotAllowed
 
@@ -132,6 +133,8 @@ def quote_create(request, pk):
             )
         except ValidationError as exc:
             form.add_service_error(exc)
+        except NotVerified as exc:
+            form.add_error(None, str(exc))
         else:
             messages.success(request, _("Quote sent."))
             return redirect("quote-request-detail", quote_request.pk)
@@ -168,7 +171,7 @@ def quote_revise(request, pk):
             )
         except ValidationError as exc:
             form.add_service_error(exc)
-        except TransitionNotAllowed as exc:
+        except (TransitionNotAllowed, NotVerified) as exc:
             form.add_error(None, str(exc))
         else:
             messages.success(request, _("Revised quote sent; the earlier version is kept."))

@@ -8,6 +8,7 @@ page without an entry fails test_every_web_page_maps_to_an_api_resource."""
 import pytest
 from django.urls import URLResolver, get_resolver
 
+from accounts import registration
 from accounts.models import Membership
 from catalog import services as catalog
 from events.models import Notification
@@ -18,6 +19,7 @@ from tests.factories import (
     NeedFactory,
     OperatorFactory,
     SolutionFactory,
+    UserFactory,
     VendorFactory,
 )
 from tests.marketplace.factories import make_quote, make_request
@@ -173,6 +175,15 @@ RESOURCES = {
         "anonymous",
         401,
     ),
+    "register organisation": ("post", "/api/v1/organizations/", "newcomer", "anonymous", 401),
+    "organisation application": (
+        "get", "/api/v1/organizations/{applicant}/", "newcomer", "other_vendor", 404),
+    "organisation queue": (
+        "get", "/api/v1/organizations/{applicant}/", "reviewer", "vendor", 404),
+    "verify organisation": (
+        "post", "/api/v1/organizations/{applicant}/verify/", "reviewer", "newcomer", 403),
+    "resubmit organisation": (
+        "post", "/api/v1/organizations/{rejected}/resubmit/", "rejected_owner", "reviewer", 403),
 }
 
 BODIES = {
@@ -194,6 +205,9 @@ BODIES = {
     },
     "reassign review": {"reviewer": "{second_reviewer}"},
     "verify factory": {"note": "Checked on site."},
+    "register organisation": {"kind": "enterprise", "name": "Newcomer Works",
+                              "credit_code": "91320500MA1XXXXXXC", "region": "CN-JS"},
+    "resubmit organisation": {"website": "https://corrected.example.com"},
 }
 
 # Requests that change what later requests see: they run last, in this order.
@@ -205,6 +219,9 @@ CHANGES_STATE = [
     "close need",
     "reassign review",
     "verify factory",
+    "verify organisation",
+    "resubmit organisation",
+    "register organisation",
     "mark notification read",
     "mark all notifications read",
 ]
@@ -217,6 +234,14 @@ NOT_RESOURCES = {
     "factory-evidence": "a document download, listed in the factory's evidence",
     "dead-letters": "an operations page for operator staff, beside Django admin",
     "dead-letter-retry": "the dead-letters page's retry button",
+}
+WEB_PAGES_ORGANISATIONS = {
+    "organization-register": "register organisation",
+    "organization-status": "organisation application",
+    "organization-resubmit": "resubmit organisation",
+    "organization-queue": "organisation queue",
+    "organization-verify": "verify organisation",
+    "organization-reject": "verify organisation",
 }
 WEB_PAGES = {
     "home": "solutions",
@@ -275,6 +300,7 @@ WEB_PAGES = {
     "webhook-redeliver": "webhooks",
     "inbox": "inbox",
     "inbox-mark-read": "mark notification read",
+    **WEB_PAGES_ORGANISATIONS,
 }
 
 
@@ -306,6 +332,8 @@ def world(on_commit):
         "buyer": MembershipFactory(organization=enterprise).user,
         "other_buyer": MembershipFactory(organization=EnterpriseFactory()).user,
         "reviewer": MembershipFactory(organization=operator).user,
+        "newcomer": UserFactory(),
+        "rejected_owner": UserFactory(),
     }
     second_reviewer = MembershipFactory(
         organization=operator, role=Membership.Role.MEMBER, is_reviewer=True
@@ -345,6 +373,14 @@ def world(on_commit):
             factory=SmartFactoryFactory(enterprise=enterprise)
         ).factory_id,
         "second_reviewer": second_reviewer.username,
+        "applicant": registration.register_organization(
+            actor=people["newcomer"], kind="vendor", name="Applicant",
+            credit_code="91350100M000100Y43", region="CN-FJ").pk,
+        "rejected": MembershipFactory(
+            user=people["rejected_owner"], role=Membership.Role.OWNER,
+            organization=VendorFactory(status="rejected", credit_code="91320594MA1W8K3T2R",
+                                       region="CN-JS"),
+        ).organization_id,
         "notification": Notification.objects.create(
             recipient=people["buyer"], topic="quote.accepted", title="Quote accepted"
         ).pk,

@@ -58,6 +58,7 @@ class TaxonomyItemSerializer(serializers.Serializer):
 class VendorSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField(source="display_name")
+    verified = serializers.BooleanField(source="is_verified")
 
 
 class HighlightSerializer(serializers.Serializer):

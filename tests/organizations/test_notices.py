@@ -23,8 +23,8 @@ def application(on_commit):
     owner = UserFactory(email="owner@example.com")
     with on_commit():
         organization = registration.register_organization(
-            actor=owner, kind="enterprise", name="Changzhou Pumps", credit_code="91350100M000100Y43",
-            region="CN-JS")
+            actor=owner, kind="enterprise", name="Changzhou Pumps",
+            credit_code="91350100M000100Y43", region="CN-JS")
     plain = MembershipFactory(organization=organization, role=Membership.Role.MEMBER).user
     return organization, owner, plain
 

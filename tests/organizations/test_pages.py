@@ -177,3 +177,17 @@ def test_a_pending_enterprise_posting_a_public_need_keeps_its_form(client):
     assert "awaiting verification" in page and "post it as private" in page
     assert 'name="title"' in page and "Cut downtime" in page
     assert not Need.objects.exists()
+
+
+def test_verified_badge_on_vendor_pages_cards_and_in_the_api(client):
+    verified = VendorFactory(status=S.VERIFIED, name="Trusted Vendor")
+    solution = SolutionFactory(vendor=verified, status=SolutionStatus.PUBLISHED)
+    pending = VendorFactory(status=S.PENDING, name="New Vendor")
+
+    assert "badge--verified" in client.get(f"/vendors/{verified.pk}/").content.decode()
+    assert "badge--verified" not in client.get(f"/vendors/{pending.pk}/").content.decode()
+    assert "badge--verified" in client.get(f"/solutions/{solution.pk}/").content.decode()
+    card = client.get("/").content.decode()
+    assert "Trusted Vendor" in card and "badge--verified" in card
+    api = client.get(f"/api/v1/solutions/{solution.pk}/").json()
+    assert api["vendor"]["verified"] is True

@@ -132,7 +132,8 @@ def partner_key():
     from accounts import services
     from accounts.models import Membership, Organization, User
 
-    portal = Organization.objects.create(kind=Organization.Kind.ENTERPRISE, name="Bench portal")
+    portal = Organization.objects.create(kind=Organization.Kind.ENTERPRISE, name="Bench portal",
+                                         status=Organization.Status.VERIFIED)
     admin = User.objects.create_user("bench-portal", "portal@bench.invalid", "x")
     Membership.objects.create(user=admin, organization=portal, role=Membership.Role.OWNER)
     _, raw = services.create_api_key(actor=admin, organization=portal, name="Portal sync",

@@ -158,8 +158,11 @@ def setup_django(bench_url):
 def seed_people():
     from accounts.models import Membership, Organization, User
 
-    vendor = Organization.objects.create(kind=Organization.Kind.VENDOR, name="Bench vendor")
-    operator = Organization.objects.create(kind=Organization.Kind.OPERATOR, name="Bench operator")
+    # Made by the operator, so verified (a pending vendor could not submit).
+    vendor = Organization.objects.create(kind=Organization.Kind.VENDOR, name="Bench vendor",
+                                         status=Organization.Status.VERIFIED)
+    operator = Organization.objects.create(kind=Organization.Kind.OPERATOR, name="Bench operator",
+                                           status=Organization.Status.VERIFIED)
     vendor_user = User.objects.create_user("bench-vendor", "vendor@bench.invalid", "x")
     reviewer = User.objects.create_user("bench-reviewer", "reviewer@bench.invalid", "x")
     Membership.objects.create(user=vendor_user, organization=vendor, role=Membership.Role.OWNER)

@@ -250,7 +250,8 @@ def run(args):
 
     operator = User.objects.create(username="bench-operator", password="!")  # noqa: S106
     Membership.objects.create(user=operator, organization=Organization.objects.create(
-        kind=Organization.Kind.OPERATOR, name="Bench operator"), role="admin")
+        kind=Organization.Kind.OPERATOR, name="Bench operator",
+        status=Organization.Status.VERIFIED), role="admin")
     client = Client()
     client.force_login(operator)
 

@@ -26,6 +26,13 @@ class OrganizationAdmin(admin.ModelAdmin):
     search_fields = ["name", "name_zh", "credit_code", "external_ref"]
     inlines = [MembershipInline]
 
+    def get_readonly_fields(self, request, obj=None):
+        # Once made, an organisation's verification moves only through the queue
+        # (/operations/organizations/: accounts.workflow, with its events and notices).
+        if obj is not None:
+            return ["status", "status_reason", "status_changed_at"]
+        return []
+
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):

@@ -13,7 +13,7 @@ would leave them unable to choose which they act for. Someone who should join an
 organisation is invited by its admins instead."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -107,11 +107,24 @@ def register_organization(*, actor, kind, **fields):
     errors = _check_fields(fields)
     organization = Organization(kind=kind, status=S.PENDING, **fields)
     _full_clean(organization, errors)
-    organization.save()
+    _save_once_per_code(organization)
     Membership.objects.create(user=actor, organization=organization,
                               role=Membership.Role.OWNER)
     emit("organization.registered", organization, kind=kind)
     return organization
+
+
+def _save_once_per_code(organization):
+    """Save; two registrations of one code at the same moment both pass clean(), and the
+    database's constraint refuses the second: said in words, not a 500."""
+    try:
+        with transaction.atomic():
+            organization.save()
+    except IntegrityError as exc:
+        raise ValidationError({"credit_code": [_(
+            "Another organisation of this kind is already registered with this unified "
+            "social credit code. If it is yours, ask its administrator to invite you."
+        )]}) from exc
 
 
 def _locked(organization):
@@ -165,6 +178,6 @@ def resubmit_organization(*, actor, organization, **fields):
     organization.status = S.PENDING
     organization.status_changed_at = timezone.now()
     _full_clean(organization, errors)
-    organization.save()
+    _save_once_per_code(organization)
     emit("organization.registered", organization, kind=organization.kind, resubmitted=True)
     return organization

@@ -112,3 +112,10 @@ def test_the_catalog_import_refuses_a_wrong_code(db):
     assert credit_code("91350100m000100y43", None) == "91350100M000100Y43"
     with pytest.raises(Invalid, match="unified social credit code"):
         credit_code("91350100M000100Y44", None)
+
+
+def test_admin_does_not_change_a_verification_past_the_queue(admin_client):
+    vendor = VendorFactory(status=Organization.Status.PENDING, name="Waiting")
+    page = admin_client.get(f"/admin/accounts/organization/{vendor.pk}/change/")
+    assert page.status_code == 200
+    assert 'name="status"' not in page.content.decode()

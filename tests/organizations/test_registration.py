@@ -141,3 +141,12 @@ def test_require_verified_speaks_of_the_state():
         registration.require_verified(organization)
     organization.status = S.VERIFIED
     registration.require_verified(organization)
+
+
+def test_a_simultaneous_second_registration_is_refused_in_words(monkeypatch):
+    """Both pass clean() at the same moment; the database's constraint refuses the second."""
+    register(UserFactory())
+    monkeypatch.setattr(Organization, "clean", lambda self: None)
+    with pytest.raises(ValidationError) as caught:
+        register(UserFactory(), name="Racer")
+    assert "already registered" in caught.value.message_dict["credit_code"][0]

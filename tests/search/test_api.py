@@ -22,7 +22,8 @@ def test_search_returns_solution_summaries_with_score_and_highlight(api, publish
     [item] = body["results"]
     assert item["id"] == solution.pk
     assert item["title_zh"] == "数控机床预测性维护"
-    assert item["vendor"] == {"id": solution.vendor_id, "name": solution.vendor.name}
+    assert item["vendor"] == {"id": solution.vendor_id, "name": solution.vendor.name,
+                              "verified": True}
     assert item["scenarios"] == [{"code": "2025-17", "name": "Carbon asset lifecycle management"}]
     assert item["price_min_cny"] == "300000.00"
     assert item["score"] >= 0

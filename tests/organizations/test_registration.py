@@ -150,3 +150,14 @@ def test_a_simultaneous_second_registration_is_refused_in_words(monkeypatch):
     with pytest.raises(ValidationError) as caught:
         register(UserFactory(), name="Racer")
     assert "already registered" in caught.value.message_dict["credit_code"][0]
+
+
+def test_without_the_catalogs_taxonomy_registration_fails_loudly(monkeypatch):
+    from django.core.exceptions import ImproperlyConfigured
+
+    from accounts import taxonomy
+
+    monkeypatch.setattr(taxonomy, "_provider", None)
+    with pytest.raises(ImproperlyConfigured):
+        register(UserFactory())
+    assert not Organization.objects.exists()

@@ -16,13 +16,16 @@ from catalog.models import SolutionStatus
 from .. import selectors, services
 from ..forms import NeedForm, ProposalForm, QuoteRequestForm
 from ..models import Need
+from .buyers import enterprise_or_guidance
 
 
 @login_required
 def need_create(request):
-    enterprise = people.acting_organization(request.user, Organization.Kind.ENTERPRISE,
-                                            _("Only members of an enterprise can do this."))
-    form = NeedForm(request.POST or None, initial=NeedForm.initial_from_query(request.GET))
+    enterprise, guidance = enterprise_or_guidance(
+        request, _("Only members of an enterprise can do this."))
+    if guidance is not None:
+        return guidance
+    form = NeedForm(request.POST or None, prefill=request.GET)
     if request.method == "POST" and form.is_valid():
         try:
             need = services.post_need(actor=request.user, enterprise=enterprise,
@@ -33,8 +36,9 @@ def need_create(request):
             messages.success(request, _("Need posted. Matching solutions appear below as soon "
                                         "as they are ranked."))
             return redirect("need-detail", need.pk)
-    return render(request, "marketplace/need_form.html",
-                       {"form": form, "enterprise": enterprise})
+    return render(request, "marketplace/need_form.html", {
+        "form": form, "enterprise": enterprise, "for_quotes": bool(request.GET.get("quotes")),
+    })
 
 
 def candidates_from_matches(matches):

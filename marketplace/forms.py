@@ -230,6 +230,17 @@ def line_items_of(formset):
     ]
 
 
+class DeclineQuoteForm(ServiceErrorsMixin, forms.Form):
+    """The vendor withdraws its quote; the enterprise is told why."""
+
+    reason = forms.CharField(
+        label=_("Why you decline"), max_length=limits.REASON_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The enterprise reads this."),
+        error_messages={"required": _("Say why you decline.")},
+    )
+
+
 class ProposalForm(ServiceErrorsMixin, forms.Form):
     """A vendor answers a public need with one of its published solutions."""
 

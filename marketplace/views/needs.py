@@ -5,8 +5,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import selectors as people
 from accounts.models import Organization
@@ -114,9 +115,23 @@ def need_propose(request, pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def need_close(request, pk):
+    """GET: what closing means. POST: close the need, for good."""
     need = get_object_or_404(selectors.needs_visible_to(request.user), pk=pk)
+    if request.method == "GET":
+        if not people.is_member(request.user, need.enterprise):
+            raise PermissionDenied(_("Only the enterprise that posted a need closes it."))
+        if need.status != Need.Status.OPEN:
+            messages.info(request, _("This need is already closed."))
+            return redirect("need-detail", need.pk)
+        return render(request, "marketplace/need_close_confirm.html", {
+            "need": need,
+            "heading": _("Close the need “%(title)s”?") % {"title": need.title},
+            "action": reverse("need-close", args=[need.pk]),
+            "confirm_label": _("Close the need"),
+            "cancel_url": reverse("need-detail", args=[need.pk]),
+        })
     services.close_need(actor=request.user, need=need)
     messages.success(request, _("Need closed."))
     return redirect("need-detail", need.pk)

@@ -6,8 +6,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from accounts import selectors as people
 from accounts.models import Organization
@@ -15,7 +16,13 @@ from catalog import selectors as catalog
 from core.workflow import TransitionNotAllowed
 
 from .. import selectors, services
-from ..forms import QuoteForm, QuoteLineItemFormSet, QuoteRequestForm, line_items_of
+from ..forms import (
+    DeclineQuoteForm,
+    QuoteForm,
+    QuoteLineItemFormSet,
+    QuoteRequestForm,
+    line_items_of,
+)
 from ..models import QuoteRequest
 from ..workflow import LIVE_QUOTE_STATUSES, StaleVersion
 from .buyers import enterprise_or_guidance
@@ -202,17 +209,30 @@ def quote_revise(request, pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def quote_decline(request, pk):
+    """GET: what declining means, and the reason asked for. POST: decline, for good."""
     quote = _own_live_quote(request.user, pk)
-    try:
-        services.decline_quote(actor=request.user, quote=quote,
-                               reason=request.POST.get("reason", ""))
-    except (ValidationError, TransitionNotAllowed) as exc:
-        messages.error(request, " ".join(_problems(exc)))
-    else:
-        messages.success(request, _("Quote declined."))
-    return redirect("quote-request-detail", quote.request_id)
+    if quote.status not in LIVE_QUOTE_STATUSES:
+        messages.info(request, _("This quote is no longer live."))
+        return redirect("quote-request-detail", quote.request_id)
+    form = DeclineQuoteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.decline_quote(actor=request.user, quote=quote,
+                                   reason=form.cleaned_data["reason"])
+        except (ValidationError, TransitionNotAllowed) as exc:
+            messages.error(request, " ".join(_problems(exc)))
+        else:
+            messages.success(request, _("Quote declined."))
+        return redirect("quote-request-detail", quote.request_id)
+    return render(request, "marketplace/quote_decline_confirm.html", {
+        "quote": quote, "form": form,
+        "heading": _("Decline your quote?"),
+        "action": reverse("quote-decline", args=[quote.pk]),
+        "confirm_label": _("Decline the quote"),
+        "cancel_url": reverse("quote-request-detail", args=[quote.request_id]),
+    }, status=400 if request.method == "POST" else 200)
 
 
 def _posted_version(request):

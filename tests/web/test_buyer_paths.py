@@ -9,6 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.conf import settings
+from django.core import mail
 from django.shortcuts import resolve_url
 from django.urls import reverse
 
@@ -214,3 +215,26 @@ def test_buyer_actions_in_chinese(client, compiled_translations, published, othe
     client.force_login(UserFactory())
     page = client.get(reverse("need-create")).content.decode()
     assert "请先登记您的组织" in page
+
+
+# --- through sign-up (django-allauth) ---------------------------------------------------------
+
+
+def test_a_stranger_signs_up_and_lands_on_the_form_they_wanted(client, published):
+    wanted = f"{reverse('quote-request-create')}?solution={published.pk}"
+    html = client.get(reverse("buyer-start"), {"next": wanted}).content.decode()
+    sign_up = button(html, "Create an account")
+    assert sign_up.startswith(f"{reverse('account_signup')}?next=")
+    assert next_of(sign_up) == wanted
+
+    password = "Xq7!long-enough-pass"
+    client.post(sign_up, {"name": "李娜", "email": "li.na@factory.cn", "password1": password,
+                          "password2": password, "next": wanted})
+    confirm = re.search(r"https?://[^/\s]+(/\S+)", mail.outbox[-1].body).group(1)
+    response = client.post(confirm)
+
+    assert response.status_code == 302 and response.url == wanted
+    # Signed in, with no organisation yet: told to register one, the choice kept.
+    page = client.get(response.url)
+    assert page.status_code == 403
+    assert "Register your organisation first" in page.content.decode()

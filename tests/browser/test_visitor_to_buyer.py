@@ -24,6 +24,7 @@ def test_visitor_signs_in_from_a_solution_page_and_finds_the_form_filled(new_pag
     page = new_page(language)
 
     page.goto(f"/solutions/{solution.pk}/")
+    screenshot(page, f"solution-buyer-actions-{language}")
     page.locator(".buyer-actions").get_by_role(
         "link", name=say(language, "Request a quote")).click()
     expect(page).to_have_url(re.compile(r"/start/\?next="))

@@ -54,7 +54,6 @@ def solution_detail(request, pk):
             level__in=[solution.maturity_from, solution.maturity_to]
         )
     }
-    enterprise = people.primary_organization(request.user, Organization.Kind.ENTERPRISE)
     # History, reasons, comments and who reviewed: the same rule as the API's.
     show_history = selectors.may_see_review_internals(request.user, solution)
     history = history_rows(selectors.review_history_of(solution)) if show_history else []
@@ -73,7 +72,6 @@ def solution_detail(request, pk):
         "feedback": latest_feedback(listing_history) if is_owner else None,
         "pending_revision": revisions.open_revision(solution) if is_owner else None,
         "revision_list": selectors.revisions_of(solution) if show_history else [],
-        "can_request_quote": enterprise is not None and solution.is_published,
         "can_review": people.is_reviewer(request.user)
         and solution.status in {S.SUBMITTED, S.IN_REVIEW},
     })

@@ -10,9 +10,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from events.models import WebhookSubscription
 from tests.web import tour
 
-from .conftest import FACTORY_PASSWORD, TIMEOUT_MS, screenshot
+from .conftest import FACTORY_PASSWORD, SCREENSHOTS, TIMEOUT_MS, screenshot
 from .labels import say
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -26,7 +27,11 @@ MORE_PAGES = [
     ("operator", "dead-letters", (), ""),
     ("operator", "review-queue", (), ""),
     ("enterprise", "factory-list", (), "status=pending&tier=basic"),
+    ("vendor", "webhook-detail", ("webhook",), ""),
 ]
+# A long address with no place to break: it must wrap, not widen the page.
+LONG_URL = ("https://hooks.integration-partner.example.com/zhizao-hub/webhooks/"
+            "solutions-quotes-and-needs/receiver-endpoint-0123456789abcdef0123456789abcdef")
 
 # The widest elements that stick out of the viewport, outermost first, each with the
 # nearest ancestor that has an id or a class: what a failure names so a reader can find it.
@@ -103,6 +108,12 @@ def sign_in(page, user):
     expect(page.locator("form[action='/logout/']")).to_be_attached()
 
 
+def screenshot_screen(page, name):
+    """What the phone's screen shows (the header's menu), not the whole page."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"))
+
+
 def overflow_report(page):
     return page.evaluate(OVERFLOW_JS)
 
@@ -123,7 +134,11 @@ def shot_name(language, page_spec):
 def browser_site(settings, tmp_path):
     """The tour's small, complete site, built in the live server's database (committed)."""
     settings.MEDIA_ROOT = tmp_path / "media"
-    return tour.build_site(contextlib.nullcontext)
+    site = tour.build_site(contextlib.nullcontext)
+    site["webhook"] = WebhookSubscription.objects.create(
+        organization=site["vendor_org"], url=LONG_URL, topics=["solution.published"],
+        secret="s" * 40, created_by=site["users"]["vendor"])
+    return site
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -210,7 +225,7 @@ def test_the_menu_opens_and_reaches_every_item(browser, live_server, compiled_tr
         expect(button).to_be_visible()
         expect(button).to_have_attribute("aria-expanded", "false")
         expect(dashboard).to_be_hidden()
-        screenshot(page, f"phone-menu-closed-{language}")
+        screenshot_screen(page, f"phone-menu-closed-{language}")
 
         button.click()
         expect(button).to_have_attribute("aria-expanded", "true")
@@ -220,7 +235,7 @@ def test_the_menu_opens_and_reaches_every_item(browser, live_server, compiled_tr
         expect(menu.get_by_role("button", name=say(language, "Sign out"))).to_be_visible()
         expect(menu.locator("form.lang-switch")).to_be_visible()
         assert overflow_report(page)["scrollWidth"] <= PHONE["width"]
-        screenshot(page, f"phone-menu-open-{language}")
+        screenshot_screen(page, f"phone-menu-open-{language}")
 
         page.keyboard.press("Escape")
         expect(button).to_have_attribute("aria-expanded", "false")

@@ -187,6 +187,12 @@ def test_search_filters_fold_behind_a_counting_toggle(browser, live_server,
         toggle.click()
         expect(panel.locator("fieldset").first).to_be_visible()
         screenshot(page, f"phone-search-filters-open-{language}")
+        # A change refreshes the results in place (htmx): the panel stays open, recounted.
+        panel.locator("input[name=scenario][value='2025-01']").uncheck()
+        expect(page).not_to_have_url(re.compile("2025-01"))
+        expect(toggle).to_have_text(say(language, "Filters (%(counter)s)", counter=1))
+        expect(panel).to_have_attribute("open", "")
+        expect(panel.locator("fieldset").first).to_be_visible()
 
         page.goto("/search/")
         expect(page.locator("details.filter-panel summary")).to_have_text(

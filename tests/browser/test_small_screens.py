@@ -254,7 +254,7 @@ def test_the_menu_opens_and_reaches_every_item(browser, live_server, compiled_tr
 
 
 def test_without_javascript_the_menu_items_are_all_there(browser, live_server,
-                                                          compiled_translations, browser_site):
+                                                          compiled_translations):
     context = browser.new_context(base_url=live_server.url, viewport=PHONE,
                                   java_script_enabled=False)
     try:

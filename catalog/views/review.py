@@ -84,12 +84,14 @@ def review_queue(request):
     now = timezone.now()
     page.object_list = [_queue_row(item, now) for item in page.object_list]
     params.pop("page", None)
+    active_filters = sum(1 for name in ("status", "scenario", "sla") if params.get(name))
+    active_filters += params.get("assignee") != default
     return render(request, "catalog/review_queue.html", {
         "page_obj": page,
         "form": form,
         "querystring": urlencode([(k, v) for k, v in params.items() if v]),
-        "is_filtered": any(params.get(name) for name in ("status", "scenario", "sla"))
-        or params.get("assignee") != default,
+        "is_filtered": active_filters > 0,
+        "active_filters": active_filters,
         "sla_days": settings.REVIEW_SLA_BUSINESS_DAYS,
         "reminder_days": settings.REVIEW_REMINDER_BUSINESS_DAYS_BEFORE,
         "can_see_progress": people.is_operator(request.user),

@@ -36,6 +36,9 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "dev-only-insecure-key-never-use-in-production"  # noqa: S105
+# Django's technical 404/500 pages (URL patterns, tracebacks) only when a developer asks for
+# them: with DEBUG alone (`make run`) a visitor sees the site's own error pages.
+DEBUG_PAGES = DEBUG and env_bool("DEBUG_PAGES", default=False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 
 
@@ -116,6 +119,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: the site's 404/400/500 pages under DEBUG too, unless DEBUG_PAGES (core/error_pages.py).
+    "core.error_pages.SiteErrorPagesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

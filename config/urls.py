@@ -37,3 +37,4 @@ urlpatterns = [
 
 # Unmatched URLs under /api/ answer in problem details, like every API error.
 handler404 = "core.api.problems.page_not_found"
+handler500 = "core.api.problems.server_error"

@@ -358,6 +358,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Served offline: no validator badge from validator.swagger.io, and ReDoc in the system's
+    # fonts (templates/drf_spectacular/redoc.html drops the stock template's Google Fonts).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    "REDOC_UI_SETTINGS": {"theme": {"typography": {
+        "fontFamily": "system-ui, -apple-system, 'Segoe UI', 'PingFang SC', "
+                      "'Microsoft YaHei', 'Noto Sans CJK SC', sans-serif",
+        "headings": {"fontFamily": "system-ui, -apple-system, 'Segoe UI', 'PingFang SC', "
+                                   "'Microsoft YaHei', 'Noto Sans CJK SC', sans-serif"},
+        "code": {"fontFamily": "ui-monospace, Menlo, Consolas, monospace"},
+    }}},
     "COMPONENT_SPLIT_REQUEST": True,
 }
 

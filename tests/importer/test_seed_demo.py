@@ -153,7 +153,7 @@ def test_a_changed_demo_password_is_given_back(seeded):
 
 
 def test_a_new_solution_of_the_demo_vendor_is_published_by_one_reviewer(seeded, monkeypatch,
-                                                                         settings):
+                                                                         settings, client):
     """The walk of the demo: the vendor's website is a reserved example host, which the link
     check leaves unchecked (never looked up: no network), so one approval publishes it."""
     settings.LINK_CHECKER = "catalog.checks.links.HttpLinkChecker"
@@ -195,6 +195,13 @@ def test_a_new_solution_of_the_demo_vendor_is_published_by_one_reviewer(seeded, 
     assert not solution.needs_second_approval
     links = CheckResult.objects.get(solution=solution, code="links")
     assert links.passed and links.details["example_addresses"][0]["url"] == vendor.website
+    # Vendor and reviewer both read it as "not checked", with the address named.
+    for who, url in ((vendor_user, reverse("solution-detail", args=[solution.pk])),
+                     (login("reviewer"), reverse("review-decision", args=[solution.pk]))):
+        client.force_login(who)
+        html = client.get(url).content.decode()
+        assert "Not checked: some links go to reserved example addresses" in html, who
+        assert "Example addresses, not checked" in html and vendor.website in html
 
     with TestCase.captureOnCommitCallbacks(execute=True):
         catalog_services.approve(actor=login("reviewer"), subject=solution,

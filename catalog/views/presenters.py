@@ -50,6 +50,7 @@ DETAIL_LABELS = {
     "checked": _("Checked"),
     "not_checked": _("Not checked"),
     "broken": _("Broken links"),
+    "example_addresses": _("Example addresses, not checked"),
     "invalid": _("Invalid attachments"),
     "unknown": _("Unknown codes"),
     "stages_without_scenario": _("Stages without a scenario"),

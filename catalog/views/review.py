@@ -108,7 +108,24 @@ def _decision_blocker(user, subject):
         return _("Decisions are possible only while a solution is in review.")
     if people.is_member(user, subject.vendor):
         return _("Reviewers never decide on their own organisation's work.")
-    return _("Only reviewers decide on solutions.")
+    return _not_a_reviewer(user, subject)
+
+
+def _not_a_reviewer(user, subject):
+    """Who may decide instead, and how this operator gets the work to them (or becomes one)."""
+    names = _(", ").join(person_name(reviewer) for reviewer in people.reviewers()
+                         .exclude(memberships__organization=subject.vendor)
+                         .order_by("username")[:5])
+    if not names:
+        return _("Only reviewers decide on solutions, and there are none yet: an operator "
+                 "administrator makes operator staff reviewers in the admin (Memberships, "
+                 "“reviewer”).")
+    if people.is_operator_admin(user):
+        return _("Only reviewers decide on solutions: %(names)s. Hand this submission to one "
+                 "of them with “Reassign” below, or make yourself a reviewer in the admin "
+                 "(Memberships, “reviewer”).") % {"names": names}
+    return _("Only reviewers decide on solutions: %(names)s. Ask one of them, or an operator "
+             "administrator, who can make you a reviewer.") % {"names": names}
 
 
 def _approval_notice(user, subject):

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -47,8 +48,18 @@ def organization_register(request):
         else:
             messages.success(request, _("Thank you: your organisation is registered and "
                                         "awaits verification by the operator."))
-            return redirect("organization-status")
-    return render(request, "accounts/organization_register.html", {"form": form})
+            return redirect(_next_of(request) or "organization-status")
+    return render(request, "accounts/organization_register.html",
+                  {"form": form, "next": _next_of(request)})
+
+
+def _next_of(request):
+    """Where the person was going before registering (a page of this site only)."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                  require_https=request.is_secure()):
+        return target
+    return ""
 
 
 def _with_names(organization):

@@ -175,3 +175,13 @@ def test_an_organisations_service_account_cannot_sign_in(client):
 def test_people_the_operator_makes_have_their_address_verified():
     user = create_user(username="wang.wei", password=PASSWORD, email="Wang.Wei@factory.cn")
     assert EmailAddress.objects.get(user=user).verified
+
+
+def test_after_verifying_the_new_person_lands_on_the_page_they_were_going_to(client):
+    response = client.post(reverse("account_signup") + "?next=/search/%3Fq%3Dweld", {
+        "name": "李娜", "email": "li.na@factory.cn", "password1": PASSWORD,
+        "password2": PASSWORD})
+    assert response.status_code == 302
+    response = client.post(_link(mail.outbox[-1]))
+    assert response.url == "/search/?q=weld"
+    assert client.session["_auth_user_id"]

@@ -233,6 +233,7 @@ NOT_RESOURCES = {
     "factory-evidence": "a document download, listed in the factory's evidence",
     "dead-letters": "an operations page for operator staff, beside Django admin",
     "dead-letter-retry": "the dead-letters page's retry button",
+    "buyer-start": "the stop before signing in on the way to a quote request or a need",
 }
 WEB_PAGES_ORGANISATIONS = {
     "organization-register": "register organisation",

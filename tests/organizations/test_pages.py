@@ -191,3 +191,17 @@ def test_verified_badge_on_vendor_pages_cards_and_in_the_api(client):
     assert "Trusted Vendor" in card and "badge--verified" in card
     api = client.get(f"/api/v1/solutions/{solution.pk}/").json()
     assert api["vendor"]["verified"] is True
+
+
+def test_registering_goes_back_where_the_person_was_going(client):
+    client = signed_in(client, UserFactory())
+    form = client.get("/organizations/register/?next=/needs/new/").content.decode()
+    assert 'name="next" value="/needs/new/"' in form
+    back = client.post("/organizations/register/", {**FORM, "kind": "enterprise",
+                                                    "next": "/needs/new/"})
+    assert back["Location"] == "/needs/new/"
+
+    elsewhere = signed_in(client, UserFactory()).post(
+        "/organizations/register/", {**FORM, "credit_code": "91320500MA1XXXXXXC",
+                                     "next": "https://evil.example.com/"})
+    assert elsewhere["Location"] == "/organizations/status/"

@@ -2,6 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from .forms import SignInForm
+from .views import organization_logo
 
 urlpatterns = [
     path(
@@ -12,4 +13,5 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("organizations/<int:pk>/logo/<str:token>/", organization_logo, name="organization-logo"),
 ]

@@ -1,6 +1,5 @@
-"""Pages everyone reads: the scenario map, a solution, a vendor's published solutions."""
+"""Pages everyone reads: the scenario map and a solution (vendors: directory.py)."""
 
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
 
@@ -76,17 +75,4 @@ def solution_detail(request, pk):
         "can_request_quote": enterprise is not None and solution.is_published,
         "can_review": people.is_reviewer(request.user)
         and solution.status in {S.SUBMITTED, S.IN_REVIEW},
-    })
-
-
-def vendor_detail(request, pk):
-    vendor = get_object_or_404(Organization, pk=pk, kind=Organization.Kind.VENDOR)
-    solutions = selectors.published_solutions().filter(vendor=vendor).order_by(
-        "-published_at", "-pk"
-    )
-    page = Paginator(solutions, 12).get_page(request.GET.get("page"))
-    return render(request, "catalog/vendor_detail.html", {
-        "vendor": vendor,
-        "page_obj": page,
-        "is_member": people.is_member(request.user, vendor),
     })

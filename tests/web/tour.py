@@ -392,6 +392,11 @@ PAGES = [
     ("operator", "targets-dashboard", (), ""),
     ("operator", "factory-detail", ("factory",), ""),
     ("operator", "factory-list", (), ""),
+    (None, "vendor-list", (), ""),
+    (None, "vendor-list", (), "region=CN-JS&show=all"),
+    ("vendor", "organization-profile", (), ""),
+    ("enterprise", "organization-profile", (), ""),
+    ("vendor", "solution-case-studies", ("draft",), ""),
 ]
 
 

@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from core.files import unguessable_name
+
 from .validators import normalize_credit_code, validate_credit_code
 
 
@@ -41,6 +43,11 @@ class User(AbstractUser):
         return self.memberships.filter(organization=organization).first()
 
 
+def logo_path(instance, filename):
+    """A random name whose extension the caller took from the content."""
+    return unguessable_name("logos", filename.rpartition(".")[2] if "." in filename else "")
+
+
 class Organization(models.Model):
     class Kind(models.TextChoices):
         VENDOR = "vendor", _("Solution provider")
@@ -65,7 +72,18 @@ class Organization(models.Model):
     name_zh = models.CharField(_("Chinese name"), max_length=200, blank=True, default="")
     region = models.CharField(_("region"), max_length=8, blank=True, default="")
     website = models.URLField(_("website"), blank=True, default="")
-    description = models.TextField(_("description"), blank=True, default="")
+    description = models.TextField(_("description (English)"), blank=True, default="")
+    description_zh = models.TextField(_("description (Chinese)"), blank=True, default="")
+    # A public image (accounts.logos checks it by content); stored under a random name and
+    # served by accounts.views.organization_logo, never from a /media/ route.
+    logo = models.FileField(_("logo"), upload_to=logo_path, blank=True, default="",
+                            max_length=120)
+    # Region codes of the catalog's taxonomy served (checked by the form above accounts).
+    service_regions = models.JSONField(_("regions served"), default=list, blank=True)
+    # [{name, issuer, number, valid_until (ISO date or "")}]
+    certifications = models.JSONField(_("certifications"), default=list, blank=True)
+    # [{name, title, email, phone}]: shown to signed-in readers only.
+    contacts = models.JSONField(_("sales contacts"), default=list, blank=True)
     credit_code = models.CharField(
         _("unified social credit code"), max_length=18, blank=True, default="",
         validators=[validate_credit_code],
@@ -122,6 +140,18 @@ class Organization(models.Model):
         if self.name_zh and (get_language() or "").startswith("zh"):
             return self.name_zh
         return self.name or self.name_zh
+
+    @property
+    def logo_token(self):
+        """The random part of the stored logo's name: its public address changes with it, so
+        the address can be cached for good."""
+        return self.logo.name.rpartition("/")[2].partition(".")[0] if self.logo else ""
+
+    @property
+    def description_in_reader_language(self):
+        if (get_language() or "").startswith("zh"):
+            return self.description_zh or self.description
+        return self.description or self.description_zh
 
     @property
     def is_vendor(self):

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from core.outbox import emit
 
+from . import logos, profile
 from .models import APIKey, APIKeyEvent, Membership, Organization, User
 
 API_KEY_SCOPES = {
@@ -33,7 +34,13 @@ API_KEY_SCOPES_BY_KIND = {
 }
 # What an organisation's admins may change about it; kind and external_ref are fixed.
 ORGANIZATION_EDITABLE_FIELDS = ("name", "name_zh", "region", "website", "description",
-                                "credit_code")
+                                "credit_code", "description_zh", "service_regions",
+                                "certifications", "contacts", "logo")
+# Written by the profile's own rules (accounts.profile, accounts.logos), not only the model's.
+PROFILE_LISTS = {
+    "certifications": profile.clean_certifications,
+    "contacts": profile.clean_contacts,
+}
 
 
 def _full_clean(organization):
@@ -125,10 +132,35 @@ def update_organization(*, actor, organization, **fields):
     solutions; partners hear of it through webhooks); saving the same values emits nothing."""
     _require_org_admin(actor, organization, "edit its profile")
     organization = Organization.objects.select_for_update().get(pk=organization.pk)
+    fields = dict(fields)
+    logo = fields.pop("logo", _UNCHANGED)
     changed = change_profile(organization, fields)
+    if logo is not _UNCHANGED and _replace_logo(organization, logo):
+        changed = sorted([*changed, "logo"])
     if changed:
         emit("organization.updated", organization, kind=organization.kind, changed=changed)
     return organization
+
+
+_UNCHANGED = object()
+
+
+def _replace_logo(organization, upload):
+    """Store `upload` (an uploaded file) as the logo, or remove the logo when it is empty;
+    the old file leaves storage once the change is committed. Returns whether it changed."""
+    old = organization.logo.name
+    if not upload:
+        if not old:
+            return False
+        organization.logo = ""
+    else:
+        extension = logos.checked_extension(upload)
+        organization.logo.save(f"logo.{extension}", upload, save=False)
+    organization.save(update_fields=["logo", "updated_at"])
+    if old:
+        storage = organization.logo.storage
+        transaction.on_commit(lambda: storage.delete(old))
+    return True
 
 
 def _editable(fields):
@@ -143,6 +175,7 @@ def change_profile(organization, fields):
     are the caller's: update_organization (an owner or admin; `organization.updated`), the
     catalog import (the operator's file, which announces no profile change)."""
     _editable(fields)
+    fields = _cleaned_lists(fields)
     changed = sorted(name for name, value in fields.items()
                      if getattr(organization, name) != value)
     if not changed:
@@ -152,6 +185,22 @@ def change_profile(organization, fields):
     _full_clean(organization)
     organization.save(update_fields=[*changed, "updated_at"])
     return changed
+
+
+def _cleaned_lists(fields):
+    """The profile's lists in their one shape; region codes checked against the catalog's
+    taxonomy when it has registered them (accounts.profile.known_region_codes)."""
+    fields = dict(fields)
+    for name, clean in PROFILE_LISTS.items():
+        if name in fields:
+            fields[name] = clean(fields[name] if fields[name] is not None else [])
+    if "service_regions" in fields:
+        known = profile.known_region_codes() if profile.known_region_codes else None
+        fields["service_regions"] = profile.clean_service_regions(
+            fields["service_regions"] or [], known)
+    if "logo" in fields:
+        raise ValueError("The logo is set through update_organization.")
+    return fields
 
 
 @transaction.atomic

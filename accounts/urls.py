@@ -8,6 +8,8 @@ from . import views
 urlpatterns = [
     path("login/", RedirectView.as_view(pattern_name="account_login", query_string=True,
                                         permanent=True), name="legacy-login"),
+    path("organizations/<int:pk>/logo/<str:token>/", views.organization_logo,
+         name="organization-logo"),
 ]
 
 # Organisations' registration and the operators' verification queue (accounts.views).

@@ -1,20 +1,22 @@
-"""Web pages of organisations' registration: a newcomer registers one and follows its
-verification; operator staff work the queue. Views translate HTTP; who may do what is
-accounts.registration's."""
+"""Accounts' own web answers: an organisation's public logo; the pages of organisations'
+registration (a newcomer registers one and follows its verification; operator staff work the
+queue). Views translate HTTP; who may do what is accounts.registration's."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from core.workflow import TransitionNotAllowed
 
 from . import registration, taxonomy
 from . import selectors as people
 from .forms import OrganizationDecisionForm, OrganizationRegistrationForm
+from .logos import content_type_of
 from .models import Organization
 
 S = Organization.Status
@@ -175,3 +177,25 @@ def organization_verify(request, pk):
 def organization_reject(request, pk):
     return _decide(request, pk, registration.reject_organization,
                    _("%(name)s was rejected; its admins were told why."))
+
+# A logo's address names its stored file (a new logo, a new address): cache it for a year.
+LOGO_MAX_AGE = 365 * 24 * 3600
+
+
+@require_safe
+def organization_logo(request, pk, token):
+    """Logos are public (they are on cards and vendor pages), unlike every other stored
+    file; still never sniffed into another type, never run as a document."""
+    organization = get_object_or_404(Organization.objects.only("logo"), pk=pk)
+    if not organization.logo or organization.logo_token != token:
+        raise Http404
+    try:
+        handle = organization.logo.open("rb")
+    except (OSError, ValueError):
+        raise Http404 from None
+    response = FileResponse(handle, content_type=content_type_of(organization.logo.name))
+    response["Cache-Control"] = f"public, max-age={LOGO_MAX_AGE}, immutable"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Content-Disposition"] = "inline"
+    return response

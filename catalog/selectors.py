@@ -2,14 +2,22 @@
 
 from datetime import timedelta
 
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
 from accounts import selectors as people
 from accounts.models import Organization
 
 from . import sla
-from .models import CaseStudy, CheckResult, Solution, SolutionRevision, SolutionStatus
+from .models import (
+    CaseStudy,
+    CheckResult,
+    Region,
+    Scenario,
+    Solution,
+    SolutionRevision,
+    SolutionStatus,
+)
 
 LIST_RELATIONS = ("scenarios__stage", "scenarios__link", "stages", "industries", "technologies",
                   "regions")
@@ -180,3 +188,56 @@ def stalled_submissions(now=None):
     stalled += [("revision", pk) for pk in SolutionRevision.objects.filter(
         status=SolutionStatus.SUBMITTED, submitted_at__lt=cutoff).values_list("pk", flat=True)]
     return stalled
+
+
+# The vendor directory (/vendors/): providers with their published solutions counted.
+DIRECTORY_VERIFIED, DIRECTORY_ALL = "verified", "all"
+
+
+def vendor_directory(*, q="", region="", scenario="", industry="", show=DIRECTORY_VERIFIED):
+    """Solution providers for the directory, most published solutions first.
+
+    `show`: verified providers only (the default), or also those awaiting verification; a
+    rejected one is never listed. `region`: a provider based there, serving it (its profile)
+    or with a published solution for it. `scenario`: with a published solution of that
+    scenario. `industry`: the provider's own industry, or one of its published solutions'."""
+    statuses = [Organization.Status.VERIFIED]
+    if show == DIRECTORY_ALL:
+        statuses.append(Organization.Status.PENDING)
+    vendors = Organization.objects.filter(kind=Organization.Kind.VENDOR, status__in=statuses)
+    published = Solution.objects.filter(status=SolutionStatus.PUBLISHED)
+    if q:
+        vendors = vendors.filter(Q(name__icontains=q) | Q(name_zh__icontains=q))
+    if scenario:
+        vendors = vendors.filter(pk__in=published.filter(scenarios__code=scenario)
+                                 .values("vendor_id"))
+    if industry:
+        vendors = vendors.filter(Q(industry=industry) | Q(
+            pk__in=published.filter(industries__code=industry).values("vendor_id")))
+    if region:
+        serving = [pk for pk, codes in vendors.values_list("pk", "service_regions")
+                   if region in (codes or [])]  # JSON containment differs per database
+        vendors = vendors.filter(
+            Q(region=region) | Q(pk__in=serving)
+            | Q(pk__in=published.filter(regions__code=region).values("vendor_id")))
+    return vendors.annotate(
+        published_count=Count("solutions", filter=Q(solutions__status=SolutionStatus.PUBLISHED),
+                              distinct=True),
+    ).order_by("-published_count", "name", "pk")
+
+
+def scenarios_of_vendors(vendor_ids):
+    """{vendor id: [Scenario, …]} of their published solutions, in code order."""
+    through = Solution.scenarios.through
+    pairs = set(through.objects.filter(
+        solution__vendor_id__in=vendor_ids, solution__status=SolutionStatus.PUBLISHED
+    ).values_list("solution__vendor_id", "scenario_id"))
+    scenarios = Scenario.objects.in_bulk({scenario_id for _, scenario_id in pairs})
+    found = {}
+    for vendor_id, scenario_id in sorted(pairs, key=lambda p: (p[0], scenarios[p[1]].code)):
+        found.setdefault(vendor_id, []).append(scenarios[scenario_id])
+    return found
+
+
+def regions_by_code():
+    return {region.code: region for region in Region.objects.all()}

@@ -244,6 +244,7 @@ _ORGANIZATION = {
     "region": (REGION, REQUIRED),
     "website": (url, OPTIONAL),
     "description": (text(ORGANIZATION_DESCRIPTION_MAX_CHARS, blank=True), OPTIONAL),
+    "description_zh": (text(ORGANIZATION_DESCRIPTION_MAX_CHARS, blank=True), OPTIONAL),
     "credit_code": (credit_code, OPTIONAL),
 }
 

@@ -37,7 +37,8 @@ both. A key in the solution's own language must agree with the plain key.
 Nested objects are as lenient as their models: a case study needs only `client` (with
 optional `industry`, `region`, `year`, `summary`, `outcomes`); an outcome needs `metric`,
 `before` and `after` (with optional `unit`). Unknown keys are errors at every level.
-Organisations of either kind accept `website`, `description` and `credit_code`.
+Organisations of either kind accept `website`, `description` (English), `description_zh`
+(Chinese; left as it is when absent) and `credit_code`.
 """
 
 from .schema import TYPES

@@ -308,6 +308,10 @@ def _organization_values(values, taxonomy):
         "description": values.get("description", ""),
         "credit_code": values.get("credit_code", ""),
     }
+    # Only when the line has it: a file without it leaves a Chinese description kept on the
+    # web as it is.
+    if "description_zh" in values:
+        values["fields"]["description_zh"] = values["description_zh"]
 
 
 def _enterprise_values(values, taxonomy):

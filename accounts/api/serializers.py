@@ -1,21 +1,60 @@
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from accounts import limits
 from accounts.limits import ORGANIZATION_DESCRIPTION_MAX_CHARS
 from accounts.models import APIKey, Membership, Organization, User
 from accounts.registration import REGISTRABLE_KIND_CHOICES
 from accounts.services import API_KEY_SCOPES, ORGANIZATION_EDITABLE_FIELDS
 
 
+class CertificationSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=limits.CERTIFICATION_TEXT_MAX_CHARS)
+    issuer = serializers.CharField(max_length=limits.CERTIFICATION_TEXT_MAX_CHARS,
+                                   required=False, allow_blank=True)
+    number = serializers.CharField(max_length=limits.CERTIFICATION_TEXT_MAX_CHARS,
+                                   required=False, allow_blank=True)
+    valid_until = serializers.CharField(required=False, allow_blank=True, max_length=10,
+                                        help_text="YYYY-MM-DD, or empty.")
+
+
+class ContactSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=limits.CONTACT_TEXT_MAX_CHARS)
+    title = serializers.CharField(max_length=limits.CONTACT_TEXT_MAX_CHARS, required=False,
+                                  allow_blank=True)
+    email = serializers.EmailField(required=False, allow_blank=True)
+    phone = serializers.CharField(max_length=limits.CONTACT_TEXT_MAX_CHARS, required=False,
+                                  allow_blank=True)
+
+
 class OrganizationSerializer(serializers.ModelSerializer):
+    logo_url = serializers.SerializerMethodField(
+        help_text="The public logo (PNG, JPEG or WebP), or null.")
+    certifications = CertificationSerializer(many=True, read_only=True)
+    contacts = serializers.SerializerMethodField(
+        help_text="Sales contacts: to signed-in callers only (empty otherwise).")
     verified = serializers.BooleanField(source="is_verified", read_only=True,
                                         help_text="Checked and verified by the operator.")
 
     class Meta:
         model = Organization
         fields = ["id", "kind", "name", "name_zh", "region", "website", "description",
-                  "external_ref", "industry", "size", "status", "verified"]
+                  "description_zh", "logo_url", "service_regions", "certifications",
+                  "contacts", "external_ref", "industry", "size", "status", "verified"]
         read_only_fields = ["status"]
+
+    def get_logo_url(self, organization) -> str | None:
+        if not organization.logo:
+            return None
+        return reverse("organization-logo", args=[organization.pk, organization.logo_token])
+
+    @extend_schema_field(ContactSerializer(many=True))
+    def get_contacts(self, organization):
+        request = self.context.get("request")
+        if request is None or not request.user.is_authenticated:
+            return []
+        return organization.contacts
 
 
 class OrganizationApplicationSerializer(OrganizationSerializer):
@@ -60,7 +99,24 @@ class OrganizationUpdateSerializer(serializers.ModelSerializer):
     class Meta:
         model = Organization
         fields = list(ORGANIZATION_EDITABLE_FIELDS)
-        extra_kwargs = {"description": {"max_length": ORGANIZATION_DESCRIPTION_MAX_CHARS}}
+        extra_kwargs = {"description": {"max_length": ORGANIZATION_DESCRIPTION_MAX_CHARS},
+                        "description_zh": {"max_length": ORGANIZATION_DESCRIPTION_MAX_CHARS}}
+
+    service_regions = serializers.ListField(
+        child=serializers.CharField(max_length=8), required=False,
+        max_length=limits.SERVICE_REGIONS_MAX, help_text="Region codes of the taxonomy.")
+    certifications = CertificationSerializer(many=True, required=False,
+                                             max_length=limits.CERTIFICATIONS_MAX)
+    contacts = ContactSerializer(many=True, required=False, max_length=limits.CONTACTS_MAX)
+    logo = serializers.FileField(
+        required=False, allow_null=True, allow_empty_file=False,
+        help_text="Multipart: a PNG, JPEG or WebP image of at most 1 MiB; null removes it.")
+
+    def validate(self, attrs):
+        for name in ("certifications", "contacts"):
+            if name in attrs:
+                attrs[name] = [dict(row) for row in attrs[name]]
+        return attrs
 
 
 class MembershipSerializer(serializers.ModelSerializer):

@@ -92,7 +92,8 @@ class OrganizationViewSet(ConditionalRequestMixin, mixins.UpdateModelMixin,
         organization = services.update_organization(
             actor=request.user, organization=organization, **serializer.validated_data
         )
-        return Response(OrganizationSerializer(organization).data)
+        return Response(OrganizationSerializer(organization,
+                                               context=self.get_serializer_context()).data)
 
     @extend_schema(request=OrganizationUpdateSerializer, responses=OrganizationSerializer)
     def partial_update(self, request, *args, **kwargs):

@@ -5,8 +5,15 @@ catalog.services (which decide who may do what); the views only translate betwee
 One module per audience: public.py and scenario.py (everyone), vendor.py and revision.py (a
 vendor's own work), review.py and progress.py (operator staff)."""
 
+from .case_studies import (
+    solution_attachment_add,
+    solution_attachment_delete,
+    solution_case_studies,
+)
+from .directory import vendor_detail, vendor_list
+from .profile import organization_profile
 from .progress import review_progress
-from .public import home, solution_detail, vendor_detail
+from .public import home, solution_detail
 from .review import (
     review_decision,
     review_queue,
@@ -20,6 +27,11 @@ from .vendor import solution_check, solution_create, solution_edit, solution_sub
 
 __all__ = [
     "home",
+    "organization_profile",
+    "solution_attachment_add",
+    "solution_attachment_delete",
+    "solution_case_studies",
+    "vendor_list",
     "review_decision",
     "review_progress",
     "review_queue",

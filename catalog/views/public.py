@@ -1,11 +1,9 @@
-"""Pages everyone reads: the scenario map, a solution, a vendor's published solutions."""
+"""Pages everyone reads: the scenario map and a solution (vendors: directory.py)."""
 
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, render
 
 from accounts import selectors as people
-from accounts.models import Organization
 from catalog import revisions, selectors, workflow
 from catalog.models import MaturityLevel, PlanTarget, Scenario, SolutionStatus
 
@@ -81,17 +79,4 @@ def solution_detail(request, pk):
         and solution.status in {S.SUBMITTED, S.IN_REVIEW},
         "check_results": check_results,
         "check_submission": check_submission,
-    })
-
-
-def vendor_detail(request, pk):
-    vendor = get_object_or_404(Organization, pk=pk, kind=Organization.Kind.VENDOR)
-    solutions = selectors.published_solutions().filter(vendor=vendor).order_by(
-        "-published_at", "-pk"
-    )
-    page = Paginator(solutions, 12).get_page(request.GET.get("page"))
-    return render(request, "catalog/vendor_detail.html", {
-        "vendor": vendor,
-        "page_obj": page,
-        "is_member": people.is_member(request.user, vendor),
     })

@@ -234,6 +234,7 @@ NOT_RESOURCES = {
     "dead-letters": "an operations page for operator staff, beside Django admin",
     "dead-letter-retry": "the dead-letters page's retry button",
     "buyer-start": "the stop before signing in on the way to a quote request or a need",
+    "organization-logo": "a public image, named by the organisation's logo_url",
 }
 WEB_PAGES_ORGANISATIONS = {
     "organization-register": "register organisation",
@@ -256,6 +257,11 @@ WEB_PAGES = {
     "revision-submit": "revision",
     "revision-withdraw": "withdraw revision",
     "vendor-detail": "organisation",
+    "vendor-list": "organisation",
+    "organization-profile": "organisation",
+    "solution-case-studies": "edit solution",
+    "solution-attachment-add": "published solution with case studies",
+    "solution-attachment-delete": "published solution with case studies",
     "scenario-detail": "taxonomy",
     "review-queue": "review queue",
     "review-progress": "review progress",

@@ -269,6 +269,7 @@ SAME_IN_CHINESE = {
     "Webhook",
     "Webhooks",
     "https",
+    "WebP",
 }
 TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9'’./_-]*")
 

@@ -402,6 +402,11 @@ PAGES = [
     ("enterprise", "quote-accept", ("quote",), ""),
     ("enterprise", "need-close", ("need",), ""),
     ("vendor", "quote-decline", ("quote",), ""),
+    (None, "vendor-list", (), ""),
+    (None, "vendor-list", (), "region=CN-JS&show=all"),
+    ("vendor", "organization-profile", (), ""),
+    ("enterprise", "organization-profile", (), ""),
+    ("vendor", "solution-case-studies", ("draft",), ""),
 ]
 
 

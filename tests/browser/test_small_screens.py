@@ -28,6 +28,9 @@ MORE_PAGES = [
     ("operator", "review-queue", (), ""),
     ("enterprise", "factory-list", (), "status=pending&tier=basic"),
     ("vendor", "webhook-detail", ("webhook",), ""),
+    ("operator", "organization-queue", (), "status=all"),
+    ("vendor", "organization-status", (), ""),
+    ("vendor", "organization-register", (), ""),
 ]
 # A long address with no place to break: it must wrap, not widen the page.
 LONG_URL = ("https://hooks.integration-partner.example.com/zhizao-hub/webhooks/"

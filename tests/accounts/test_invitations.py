@@ -8,7 +8,7 @@ import time_machine
 from django.contrib.auth.models import AnonymousUser
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts import services as accounts
 from accounts.members import selectors, services
@@ -16,6 +16,13 @@ from accounts.models import Invitation, Membership
 from tests.factories import MembershipFactory, UserFactory, VendorFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The messages asserted on are the English ones, whatever an earlier test activated."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -172,9 +179,9 @@ def test_a_service_account_never_accepts(org, owner):
 
 def test_an_expired_invitation_cannot_be_accepted(org, owner, invitee):
     invitation, _ = invite(owner, org)
-    with time_machine.travel(invitation.expires_at + timedelta(seconds=1)):
-        with pytest.raises(services.InvitationUnavailable) as exc:
-            services.accept(actor=invitee, invitation=invitation)
+    with (time_machine.travel(invitation.expires_at + timedelta(seconds=1)),
+          pytest.raises(services.InvitationUnavailable) as exc):
+        services.accept(actor=invitee, invitation=invitation)
     assert exc.value.state == "expired"
     with time_machine.travel(invitation.expires_at - timedelta(seconds=1)):
         services.accept(actor=invitee, invitation=invitation)

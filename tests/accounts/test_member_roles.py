@@ -4,6 +4,7 @@ only an owner makes owners, and an organisation always keeps an owner."""
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from accounts import services as accounts
 from accounts.members import services
@@ -11,6 +12,13 @@ from accounts.models import Membership
 from tests.factories import MembershipFactory, OperatorFactory, VendorFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The messages asserted on are the English ones, whatever an earlier test activated."""
+    with translation.override("en"):
+        yield
 R = Membership.Role
 
 

@@ -4,6 +4,7 @@ from datetime import datetime, time
 
 from django import forms
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import ServiceErrorsMixin
@@ -63,8 +64,9 @@ class APIKeyForm(ServiceErrorsMixin, forms.Form):
     def __init__(self, *args, organization, **kwargs):
         super().__init__(*args, **kwargs)
         allowed = sorted(API_KEY_SCOPES_BY_KIND[organization.kind])
-        self.fields["scopes"].choices = [(scope, f"{scope} — {SCOPE_LABELS[scope]}")
-                                         for scope in allowed]
+        self.fields["scopes"].choices = [
+            (scope, format_html("<code>{}</code> — {}", scope, SCOPE_LABELS[scope]))
+            for scope in allowed]
 
     def clean_expires_on(self):
         day = self.cleaned_data.get("expires_on")

@@ -353,3 +353,10 @@ def test_the_pages_read_in_chinese(client, compiled_translations, org, owner, se
     client.force_login(owner)
     assert "成员" in client.get("/organization/members/").content.decode()
     assert "API 密钥" in client.get("/organization/api-keys/").content.decode()
+
+
+def test_every_scope_has_a_translated_description():
+    from accounts.members.forms import SCOPE_LABELS
+    from accounts.services import API_KEY_SCOPES
+
+    assert set(SCOPE_LABELS) == set(API_KEY_SCOPES)

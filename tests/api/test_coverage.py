@@ -104,6 +104,7 @@ RESOURCES = {
     "match": ("post", "/api/v1/match/", "anonymous", None, None),
     "dashboard (me)": ("get", "/api/v1/me/", "buyer", "anonymous", 401),
     "api keys": ("get", "/api/v1/api-keys/", "vendor", "anonymous", 401),
+    "members": ("get", "/api/v1/organizations/{vendor}/members/", "vendor", "other_vendor", 404),
     "needs": ("get", "/api/v1/needs/", "buyer", "anonymous", 401),
     "post need": ("post", "/api/v1/needs/", "buyer", "vendor", 403),
     "need": ("get", "/api/v1/needs/{need}/", "buyer", "other_buyer", 404),
@@ -219,7 +220,6 @@ NOT_RESOURCES = {
     "dead-letters": "an operations page for operator staff, beside Django admin",
     "dead-letter-retry": "the dead-letters page's retry button",
     "invitation": "the invitation link: answered by the invitee signed in on the site",
-    "members": "members and invitations: web pages only for now",
     "member-role": "the members page's role form",
     "member-remove": "the members page's remove button",
     "members-leave": "the members page's leave button",
@@ -285,6 +285,7 @@ WEB_PAGES = {
     "inbox-mark-read": "mark notification read",
     "api-keys": "api keys",
     "api-key-revoke": "api keys",
+    "members": "members",
 }
 
 

@@ -65,7 +65,7 @@ class APIKeyForm(ServiceErrorsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         allowed = sorted(API_KEY_SCOPES_BY_KIND[organization.kind])
         self.fields["scopes"].choices = [
-            (scope, format_html("<code>{}</code> — {}", scope, SCOPE_LABELS[scope]))
+            (scope, format_html("<span><code>{}</code> — {}</span>", scope, SCOPE_LABELS[scope]))
             for scope in allowed]
 
     def clean_expires_on(self):

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import NoReverseMatch, reverse
@@ -177,7 +178,8 @@ def _member_of(organization, pk):
 def _act(request, organization, action, success):
     """Run a service; on a rule it refuses, show the page again with why (400)."""
     try:
-        action()
+        with transaction.atomic():
+            action()
     except ValidationError as exc:
         return _members_page(request, organization, status=400, error=_first_error(exc))
     messages.success(request, success)

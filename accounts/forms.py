@@ -1,7 +1,6 @@
 """Forms of accounts, and the mixin every form uses whose write goes through a service."""
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -22,13 +21,17 @@ class ServiceErrorsMixin:
                 self.add_error(target, message)
 
 
-class SignInForm(AuthenticationForm):
-    username = forms.CharField(
-        label=_("Username"),
-        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
+class SignupDetailsForm(forms.Form):
+    """What allauth's sign-up asks beyond an email address and a password: the name people
+    will see on quotes, messages and reviews."""
+
+    name = forms.CharField(
+        label=_("Your name"), max_length=150,
+        help_text=_("As colleagues and partners should see it, e.g. 王伟 or Wang Wei."),
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
-    password = forms.CharField(
-        label=_("Password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-    )
+    field_order = ["name", "email", "password1", "password2"]
+
+    def signup(self, request, user):
+        user.first_name = self.cleaned_data["name"].strip()
+        user.save(update_fields=["first_name"])

@@ -1,15 +1,9 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
+from django.views.generic import RedirectView
 
-from .forms import SignInForm
-
+# Signing in, up and out, password reset, email addresses and two-factor are django-allauth's
+# (config/urls.py mounts them at /accounts/). /login/ was the sign-in address before.
 urlpatterns = [
-    path(
-        "login/",
-        auth_views.LoginView.as_view(
-            authentication_form=SignInForm, redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/", RedirectView.as_view(pattern_name="account_login", query_string=True,
+                                        permanent=True), name="legacy-login"),
 ]

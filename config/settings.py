@@ -29,6 +29,21 @@ def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+def _social_providers():
+    names = env_list("SOCIAL_PROVIDERS", "")
+    for name in names:
+        if not name.isidentifier():
+            raise ImproperlyConfigured(f"SOCIAL_PROVIDERS: {name!r} is not a provider name.")
+        for suffix in ("CLIENT_ID", "SECRET"):
+            if not os.environ.get(f"SOCIAL_{name.upper()}_{suffix}"):
+                raise ImproperlyConfigured(
+                    f"SOCIAL_PROVIDERS names {name}: set SOCIAL_{name.upper()}_{suffix}.")
+    return names
+
+
+SOCIAL_PROVIDERS = _social_providers()
+SOCIAL_PROVIDER_APPS = [f"allauth.socialaccount.providers.{name}" for name in SOCIAL_PROVIDERS]
+
 # Core: debug, secrets, hosts. The dev secret exists only while DEBUG is on.
 DEBUG = env_bool("DEBUG", default=False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -93,6 +108,13 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # Accounts: sign-up, email verification, password reset, email change, rate limits and
+    # lockout, TOTP two-factor and social sign-in are django-allauth's (settings below).
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.mfa",
+    *SOCIAL_PROVIDER_APPS,
     "core",
     "accounts",
     "events",
@@ -116,6 +138,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    # Organisation admins and reviewers set up two-factor before they act (MFA_REQUIRED).
+    "accounts.two_factor.TwoFactorRequiredMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -155,10 +180,61 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
-# Authentication: session login for the web pages.
-LOGIN_URL = "login"
+# Authentication: session login for the web pages, through django-allauth at /accounts/
+# (docs/accounts.md). People sign in with their email address or their username.
+LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "home"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email", "username"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupDetailsForm"
+# Strangers may sign up unless an operator closes it (invitations still work).
+ACCOUNT_ALLOW_SIGNUP = env_bool("ACCOUNT_ALLOW_SIGNUP", default=True)
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Zhizao Hub] "
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_NOTIFICATIONS = True
+# Repeated failed sign-ins lock the account out: LOGIN_ATTEMPTS_LIMIT failures within
+# LOGIN_ATTEMPTS_TIMEOUT seconds (per account), and 10 a minute from one address. The tallies
+# live in the cache (Redis when configured, so every worker shares them).
+ACCOUNT_RATE_LIMITS_DEFAULT = {
+    "login_failed": "10/m/ip,{}/{}s/key".format(
+        int(os.environ.get("LOGIN_ATTEMPTS_LIMIT", "5")),
+        int(os.environ.get("LOGIN_ATTEMPTS_TIMEOUT", str(15 * 60)))),
+    "signup": os.environ.get("SIGNUP_RATE", "20/m/ip"),
+    "reset_password": "20/m/ip,5/m/key",
+    "login": "30/m/ip",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "reauthenticate": "10/m/user",
+    "reset_password_from_key": "20/m/ip",
+    "confirm_email": "1/180s/key",
+}
+ACCOUNT_RATE_LIMITS = (ACCOUNT_RATE_LIMITS_DEFAULT
+                       if env_bool("ACCOUNT_RATE_LIMITS_ENABLED", default=True) else False)
+# Two-factor: TOTP with recovery codes. With MFA_REQUIRED (the default outside DEBUG) an owner
+# or admin of an organisation, and a reviewer, is sent to set it up before anything else.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Zhizao Hub"
+MFA_REQUIRED = env_bool("MFA_REQUIRED", default=not DEBUG)
+# Social sign-in, none by default: SOCIAL_PROVIDERS=weixin,github with
+# SOCIAL_<NAME>_CLIENT_ID and SOCIAL_<NAME>_SECRET for each (WeChat is `weixin`).
+SOCIALACCOUNT_PROVIDERS = {
+    name: {"APP": {"client_id": os.environ.get(f"SOCIAL_{name.upper()}_CLIENT_ID", ""),
+                   "secret": os.environ.get(f"SOCIAL_{name.upper()}_SECRET", "")}}
+    for name in SOCIAL_PROVIDERS
+}
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},

@@ -25,6 +25,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include(api_v1)),
+    path("accounts/", include("allauth.urls")),
     path("", include("accounts.urls")),
     path("", include("catalog.urls")),
     path("", include("search.urls")),

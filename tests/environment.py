@@ -17,3 +17,9 @@ os.environ.setdefault("API_PUBLIC_CACHE_SECONDS", "0")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("SESSION_COOKIE_SECURE", "0")
 os.environ.setdefault("CSRF_COOKIE_SECURE", "0")
+# Two-factor for admins and reviewers (on by default outside DEBUG) is tested by its own tests
+# (tests/accounts/test_two_factor.py); the rest of the suite signs people in without it.
+os.environ.setdefault("MFA_REQUIRED", "0")
+# Sign-in rate limits and lockout count per address, and every test signs in from 127.0.0.1:
+# their own tests (tests/accounts/test_signup.py) turn them on with the production rates.
+os.environ.setdefault("ACCOUNT_RATE_LIMITS_ENABLED", "0")

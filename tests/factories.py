@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import factory
+from allauth.account.models import EmailAddress
 from factory.django import DjangoModelFactory
 
 from accounts.models import Membership, Organization, User
@@ -23,6 +24,12 @@ class UserFactory(DjangoModelFactory):
     def _save_password(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+            if obj.email:
+                # A person made in a test is one the operator made: their address is verified
+                # (accounts.services.create_user), so signing in by the form works.
+                EmailAddress.objects.get_or_create(
+                    user=obj, email=obj.email.lower(),
+                    defaults={"verified": True, "primary": True})
 
 
 class OrganizationFactory(DjangoModelFactory):

@@ -7,7 +7,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import services
-from accounts.models import APIKey, Membership, Organization
+from accounts.models import APIKey, Membership, Organization, User
 from core.api.conditional import ConditionalRequestMixin
 from core.api.filters import UpdatedSinceFilter
 
@@ -36,7 +36,7 @@ class MeView(APIView):
 
     @extend_schema(responses=MeSerializer)
     def get(self, request):
-        user = type(request.user).objects.prefetch_related("memberships__organization").get(
+        user = User.objects.prefetch_related("memberships__organization").get(
             pk=request.user.pk
         )
         return Response(MeSerializer(user, context={"api_key": api_key_of(request)}).data)

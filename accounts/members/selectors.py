@@ -1,9 +1,10 @@
 """Reads about an organisation's members, invitations and keys."""
 
+from allauth.account.models import EmailAddress
 from django.db.models import Case, IntegerField, Value, When
 
 from accounts import selectors as people
-from accounts.models import APIKey, Invitation, Membership
+from accounts.models import APIKey, Invitation, Membership, User
 
 ROLE_ORDER = Case(
     When(role=Membership.Role.OWNER, then=Value(0)),
@@ -13,13 +14,42 @@ ROLE_ORDER = Case(
 )
 
 
+# The session remembers the invitation a signed-out visitor opened (its id, never the
+# token), so that sign-up stays open to them when strangers' sign-up is closed.
+INVITATION_SESSION_KEY = "members_invitation"
+
+
 def email_is_verified_for(user, email):
-    """Whether `email` is an address `user` has proven they own: the one place that decides
-    whose invitation a signed-in person may answer. Without a verified-address store it is
-    the account's own email; with allauth, a verified EmailAddress of theirs."""
+    """Whether `email` is an address `user` has proven they own (a verified allauth
+    EmailAddress of theirs): the one place that decides whose invitation a signed-in person
+    may answer."""
     if not user.is_authenticated or not email:
         return False
-    return (user.email or "").strip().lower() == email.strip().lower()
+    return EmailAddress.objects.filter(user=user, email__iexact=email.strip(),
+                                       verified=True).exists()
+
+
+def email_awaits_verification_for(user, email):
+    """`user` has added `email` but not yet verified it."""
+    return user.is_authenticated and EmailAddress.objects.filter(
+        user=user, email__iexact=email.strip(), verified=False).exists()
+
+
+def addresses_of_members(organization):
+    """Every address, verified or not, of the people of `organization`, lower-cased."""
+    users = Membership.objects.filter(organization=organization).values("user_id")
+    added = EmailAddress.objects.filter(user_id__in=users).values_list("email", flat=True)
+    own = User.objects.filter(pk__in=users).exclude(email="").values_list("email", flat=True)
+    return {address.lower() for address in [*added, *own]}
+
+
+def invited_to_sign_up(request):
+    """Whether the visitor came from an invitation link that is still pending."""
+    pk = request.session.get(INVITATION_SESSION_KEY) if hasattr(request, "session") else None
+    if not isinstance(pk, int):
+        return False
+    invitation = Invitation.objects.filter(pk=pk).first()
+    return bool(invitation and invitation.is_pending)
 
 
 def acting_organization(user):

@@ -84,7 +84,7 @@ def invite(*, actor, organization, email, role=Invitation.Role.MEMBER):
         raise ValidationError({"role": _("Invite as an admin or a member.")})
     if User.objects.filter(email__iexact=email, service_organization__isnull=False).exists():
         raise ValidationError({"email": _("This address belongs to a service account.")})
-    if Membership.objects.filter(organization=organization, user__email__iexact=email).exists():
+    if email in selectors.addresses_of_members(organization):
         raise ValidationError({"email": _("%(email)s is already a member of %(organization)s.")
                                % {"email": email, "organization": organization.display_name}})
     earlier = selectors.open_invitations(organization).filter(email=email).first()

@@ -90,6 +90,8 @@ def invitation(request, token):
     if not request.user.is_authenticated:
         if request.method == "POST":
             return redirect(_entry_links(request, invitation)["login"])
+        # Sign-up stays open to them even when strangers' sign-up is closed (accounts.adapter).
+        request.session[selectors.INVITATION_SESSION_KEY] = invitation.pk
         return _invitation_page(request, invitation, links=_entry_links(request, invitation))
     if request.method == "POST":
         return _answer(request, invitation)
@@ -100,8 +102,9 @@ def invitation(request, token):
 
 
 def _not_yours(request, invitation):
-    return _invitation_page(request, invitation, status=403, not_yours=True,
-                            masked_email=_mask(invitation.email))
+    return _invitation_page(
+        request, invitation, status=403, not_yours=True, masked_email=_mask(invitation.email),
+        unverified=selectors.email_awaits_verification_for(request.user, invitation.email))
 
 
 def _answer(request, invitation):

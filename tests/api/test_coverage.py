@@ -213,8 +213,7 @@ CHANGES_STATE = [
 
 # Web pages whose API counterpart is not a resource of its own, and why.
 NOT_RESOURCES = {
-    "login": "session sign-in; partners use API keys",
-    "logout": "session sign-out",
+    "legacy-login": "the old sign-in address, redirected to allauth's; partners use API keys",
     "targets-csv": "the same figures as targets dashboard",
     "factory-evidence": "a document download, listed in the factory's evidence",
     "dead-letters": "an operations page for operator staff, beside Django admin",
@@ -294,7 +293,9 @@ def web_page_names():
         for pattern in patterns:
             if isinstance(pattern, URLResolver):
                 route = prefix + str(pattern.pattern)
-                if not route.startswith(("api/", "admin/", "i18n/")):
+                # accounts/: django-allauth's pages of a person's own sign-in (sign-up, email,
+                # password, two-factor): partners use API keys, not people's accounts.
+                if not route.startswith(("api/", "admin/", "i18n/", "accounts/")):
                     yield from walk(pattern.url_patterns, route)
             elif pattern.name and not (prefix + str(pattern.pattern)).startswith("healthz"):
                 yield pattern.name

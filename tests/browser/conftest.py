@@ -69,11 +69,11 @@ def page(new_page):
 
 def log_in(page, user, password=FACTORY_PASSWORD):
     """Sign in through the real login form and wait until the site knows the user."""
-    page.goto("/login/")
-    page.locator("#id_username").fill(user.username)
+    page.goto("/accounts/login/")
+    page.locator("#id_login").fill(user.username)
     page.locator("#id_password").fill(password)
     page.locator("main form button[type=submit]").click()
-    sync_api.expect(page.locator("form[action='/logout/']")).to_be_visible()
+    sync_api.expect(page.locator("form[action='/accounts/logout/']")).to_be_visible()
     return page
 
 

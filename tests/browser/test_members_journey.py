@@ -36,7 +36,7 @@ def test_an_owner_invites_a_colleague_who_accepts(new_page, language):
     invitee.goto(link)
     expect(invitee.get_by_role("heading", level=1)).to_contain_text("Suzhou Spindle Tech")
     invitee.get_by_role("link", name=say(language, "Sign in"), exact=True).last.click()
-    invitee.locator("#id_username").fill(colleague.username)
+    invitee.locator("#id_login").fill(colleague.username)
     invitee.locator("#id_password").fill(FACTORY_PASSWORD)
     invitee.locator("main form button[type=submit]").click()
     expect(invitee).to_have_url(re.compile(re.escape(link) + "$"))

@@ -209,7 +209,7 @@ def test_following_page_lists_follows_and_follows_a_scenario(
 def test_web_follow_refuses_anonymous_and_wrong_roles(client, vendor_user, reviewer, scenario):
     data = {"target_type": "scenario", "target": scenario.pk}
     response = client.post(reverse("follow-create"), data)
-    assert response.status_code == 302 and reverse("login") in response.url
+    assert response.status_code == 302 and reverse("account_login") in response.url
     assert client.get(reverse("following")).status_code == 302
     for user in (vendor_user, reviewer):
         client.force_login(user)

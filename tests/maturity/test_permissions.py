@@ -24,7 +24,7 @@ def signed_in(client, user):
 
 
 def is_login_redirect(response):
-    return response.status_code == 302 and response.url.startswith(reverse("login"))
+    return response.status_code == 302 and response.url.startswith(reverse("account_login"))
 
 
 @pytest.fixture

@@ -74,7 +74,7 @@ def test_an_oversize_form_field_inside_an_allowed_upload_gets_413(api_as, vendor
 
 
 def test_a_web_form_over_the_limit_gets_413(client, small_bodies):
-    response = client.post("/login/", data="username=" + "x" * 20_000 + "&password=y",
+    response = client.post("/accounts/login/", data="login=" + "x" * 20_000 + "&password=y",
                            content_type="application/x-www-form-urlencoded")
     assert response.status_code == 413
 

@@ -15,7 +15,7 @@ S = SolutionStatus
 def test_dashboard_sends_anonymous_visitors_to_sign_in(client):
     response = client.get(reverse("dashboard"))
     assert response.status_code == 302
-    assert response.url.startswith(reverse("login"))
+    assert response.url.startswith(reverse("account_login"))
 
 
 def test_vendor_dashboard_groups_solutions_by_state_with_next_steps(

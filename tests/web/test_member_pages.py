@@ -57,7 +57,9 @@ def test_signed_out_the_link_says_who_invites_to_what_and_offers_sign_in(client,
     html = response.content.decode()
     assert response.status_code == 200
     assert "Zhang Min invites you to join Suzhou Spindle Tech" in html
-    assert f"/login/?next=%2Finvitations%2F{token}%2F" in html
+    assert f"/accounts/login/?next=%2Finvitations%2F{token}%2F" in html
+    assert (f"/accounts/signup/?email=li.wei%40example.com&amp;next=%2Finvitations%2F{token}%2F"
+            in html)
     assert "no-cache" in response["Cache-Control"]
     assert 'value="accept"' not in html
 
@@ -125,6 +127,56 @@ def test_signed_out_post_goes_to_sign_in(client, sent):
     response = client.post(link(token), {"answer": "accept"})
     assert response.status_code == 302 and "/login/" in response["Location"]
     assert not Invitation.objects.filter(accepted_at__isnull=False).exists()
+
+
+PASSWORD = "Xq7!long-enough-pass"
+
+
+def _sign_up_from(client, token, email="li.wei@example.com"):
+    return client.post(f"/accounts/signup/?next={link(token)}", {
+        "name": "李伟", "email": email, "password1": PASSWORD, "password2": PASSWORD})
+
+
+def test_a_newcomer_signs_up_from_the_link_verifies_and_comes_back_to_accept(client, sent, org):
+    _, token = sent
+    client.get(link(token))
+    assert _sign_up_from(client, token).status_code == 302
+    assert "_auth_user_id" not in client.session  # the address is verified first
+    confirm = re.search(r"https?://[^/\s]+(/accounts/confirm-email/\S+)",
+                        mail.outbox[-1].body).group(1)
+    response = client.post(confirm)
+    assert response.status_code == 302 and response.url == link(token)
+    assert client.get(link(token)).status_code == 200
+    client.post(link(token), {"answer": "accept"})
+    assert Membership.objects.get(user__email="li.wei@example.com", organization=org)
+
+
+def test_closed_sign_up_stays_open_to_whoever_opened_a_pending_invitation(client, settings,
+                                                                         sent, owner):
+    settings.ACCOUNT_ALLOW_SIGNUP = False
+    invitation, token = sent
+    page = client.get("/accounts/signup/")
+    assert "account/signup_closed.html" in [t.name for t in page.templates]
+    client.get(link(token))
+    page = client.get("/accounts/signup/")
+    assert "account/signup_closed.html" not in [t.name for t in page.templates]
+    services.revoke(actor=owner, invitation=invitation)
+    page = client.get("/accounts/signup/")
+    assert "account/signup_closed.html" in [t.name for t in page.templates]
+
+
+def test_an_unverified_address_does_not_answer_the_invitation(client, sent):
+    from allauth.account.models import EmailAddress
+
+    _, token = sent
+    user = UserFactory(email="li.wei@example.com")
+    EmailAddress.objects.filter(user=user).update(verified=False)
+    client.force_login(user)
+    page = client.get(link(token))
+    assert page.status_code == 403
+    assert "Verify li.wei@example.com first" in page.content.decode()
+    assert client.post(link(token), {"answer": "accept"}).status_code == 403
+    assert not user.memberships.exists()
 
 
 # The members page ------------------------------------------------------------------------

@@ -122,16 +122,16 @@ def test_search_page_filters_by_facet(client):
 
 
 def test_login_page_renders_and_signs_in(client, vendor_user):
-    assert client.get(reverse("login")).status_code == 200
-    response = client.post(reverse("login"), {"username": vendor_user.username,
-                                              "password": "pass-word-123"})
+    assert client.get(reverse("account_login")).status_code == 200
+    response = client.post(reverse("account_login"), {"login": vendor_user.username,
+                                                      "password": "pass-word-123"})
     assert response.status_code == 302
     assert response.url == reverse("dashboard")
 
 
 def test_logout_is_a_post_that_ends_the_session(client, vendor_user):
     client.force_login(vendor_user)
-    response = client.post(reverse("logout"))
+    response = client.post(reverse("account_logout"))
     assert response.status_code == 302
     assert client.get(reverse("dashboard")).status_code == 302
 

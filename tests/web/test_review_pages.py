@@ -28,7 +28,7 @@ def test_review_pages_are_refused_to_vendors_and_enterprises(request, as_user, w
 def test_review_pages_send_anonymous_visitors_to_sign_in(client, in_review):
     response = client.get(reverse("review-queue"))
     assert response.status_code == 302
-    assert response.url.startswith(reverse("login"))
+    assert response.url.startswith(reverse("account_login"))
 
 
 def test_decision_page_shows_content_checks_and_history(as_user, reviewer, in_review):

@@ -147,4 +147,4 @@ def test_review_pages_send_anonymous_readers_to_sign_in(site, client):
         response = client.get(page_url(site, name, keys))
         assert response.status_code in (302, 405), name
         if response.status_code == 302:
-            assert response.url.startswith(reverse("login")), name
+            assert response.url.startswith(reverse("account_login")), name

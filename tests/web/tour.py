@@ -347,7 +347,9 @@ def page_url(site, name, keys=(), query=""):
 # (role, URL name, argument keys, query): the main pages of each role. `None` is anonymous.
 PAGES = [
     (None, "home", (), ""),
-    (None, "login", (), ""),
+    (None, "account_login", (), ""),
+    (None, "account_signup", (), ""),
+    (None, "account_reset_password", (), ""),
     (None, "search", (), ""),
     (None, "search", (), "q=主轴&scenario=2025-28"),
     (None, "solution-detail", ("published",), ""),
@@ -357,6 +359,9 @@ PAGES = [
     (None, "factory-list", (), ""),
     (None, "targets-summary", (), ""),
     ("vendor", "dashboard", (), ""),
+    ("vendor", "account_email", (), ""),
+    ("vendor", "account_change_password", (), ""),
+    ("vendor", "mfa_index", (), ""),
     ("vendor", "solution-create", (), ""),
     ("vendor", "solution-edit", ("draft",), ""),
     ("vendor", "solution-detail", ("draft",), ""),

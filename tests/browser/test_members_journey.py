@@ -60,3 +60,34 @@ def test_the_members_and_keys_pages_fit_a_small_screen(new_page):
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 390, (path, width)
     screenshot(page, "api-keys-390-zh-hans")
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_a_newcomer_signs_up_from_the_link_and_accepts(new_page, language):
+    org = VendorFactory(name="Suzhou Spindle Tech")
+    owner = MembershipFactory(organization=org, role=Membership.Role.OWNER).user
+    admin = log_in(new_page(language), owner)
+    admin.goto("/organization/members/")
+    admin.get_by_label(say(language, "Email address")).fill("new.hire@example.com")
+    admin.get_by_role("button", name=say(language, "Send the invitation")).click()
+    expect(admin.locator('[data-testid="invitation-new.hire@example.com"]')).to_be_visible()
+    link = re.search(r"(/invitations/[\w-]+/)", mail.outbox[-1].body).group(1)
+
+    newcomer = new_page(language)
+    newcomer.goto(link)
+    newcomer.get_by_role("link", name=say(language, "Create an account")).click()
+    expect(newcomer.locator("#id_email")).to_have_value("new.hire@example.com")
+    newcomer.locator("#id_name").fill("王新")
+    newcomer.locator("#id_password1").fill("Xq7!long-enough-pass")
+    newcomer.locator("#id_password2").fill("Xq7!long-enough-pass")
+    newcomer.locator("main form button[type=submit]").click()
+    confirm = re.search(r"https?://[^/\s]+(/accounts/confirm-email/\S+)",
+                        mail.outbox[-1].body).group(1)
+    newcomer.goto(confirm)
+    newcomer.locator("main form button[type=submit]").click()
+    expect(newcomer).to_have_url(re.compile(re.escape(link) + "$"))
+    newcomer.get_by_role("button", name=say(language, "Accept")).click()
+    expect(newcomer).to_have_url(re.compile(r"/dashboard/$"))
+    screenshot(newcomer, f"members-joined-{language}")
+    assert Membership.objects.get(user__email="new.hire@example.com", organization=org).role \
+        == "member"

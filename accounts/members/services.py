@@ -18,6 +18,9 @@ from accounts.models import Invitation, Membership, Organization, User
 
 from . import emails, selectors
 
+# An invitation is sent again no sooner than this after it was last sent.
+RESEND_AFTER = timedelta(minutes=1)
+
 
 class InvitationUnavailable(Exception):
     """The invitation was accepted, declined, revoked or has expired: `state` says which."""
@@ -120,6 +123,9 @@ def _open_invitation_for_admin(actor, invitation):
 def resend(*, actor, invitation):
     """A new link (the old one stops working) valid for INVITATION_VALID_DAYS from now."""
     invitation = _open_invitation_for_admin(actor, invitation)
+    if timezone.now() - invitation.sent_at < RESEND_AFTER:
+        raise ValidationError({"email": _("This invitation was sent less than a minute ago: "
+                                          "wait a moment before sending it again.")})
     raw_token = _new_token(invitation)
     invitation.save(update_fields=["token_hash", "sent_at", "expires_at"])
     emails.send_invitation(invitation, raw_token)

@@ -287,6 +287,8 @@ def invitation_manage(request, pk, action):
         call(actor=request.user, invitation=invitation)
     except services.InvitationUnavailable as exc:
         return _members_page(request, organization, status=400, error=UNAVAILABLE[exc.state])
+    except ValidationError as exc:
+        return _members_page(request, organization, status=400, error=_first_error(exc))
     messages.success(request, done % {"email": invitation.email})
     return redirect("members")
 

@@ -206,6 +206,32 @@ def test_decline_joins_nobody(org, owner, invitee):
     assert invitation.state == "declined"
 
 
+def test_resend_waits_a_minute_after_the_last_send(org, owner):
+    invitation, _ = invite(owner, org)
+    with pytest.raises(ValidationError) as exc:
+        services.resend(actor=owner, invitation=invitation)
+    assert "less than a minute ago" in exc.value.message_dict["email"][0]
+    assert len(mail.outbox) == 1
+    with time_machine.travel(invitation.sent_at + timedelta(seconds=61)):
+        services.resend(actor=owner, invitation=invitation)
+    assert len(mail.outbox) == 2
+
+
+def test_an_unsent_invitation_is_not_kept(org, owner, monkeypatch):
+    import smtplib
+
+    from accounts.members import emails
+
+    def fail(*args, **kwargs):
+        raise smtplib.SMTPServerDisconnected("gone")
+
+    monkeypatch.setattr(emails, "send_mail", fail)
+    with pytest.raises(ValidationError) as exc:
+        invite(owner, org)
+    assert "could not be sent" in exc.value.message_dict["email"][0]
+    assert not Invitation.objects.exists()
+
+
 def test_resend_gives_a_new_link_and_the_old_one_stops_working(org, owner):
     invitation, old = invite(owner, org)
     with time_machine.travel(timezone.now() + timedelta(days=10)):

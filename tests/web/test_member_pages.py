@@ -229,7 +229,11 @@ def test_a_bad_invitation_is_a_400_naming_the_field(client, org, owner, member):
 def test_resend_and_revoke_from_the_page(client, org, owner, sent):
     invitation, old = sent
     client.force_login(owner)
-    assert client.post(f"/organization/invitations/{invitation.pk}/resend/").status_code == 302
+    too_soon = client.post(f"/organization/invitations/{invitation.pk}/resend/")
+    assert too_soon.status_code == 400 and "less than a minute ago" in too_soon.content.decode()
+    with time_machine.travel(invitation.sent_at + timedelta(minutes=2)):
+        response = client.post(f"/organization/invitations/{invitation.pk}/resend/")
+    assert response.status_code == 302
     new = re.search(r"/invitations/([\w-]+)/", mail.outbox[-1].body).group(1)
     assert new != old and client.get(link(old)).status_code == 404
     assert client.post(f"/organization/invitations/{invitation.pk}/revoke/").status_code == 302

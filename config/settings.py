@@ -51,6 +51,9 @@ if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "dev-only-insecure-key-never-use-in-production"  # noqa: S105
+# Django's technical 404/500 pages (URL patterns, tracebacks) only when a developer asks for
+# them: with DEBUG alone (`make run`) a visitor sees the site's own error pages.
+DEBUG_PAGES = DEBUG and env_bool("DEBUG_PAGES", default=False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 
 
@@ -141,6 +144,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     # Organisation admins and reviewers set up two-factor before they act (MFA_REQUIRED).
     "accounts.two_factor.TwoFactorRequiredMiddleware",
+    # Last: the site's 404/400/500 pages under DEBUG too, unless DEBUG_PAGES (core/error_pages.py).
+    "core.error_pages.SiteErrorPagesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -429,6 +434,16 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Served offline: no validator badge from validator.swagger.io, and ReDoc in the system's
+    # fonts (templates/drf_spectacular/redoc.html drops the stock template's Google Fonts).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    "REDOC_UI_SETTINGS": {"theme": {"typography": {
+        "fontFamily": "system-ui, -apple-system, 'Segoe UI', 'PingFang SC', "
+                      "'Microsoft YaHei', 'Noto Sans CJK SC', sans-serif",
+        "headings": {"fontFamily": "system-ui, -apple-system, 'Segoe UI', 'PingFang SC', "
+                                   "'Microsoft YaHei', 'Noto Sans CJK SC', sans-serif"},
+        "code": {"fontFamily": "ui-monospace, Menlo, Consolas, monospace"},
+    }}},
     "COMPONENT_SPLIT_REQUEST": True,
 }
 

@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 
+from .api_docs import RedocView, SwaggerView
 from .views import liveness, readiness
 
 api_v1 = [
@@ -13,8 +14,8 @@ api_v1 = [
     path("", include("events.api.urls")),
     path("", include("changes.api.urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    path("docs/", SwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("redoc/", RedocView.as_view(url_name="schema"), name="redoc"),
 ]
 
 urlpatterns = [
@@ -39,3 +40,4 @@ urlpatterns = [
 
 # Unmatched URLs under /api/ answer in problem details, like every API error.
 handler404 = "core.api.problems.page_not_found"
+handler500 = "core.api.problems.server_error"

@@ -301,5 +301,6 @@ KEYS = {
         "current_level": (integer(0, 5), OPTIONAL),
         "target_level": (integer(1, 5), OPTIONAL),
         "budget_max_cny": (amount(2, minimum=0), OPTIONAL),
+        "visibility": (choice("public", "private"), OPTIONAL),
     },
 }

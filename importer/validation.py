@@ -367,6 +367,8 @@ def _need_values(values, taxonomy):
         "current_level": values.get("current_level"),
         "target_level": values.get("target_level"),
         "budget_max_cny": values.get("budget_max_cny"),
+        # Private unless the file says public, as when an enterprise posts a need.
+        "visibility": values.get("visibility", "private"),
     }
     values["relations"] = {name: values.get(name, frozenset()) for name in ("stages", "scenarios")}
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.forms import ServiceErrorsMixin
 from accounts.models import Organization
@@ -49,6 +50,9 @@ class NeedForm(ServiceErrorsMixin, forms.ModelForm):
             "scenarios": _("Pick the scenarios of the guide closest to your need; matching "
                            "ranks solutions that serve them first."),
         }
+        error_messages = {
+            "title": {"required": _("Give the need a title.")},
+        }
         widgets = {
             "description": forms.Textarea(attrs={"rows": 6}),
             "scenarios": forms.CheckboxSelectMultiple,
@@ -56,14 +60,7 @@ class NeedForm(ServiceErrorsMixin, forms.ModelForm):
             "deadline": forms.DateInput(attrs={"type": "date"}),
         }
 
-    @classmethod
-    def initial_from_query(cls, query):
-        """Prefill from a link (e.g. the maturity results page's "post a need")."""
-        many = {"scenarios", "stages"}
-        return {name: query.getlist(name) if name in many else query.get(name)
-                for name in cls.Meta.fields if name in query}
-
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, prefill=None, **kwargs):
         super().__init__(*args, **kwargs)
         levels = maturity_choices()
         self.fields["current_level"].choices = [
@@ -77,6 +74,33 @@ class NeedForm(ServiceErrorsMixin, forms.ModelForm):
                 catalog_limits.max_items(catalog_limits.RELATIONS_MAX[name]))
         self.fields["budget_max_cny"].widget.attrs.update({"min": 0, "inputmode": "numeric"})
         self.fields["visibility"].required = False
+        if prefill is not None:
+            self.initial.update(self.initial_from_query(prefill))
+
+    def initial_from_query(self, query):
+        """Prefill from a link (a solution's or scenario's "Post a need", the maturity
+        results' "post a need"): each value is cleaned by its field, and what does not
+        clean (an unknown scenario, a malformed number) is left out, never trusted."""
+        initial = {}
+        for name in self.Meta.fields:
+            if name not in query:
+                continue
+            field = self.fields[name]
+            if isinstance(field, forms.ModelMultipleChoiceField):
+                kept = [value for value in query.getlist(name) if self._cleans(field, [value])]
+                if kept:
+                    initial[name] = kept
+            elif self._cleans(field, query.get(name)):
+                initial[name] = query.get(name)
+        return initial
+
+    @staticmethod
+    def _cleans(field, value):
+        try:
+            field.clean(value)
+        except forms.ValidationError:
+            return False
+        return value not in (None, "", [])
 
     def clean_visibility(self):
         return self.cleaned_data.get("visibility") or Need.Visibility.PRIVATE
@@ -97,9 +121,11 @@ class QuoteRequestForm(ServiceErrorsMixin, forms.Form):
     the enterprise may choose from; solution and match may be None."""
 
     vendors = forms.ModelMultipleChoiceField(
-        label=_("Vendors to ask"), queryset=None, widget=forms.CheckboxSelectMultiple
+        label=_("Vendors to ask"), queryset=None, widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one vendor.")},
     )
-    title = forms.CharField(label=_("Title"), max_length=200)
+    title = forms.CharField(label=_("Title"), max_length=200,
+                            error_messages={"required": _("Give the request a title.")})
     requirements = forms.CharField(
         label=_("Requirements"), required=False, max_length=limits.REQUIREMENTS_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -125,9 +151,12 @@ class QuoteForm(ServiceErrorsMixin, forms.Form):
     solution = forms.ModelChoiceField(
         label=_("Solution offered"), queryset=Solution.objects.none(), required=False
     )
-    delivery_weeks = forms.IntegerField(label=_("Delivery (weeks)"), min_value=1, max_value=520)
+    delivery_weeks = forms.IntegerField(
+        label=_("Delivery (weeks)"), min_value=1, max_value=520,
+        error_messages={"required": _("Say in how many weeks you deliver.")})
     valid_until = forms.DateField(
-        label=_("Valid until"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Valid until"), widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": _("Say until when the quote holds.")},
     )
     terms = forms.CharField(
         label=_("Terms"), required=False, max_length=limits.QUOTE_TERMS_MAX_CHARS,
@@ -154,19 +183,34 @@ class QuoteLineItemForm(forms.Form):
     # Blank rows are allowed (they are skipped), so browsers must not demand every row.
     use_required_attribute = False
 
-    description = forms.CharField(label=_("Item"), max_length=300)
+    description = forms.CharField(
+        label=_("Item"), max_length=300,
+        error_messages={"required": _("Say what this line offers.")})
     unit = forms.CharField(label=_("Unit"), max_length=30, required=False)
-    quantity = forms.DecimalField(label=_("Quantity"), min_value=Decimal("0.01"), max_digits=12,
-                                  decimal_places=2)
-    unit_price_cny = forms.DecimalField(label=_("Unit price (CNY)"), min_value=Decimal("0"),
-                                        max_digits=14,
-                                        decimal_places=2)
+    quantity = forms.DecimalField(
+        label=_("Quantity"), min_value=Decimal("0.01"), max_digits=12, decimal_places=2,
+        error_messages={"required": _("Give the quantity of this line.")})
+    unit_price_cny = forms.DecimalField(
+        label=_("Unit price (CNY)"), min_value=Decimal("0"), max_digits=14, decimal_places=2,
+        error_messages={"required": _("Give the unit price of this line, in CNY.")})
+
+
+class BaseQuoteLineItemFormSet(forms.BaseFormSet):
+    """The rows of a quote, refused in words that say what is missing."""
+
+    default_error_messages = {
+        "too_few_forms": _("Add at least one line: what you offer and its price."),
+        "too_many_forms": _("A quote holds at most %(num)d lines."),
+        "missing_management_form": _("The line items were not sent completely. Reload the "
+                                     "page and fill them in again."),
+    }
 
 
 # Five rows are shown; a quote may hold as many lines as through the API, and a posted
 # form count above that is refused rather than read.
 QuoteLineItemFormSet = forms.formset_factory(
     QuoteLineItemForm,
+    formset=BaseQuoteLineItemFormSet,
     extra=QUOTE_LINE_ITEM_ROWS - 1,
     min_num=1,
     validate_min=True,
@@ -186,13 +230,27 @@ def line_items_of(formset):
     ]
 
 
+class DeclineQuoteForm(ServiceErrorsMixin, forms.Form):
+    """The vendor withdraws its quote; the enterprise is told why."""
+
+    reason = forms.CharField(
+        label=_("Why you decline"), max_length=limits.REASON_MAX_CHARS,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("The enterprise reads this."),
+        error_messages={"required": _("Say why you decline.")},
+    )
+
+
 class ProposalForm(ServiceErrorsMixin, forms.Form):
     """A vendor answers a public need with one of its published solutions."""
 
-    solution = forms.ModelChoiceField(label=_("Solution"), queryset=Solution.objects.none())
+    solution = forms.ModelChoiceField(
+        label=_("Solution"), queryset=Solution.objects.none(),
+        error_messages={"required": _("Choose one of your published solutions.")})
     message = forms.CharField(label=_("How it answers the need"),
                               max_length=limits.PROPOSAL_MESSAGE_MAX_CHARS,
-                              widget=forms.Textarea(attrs={"rows": 4}))
+                              widget=forms.Textarea(attrs={"rows": 4}),
+                              error_messages={"required": _("Say how it answers the need.")})
 
     def __init__(self, *args, solutions, **kwargs):
         super().__init__(*args, **kwargs)
@@ -202,16 +260,23 @@ class ProposalForm(ServiceErrorsMixin, forms.Form):
 SCORE_CHOICES = [(n, str(n)) for n in range(1, 6)]
 
 
-class RatingForm(ServiceErrorsMixin, forms.Form):
-    """The enterprise rates delivered work, 1 to 5 on each criterion."""
+def _score_field(label):
+    """A score from 1 to 5 as a radio group with nothing chosen: the buyer picks each one."""
+    return forms.TypedChoiceField(
+        label=label, choices=SCORE_CHOICES, coerce=int, widget=forms.RadioSelect,
+        error_messages={"required": _("Choose a score from 1 to 5.")},
+    )
 
-    quality = forms.TypedChoiceField(label=_("Quality"), choices=SCORE_CHOICES, coerce=int)
-    delivery = forms.TypedChoiceField(label=_("Delivery on time"), choices=SCORE_CHOICES,
-                                      coerce=int)
-    communication = forms.TypedChoiceField(label=_("Communication"), choices=SCORE_CHOICES,
-                                           coerce=int)
-    value = forms.TypedChoiceField(label=_("Value for money"), choices=SCORE_CHOICES,
-                                   coerce=int)
-    text = forms.CharField(label=_("Review"), required=False,
+
+class RatingForm(ServiceErrorsMixin, forms.Form):
+    """The enterprise rates delivered work, 1 to 5 on each criterion. Nothing is preset:
+    a score the buyer did not choose is never sent."""
+
+    quality = _score_field(_("Quality"))
+    delivery = _score_field(_("Delivery on time"))
+    communication = _score_field(_("Communication"))
+    value = _score_field(_("Value for money"))
+    text = forms.CharField(label=pgettext_lazy("a buyer's rating", "Review"), required=False,
                            max_length=limits.RATING_TEXT_MAX_CHARS,
-                           widget=forms.Textarea(attrs={"rows": 3}))
+                           widget=forms.Textarea(attrs={"rows": 3}),
+                           help_text=_("Optional: what went well, what did not."))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import dashboard, follows, messages, needs, quotes, ratings
+from .views import buyers, dashboard, follows, messages, needs, quotes, ratings
 
 urlpatterns = [
     path("dashboard/", dashboard.dashboard, name="dashboard"),
@@ -22,4 +22,5 @@ urlpatterns = [
     path("following/", follows.following, name="following"),
     path("following/new/", follows.follow_create, name="follow-create"),
     path("following/<int:pk>/delete/", follows.follow_delete, name="follow-delete"),
+    path("start/", buyers.buyer_start, name="buyer-start"),
 ]

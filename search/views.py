@@ -78,6 +78,7 @@ def search(request):
         "total": total,
         "facet_groups": facet_groups,
         "has_filters": bool(query.filters),
+        "active_filters": sum(len(values) for values in query.filters.values()),
         "relaxed": page is not None and page.relaxed,
         "page_obj": Paginator(range(total), PAGE_SIZE).get_page(query.page),
         "querystring": params.urlencode(),

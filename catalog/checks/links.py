@@ -31,6 +31,30 @@ _URL = re.compile(r"https?://[A-Za-z0-9\-._~:/?#@!$&'()*+,;=%]+", re.IGNORECASE)
 _TRAILING = ".,;:!?'*"
 
 
+# Names reserved for documentation, examples and tests (RFC 2606, RFC 6761): they are nobody's
+# site, so asking them proves nothing either way. Links to them are "not checked": never a
+# failure, never a reason for a second approval (the demo catalog's websites are such hosts).
+RESERVED_DOMAINS = ("example.com", "example.net", "example.org")
+RESERVED_TOP_LEVEL = ("example", "test", "invalid", "localhost")
+
+
+def is_reserved_host(host):
+    """Whether `host` is one of the reserved example names or under one of them."""
+    host = (host or "").lower().rstrip(".")
+    if not host:
+        return False
+    if host.rsplit(".", 1)[-1] in RESERVED_TOP_LEVEL:
+        return True
+    return any(host == domain or host.endswith("." + domain) for domain in RESERVED_DOMAINS)
+
+
+def is_reserved_url(url):
+    try:
+        return is_reserved_host(urllib.parse.urlsplit(url).hostname)
+    except ValueError:
+        return False
+
+
 @dataclass(frozen=True)
 class LinkResult:
     ok: bool
@@ -184,7 +208,8 @@ def _ascii_url(url):
 
 def links(subject, content):
     places = links_of(subject, content)
-    urls = list(places)
+    reserved = [url for url in places if is_reserved_url(url)]
+    urls = [url for url in places if url not in reserved]
     checked, not_checked = urls[:MAX_URLS], urls[MAX_URLS:]
     results = load_checker().check(checked) if checked else {}
     broken = []
@@ -195,17 +220,26 @@ def links(subject, content):
                            "error": result.error})
     if broken:
         severity, message = CheckResult.Severity.ERROR, gettext_noop("Some links are broken")
+    elif reserved:
+        severity, message = CheckResult.Severity.WARNING, gettext_noop(
+            "Not checked: some links go to reserved example addresses (such as example.com), "
+            "which belong to no one. Replace them with your real addresses before buyers "
+            "see them.")
     elif checked:
         severity, message = CheckResult.Severity.OK, gettext_noop("All links work")
     else:
         severity, message = CheckResult.Severity.OK, gettext_noop("No links to check")
+    details = {"checked": len(checked), "broken": broken, "not_checked": not_checked}
+    if reserved:
+        details["example_addresses"] = [{"url": url, "found_in": places[url]}
+                                        for url in reserved]
     return CheckOutcome(
         code="links",
         passed=not broken,
         severity=severity,
         score=round(1 - len(broken) / len(checked), 3) if checked else None,
         message=message,
-        details={"checked": len(checked), "broken": broken, "not_checked": not_checked},
+        details=details,
         flags_for_second_approval=bool(broken),
     )
 

@@ -3,6 +3,7 @@ submitted content. Reads only; the rules live in catalog.services and catalog.wo
 
 from decimal import Decimal
 
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from catalog import revisions, workflow
@@ -49,6 +50,7 @@ DETAIL_LABELS = {
     "checked": _("Checked"),
     "not_checked": _("Not checked"),
     "broken": _("Broken links"),
+    "example_addresses": _("Example addresses, not checked"),
     "invalid": _("Invalid attachments"),
     "unknown": _("Unknown codes"),
     "stages_without_scenario": _("Stages without a scenario"),
@@ -184,6 +186,7 @@ def check_rows(results):
         row.label = CHECK_LABELS.get(row.code) or _humanise(row.code)
         row.sections = [_detail_section(key, value) for key, value in (row.details or {}).items()
                         if value not in (None, "", [], {})]
+        row.sentence = check_sentence(row.code, row.passed, row.details or {}, row.message)
     return rows, latest
 
 
@@ -264,3 +267,145 @@ def case_study_view(study, names):
         "region": region.name if region else "",
         "outcomes": outcomes,
     }
+
+
+# --- check results as sentences ------------------------------------------------------------
+# Each check's outcome in one line of the reader's language, built from its details; the
+# details themselves (raw error text included) are folded away under "Technical detail".
+
+
+def _joined(items):
+    return gettext(", ").join(str(item) for item in items if item not in (None, ""))
+
+
+def _links_sentence(passed, details):
+    broken = [item for item in details.get("broken") or details.get("links") or []
+              if isinstance(item, dict)]
+    checked = details.get("checked") or 0
+    not_checked = details.get("not_checked") or []
+    if broken:
+        urls = _joined(item.get("url") for item in broken)
+        text = ngettext("One link could not be reached: %(links)s.",
+                        "%(count)d links could not be reached: %(links)s.",
+                        len(broken)) % {"count": len(broken), "links": urls}
+    elif checked:
+        text = ngettext("The link answered.", "All %(count)d links answered.",
+                        checked) % {"count": checked}
+    else:
+        text = gettext("No links to check.")
+    if not_checked:
+        text += " " + ngettext("%(count)d more link was not checked.",
+                               "%(count)d more links were not checked.",
+                               len(not_checked)) % {"count": len(not_checked)}
+    return text
+
+
+def _near_duplicate_sentence(passed, details):
+    closest = [item for item in details.get("closest") or [] if isinstance(item, dict)]
+    if "error" in details and not closest:
+        return gettext("Could not look for near duplicates: the search was unavailable. "
+                       "Compare with similar listings by hand.")
+    if not closest:
+        return gettext("No listing in the catalog is close to this one.")
+    top = closest[0]
+    values = {"title": top.get("title") or top.get("id"), "vendor": top.get("vendor") or "—",
+              "percent": _percent(top.get("similarity")) or 0}
+    if passed:
+        return gettext("No near duplicate: the closest listing, “%(title)s” by %(vendor)s, "
+                       "is %(percent)d%% similar.") % values
+    return gettext("Looks like a near duplicate of “%(title)s” by %(vendor)s "
+                   "(%(percent)d%% similar).") % values
+
+
+def _completeness_sentence(passed, details):
+    missing = details.get("missing") or []
+    if not missing:
+        return gettext("Everything a buyer looks for is filled in.")
+    return gettext("Missing: %(items)s.") % {
+        "items": _joined(COMPLETENESS_LABELS.get(code, _humanise(code)) for code in missing)}
+
+
+def _taxonomy_sentence(passed, details):
+    parts = []
+    missing = details.get("missing") or []
+    if missing:
+        parts.append(gettext("Required tags missing: %(items)s.") % {
+            "items": _joined(COMPLETENESS_LABELS.get(code, _humanise(code))
+                             for code in missing)})
+    unknown = [item for item in details.get("unknown") or [] if isinstance(item, dict)]
+    if unknown:
+        parts.append(ngettext("One code is not in the taxonomy: %(codes)s.",
+                              "%(count)d codes are not in the taxonomy: %(codes)s.",
+                              len(unknown)) % {"count": len(unknown),
+                                               "codes": _joined(i.get("code") for i in unknown)})
+    stray = details.get("stages_without_scenario") or []
+    if stray:
+        parts.append(gettext("Stages chosen without a scenario of that stage: %(codes)s.")
+                     % {"codes": _joined(stray)})
+    return " ".join(parts) or gettext("Tagged consistently with the taxonomy.")
+
+
+def _outcomes_sentence(passed, details):
+    rows = [row for row in details.get("rows") or [] if isinstance(row, dict)]
+    bad = [row for row in rows if row.get("errors")]
+    odd = [row for row in rows if not row.get("errors")]
+    parts = []
+    if bad:
+        parts.append(ngettext("One outcome row has figures that cannot be used: %(rows)s.",
+                              "%(count)d outcome rows have figures that cannot be used: "
+                              "%(rows)s.", len(bad)) % {"count": len(bad), "rows": _rows(bad)})
+    if odd:
+        parts.append(ngettext("One outcome row looks implausible: %(rows)s.",
+                              "%(count)d outcome rows look implausible: %(rows)s.",
+                              len(odd)) % {"count": len(odd), "rows": _rows(odd)})
+    if parts:
+        return " ".join(parts)
+    checked = details.get("rows_checked") or 0
+    if checked:
+        return ngettext("The outcome row is plausible.", "All %(count)d outcome rows are "
+                        "plausible.", checked) % {"count": checked}
+    return gettext("No outcome figures to check.")
+
+
+def _rows(rows):
+    return _joined(" – ".join(str(v) for v in (row.get("client"), row.get("metric")) if v)
+                   for row in rows)
+
+
+def _attachments_sentence(passed, details):
+    invalid = [item for item in details.get("invalid") or [] if isinstance(item, dict)]
+    if invalid:
+        return ngettext("One attachment is not valid: %(names)s.",
+                        "%(count)d attachments are not valid: %(names)s.", len(invalid)) % {
+            "count": len(invalid),
+            "names": _joined(item.get("title") or item.get("name") for item in invalid)}
+    checked = details.get("checked") or 0
+    if checked:
+        return ngettext("The attachment is valid.", "All %(count)d attachments are valid.",
+                        checked) % {"count": checked}
+    return gettext("No attachments.")
+
+
+CHECK_SENTENCES = {
+    "links": _links_sentence,
+    "near_duplicate": _near_duplicate_sentence,
+    "completeness": _completeness_sentence,
+    "taxonomy": _taxonomy_sentence,
+    "outcomes": _outcomes_sentence,
+    "attachments": _attachments_sentence,
+}
+CRASH_KEYS = {"error"}  # catalog.checks._crashed: a check that raised stores only this
+
+
+def check_sentence(code, passed, details, message=""):
+    """One check's result as a sentence in the reader's language (never raw error text)."""
+    if not passed and set(details) == CRASH_KEYS:
+        return gettext("This check could not run; a reviewer should look at this aspect "
+                       "by hand.")
+    build = CHECK_SENTENCES.get(code)
+    if build is not None:
+        try:
+            return build(passed, details)
+        except (TypeError, ValueError, AttributeError):
+            pass  # details of an unexpected shape: the stored message says it
+    return gettext(message) if message else ""

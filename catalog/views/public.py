@@ -9,7 +9,7 @@ from accounts.models import Organization
 from catalog import revisions, selectors, workflow
 from catalog.models import MaturityLevel, PlanTarget, Scenario, SolutionStatus
 
-from .presenters import history_rows, latest_feedback
+from .presenters import check_rows, history_rows, latest_feedback
 
 S = SolutionStatus
 
@@ -54,12 +54,16 @@ def solution_detail(request, pk):
             level__in=[solution.maturity_from, solution.maturity_to]
         )
     }
-    enterprise = people.primary_organization(request.user, Organization.Kind.ENTERPRISE)
     # History, reasons, comments and who reviewed: the same rule as the API's.
     show_history = selectors.may_see_review_internals(request.user, solution)
     history = history_rows(selectors.review_history_of(solution)) if show_history else []
     # The listing's own feedback: a change's feedback belongs on the change's page.
     listing_history = [event for event in history if event.revision_id is None]
+    # The vendor sees its submission's automated checks as the reviewer does (broken links,
+    # example addresses not checked) until the listing is live.
+    show_checks = is_owner and not solution.is_published
+    check_results, check_submission = (
+        check_rows(selectors.check_results_of(solution)) if show_checks else ([], None))
     return render(request, "catalog/solution_detail.html", {
         "solution": solution,
         "stages": stages_of(solution),
@@ -73,9 +77,10 @@ def solution_detail(request, pk):
         "feedback": latest_feedback(listing_history) if is_owner else None,
         "pending_revision": revisions.open_revision(solution) if is_owner else None,
         "revision_list": selectors.revisions_of(solution) if show_history else [],
-        "can_request_quote": enterprise is not None and solution.is_published,
         "can_review": people.is_reviewer(request.user)
         and solution.status in {S.SUBMITTED, S.IN_REVIEW},
+        "check_results": check_results,
+        "check_submission": check_submission,
     })
 
 

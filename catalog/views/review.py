@@ -84,12 +84,14 @@ def review_queue(request):
     now = timezone.now()
     page.object_list = [_queue_row(item, now) for item in page.object_list]
     params.pop("page", None)
+    active_filters = sum(1 for name in ("status", "scenario", "sla") if params.get(name))
+    active_filters += params.get("assignee") != default
     return render(request, "catalog/review_queue.html", {
         "page_obj": page,
         "form": form,
         "querystring": urlencode([(k, v) for k, v in params.items() if v]),
-        "is_filtered": any(params.get(name) for name in ("status", "scenario", "sla"))
-        or params.get("assignee") != default,
+        "is_filtered": active_filters > 0,
+        "active_filters": active_filters,
         "sla_days": settings.REVIEW_SLA_BUSINESS_DAYS,
         "reminder_days": settings.REVIEW_REMINDER_BUSINESS_DAYS_BEFORE,
         "can_see_progress": people.is_operator(request.user),
@@ -106,7 +108,24 @@ def _decision_blocker(user, subject):
         return _("Decisions are possible only while a solution is in review.")
     if people.is_member(user, subject.vendor):
         return _("Reviewers never decide on their own organisation's work.")
-    return _("Only reviewers decide on solutions.")
+    return _not_a_reviewer(user, subject)
+
+
+def _not_a_reviewer(user, subject):
+    """Who may decide instead, and how this operator gets the work to them (or becomes one)."""
+    names = _(", ").join(person_name(reviewer) for reviewer in people.reviewers()
+                         .exclude(memberships__organization=subject.vendor)
+                         .order_by("username")[:5])
+    if not names:
+        return _("Only reviewers decide on solutions, and there are none yet: an operator "
+                 "administrator makes operator staff reviewers in the admin (Memberships, "
+                 "“reviewer”).")
+    if people.is_operator_admin(user):
+        return _("Only reviewers decide on solutions: %(names)s. Hand this submission to one "
+                 "of them with “Reassign” below, or make yourself a reviewer in the admin "
+                 "(Memberships, “reviewer”).") % {"names": names}
+    return _("Only reviewers decide on solutions: %(names)s. Ask one of them, or an operator "
+             "administrator, who can make you a reviewer.") % {"names": names}
 
 
 def _approval_notice(user, subject):

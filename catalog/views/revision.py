@@ -7,8 +7,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import selectors as people
 from catalog import selectors, services, workflow
@@ -19,6 +20,7 @@ from .presenters import check_rows, history_rows, latest_feedback
 from .vendor import REVISION_EDITABLE, problems_of
 
 R = RevisionStatus
+WITHDRAWABLE = {R.DRAFT, R.CHANGES_REQUESTED}  # catalog.workflow: the vendor's own moves
 
 
 def _visible_revision(request, pk, number):
@@ -92,9 +94,22 @@ def revision_submit(request, pk, number):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def revision_withdraw(request, pk, number):
+    """GET: what withdrawing means. POST: withdraw the revision, for good."""
     revision = _own_revision(request, pk, number)
+    if request.method == "GET":
+        if revision.status not in WITHDRAWABLE:
+            messages.info(request, _("A revision that is “%(status)s” cannot be withdrawn.")
+                          % {"status": revision.get_status_display()})
+            return redirect("revision-detail", pk, number)
+        return render(request, "catalog/revision_withdraw_confirm.html", {
+            "solution": revision.solution, "revision": revision,
+            "heading": _("Withdraw revision %(number)s?") % {"number": revision.number},
+            "action": reverse("revision-withdraw", args=[pk, number]),
+            "confirm_label": _("Withdraw the revision"),
+            "cancel_url": reverse("revision-detail", args=[pk, number]),
+        })
     try:
         services.withdraw_revision(actor=request.user, revision=revision)
     except workflow.TransitionNotAllowed:

@@ -136,3 +136,12 @@ def page_not_found(request, exception):
         return defaults.page_not_found(request, exception)
     return problem_response(404, "not_found", _("Not found."),
                             _("No API endpoint matches this URL."))
+
+
+def server_error(request):
+    """An unhandled error under /api/ answers in problem details too; other URLs get the
+    site's 500 page (templates/500.html, which needs no context)."""
+    if not request.path.startswith("/api/"):
+        return defaults.server_error(request)
+    return problem_response(500, "server_error", _("Server error."),
+                            _("The server could not answer this request. Try again later."))

@@ -1,5 +1,6 @@
 """Reads of the marketplace, each scoped to what the reader may see."""
 
+from .buyers import buyer_standing
 from .follows import followed_ids, followers_of, follows_of, may_follow, target_type_of
 from .messages import message_attachment, messages_of, threads_visible_to
 from .needs import matches_for, need_feed_for, needs_owned_by, needs_visible_to
@@ -14,6 +15,7 @@ from .quotes import (
 from .ratings import rating_of, rating_summary, ratings_visible_to, visible_ratings
 
 __all__ = [
+    "buyer_standing",
     "comparison_quotes",
     "followed_ids",
     "followers_of",

@@ -6,13 +6,18 @@ the marketplace (catalog never does): `{% load marketplace_tags %}`.
     {% rating_summary solution=solution as summary %}
     {% may_follow as can_follow %}          whether the reader may follow things
     {% follow_button scenario %}            follow / unfollow, for enterprise members
+    {% buyer_actions solution=solution %}   "Request a quote" / "Post a need" for every reader
 """
 
+from urllib.parse import urlencode
+
 from django import template
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from marketplace import selectors
 from marketplace.models import Follow, Rating
+from marketplace.selectors.buyers import ANONYMOUS
 
 register = template.Library()
 
@@ -101,3 +106,46 @@ def follow_button(context, target):
 def may_follow(context):
     """{% may_follow as can_follow %}: whether the reader may follow things."""
     return _follow_state(context)[0]
+
+
+def _with_query(name, params=()):
+    query = urlencode(list(params))
+    return f"{reverse(name)}?{query}" if query else reverse(name)
+
+
+def buyer_links(solution=None, vendor=None, scenario=None):
+    """Where "Request a quote", "Post a need" and "Ask a question" lead from a public page:
+    the forms, prefilled through GET parameters they validate (quote_request_create,
+    NeedForm's prefill)."""
+    if solution is not None:
+        scenarios = [("scenarios", s.pk) for s in solution.scenarios.all()]
+        return {
+            "quote": _with_query("quote-request-create", [("solution", solution.pk)]),
+            "need": _with_query("need-create", scenarios),
+            "question": _with_query("quote-request-create",
+                                    [("solution", solution.pk), ("question", 1)]),
+        }
+    if vendor is not None:
+        return {"quote": _with_query("quote-request-create", [("vendor", vendor.pk)]),
+                "need": _with_query("need-create")}
+    tags = [("scenarios", scenario.pk), ("stages", scenario.stage_id)]
+    # Quotes on a scenario are asked of the providers that match a need for it.
+    return {"quote": _with_query("need-create", [*tags, ("quotes", 1)]),
+            "need": _with_query("need-create", tags)}
+
+
+@register.inclusion_tag("marketplace/partials/buyer_actions.html", takes_context=True)
+def buyer_actions(context, solution=None, vendor=None, scenario=None):
+    """"Request a quote" and "Post a need" for every reader of a public page: an enterprise
+    member goes straight to the form; a visitor passes the sign-in page on the way (and
+    comes back); someone without an organisation is told to register one; a vendor or an
+    operator is told why they are not offered."""
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    standing = selectors.buyer_standing(user) if user is not None else ANONYMOUS
+    links = buyer_links(solution=solution, vendor=vendor, scenario=scenario)
+    if standing == ANONYMOUS:
+        start = reverse("buyer-start")
+        links = {key: f"{start}?{urlencode({'next': url})}" for key, url in links.items()}
+    return {"standing": standing, "links": links, "solution": solution, "vendor": vendor,
+            "scenario": scenario}

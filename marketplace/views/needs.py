@@ -5,8 +5,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import selectors as people
 from accounts.models import Organization
@@ -16,13 +17,16 @@ from catalog.models import SolutionStatus
 from .. import selectors, services
 from ..forms import NeedForm, ProposalForm, QuoteRequestForm
 from ..models import Need
+from .buyers import enterprise_or_guidance
 
 
 @login_required
 def need_create(request):
-    enterprise = people.acting_organization(request.user, Organization.Kind.ENTERPRISE,
-                                            _("Only members of an enterprise can do this."))
-    form = NeedForm(request.POST or None, initial=NeedForm.initial_from_query(request.GET))
+    enterprise, guidance = enterprise_or_guidance(
+        request, _("Only members of an enterprise can do this."))
+    if guidance is not None:
+        return guidance
+    form = NeedForm(request.POST or None, prefill=request.GET)
     if request.method == "POST" and form.is_valid():
         try:
             need = services.post_need(actor=request.user, enterprise=enterprise,
@@ -33,8 +37,9 @@ def need_create(request):
             messages.success(request, _("Need posted. Matching solutions appear below as soon "
                                         "as they are ranked."))
             return redirect("need-detail", need.pk)
-    return render(request, "marketplace/need_form.html",
-                       {"form": form, "enterprise": enterprise})
+    return render(request, "marketplace/need_form.html", {
+        "form": form, "enterprise": enterprise, "for_quotes": bool(request.GET.get("quotes")),
+    })
 
 
 def candidates_from_matches(matches):
@@ -110,9 +115,23 @@ def need_propose(request, pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def need_close(request, pk):
+    """GET: what closing means. POST: close the need, for good."""
     need = get_object_or_404(selectors.needs_visible_to(request.user), pk=pk)
+    if request.method == "GET":
+        if not people.is_member(request.user, need.enterprise):
+            raise PermissionDenied(_("Only the enterprise that posted a need closes it."))
+        if need.status != Need.Status.OPEN:
+            messages.info(request, _("This need is already closed."))
+            return redirect("need-detail", need.pk)
+        return render(request, "marketplace/need_close_confirm.html", {
+            "need": need,
+            "heading": _("Close the need “%(title)s”?") % {"title": need.title},
+            "action": reverse("need-close", args=[need.pk]),
+            "confirm_label": _("Close the need"),
+            "cancel_url": reverse("need-detail", args=[need.pk]),
+        })
     services.close_need(actor=request.user, need=need)
     messages.success(request, _("Need closed."))
     return redirect("need-detail", need.pk)

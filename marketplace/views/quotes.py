@@ -6,8 +6,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from accounts import selectors as people
 from accounts.models import Organization
@@ -15,9 +16,16 @@ from catalog import selectors as catalog
 from core.workflow import TransitionNotAllowed
 
 from .. import selectors, services
-from ..forms import QuoteForm, QuoteLineItemFormSet, QuoteRequestForm, line_items_of
+from ..forms import (
+    DeclineQuoteForm,
+    QuoteForm,
+    QuoteLineItemFormSet,
+    QuoteRequestForm,
+    line_items_of,
+)
 from ..models import QuoteRequest
 from ..workflow import LIVE_QUOTE_STATUSES, StaleVersion
+from .buyers import enterprise_or_guidance
 from .needs import candidates_from_matches
 from .ratings import rating_form
 
@@ -37,26 +45,45 @@ def _int_param(request, name):
         raise Http404 from None
 
 
-@login_required
-def quote_request_create(request):
-    """The composer: from a need's matches (?need=) or from one solution (?solution=)."""
-    enterprise = people.acting_organization(request.user, Organization.Kind.ENTERPRISE,
-                                            _("Only members of an enterprise can do this."))
+def _composer_subject(request, enterprise):
+    """What the composer asks about, from ?need=, ?solution= (with ?question=1: a question
+    to its vendor) or ?vendor=: (need, solution, vendor, candidates, initial), or None."""
     need_id, solution_id = _int_param(request, "need"), _int_param(request, "solution")
-    need = solution = None
+    vendor_id = _int_param(request, "vendor")
     if need_id is not None:
         need = get_object_or_404(
             selectors.needs_visible_to(request.user).filter(enterprise=enterprise), pk=need_id
         )
-        candidates = candidates_from_matches(selectors.matches_for(need))
-        initial = {"title": need.title, "requirements": need.description}
-    elif solution_id is not None:
+        return (need, None, None, candidates_from_matches(selectors.matches_for(need)),
+                {"title": need.title, "requirements": need.description})
+    if solution_id is not None:
         solution = get_object_or_404(catalog.published_solutions(), pk=solution_id)
-        candidates = [(solution.vendor, solution, None)]
-        initial = {"title": solution.title, "vendors": [solution.vendor_id]}
-    else:
+        title = solution.title
+        if request.GET.get("question") or request.POST.get("question"):
+            title = _("Question about %(title)s") % {"title": solution.title}
+        return (None, solution, None, [(solution.vendor, solution, None)],
+                {"title": title[:200], "vendors": [solution.vendor_id]})
+    if vendor_id is not None:
+        vendor = get_object_or_404(Organization, pk=vendor_id, kind=Organization.Kind.VENDOR)
+        title = _("Request to %(vendor)s") % {"vendor": vendor.display_name}
+        return (None, None, vendor, [(vendor, None, None)],
+                {"title": title[:200], "vendors": [vendor.pk]})
+    return None
+
+
+@login_required
+def quote_request_create(request):
+    """The composer: from a need's matches (?need=), one solution (?solution=) or one
+    vendor (?vendor=), the title filled in and the vendor chosen."""
+    enterprise, guidance = enterprise_or_guidance(
+        request, _("Only members of an enterprise can do this."))
+    if guidance is not None:
+        return guidance
+    subject = _composer_subject(request, enterprise)
+    if subject is None:
         messages.info(request, _("Start a request for quotes from a need or a solution."))
         return redirect("dashboard")
+    need, solution, vendor, candidates, initial = subject
     form = QuoteRequestForm(request.POST or None, candidates=candidates, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -71,8 +98,10 @@ def quote_request_create(request):
             messages.success(request, _("Request sent. Vendors answer in their own time; you "
                                         "will see each quote here."))
             return redirect("quote-request-detail", quote_request.pk)
-    return render(request, "marketplace/quote_request_form.html",
-                       {"form": form, "need": need, "solution": solution})
+    return render(request, "marketplace/quote_request_form.html", {
+        "form": form, "need": need, "solution": solution, "vendor": vendor,
+        "question": bool(request.GET.get("question") or request.POST.get("question")),
+    })
 
 
 @login_required
@@ -180,17 +209,30 @@ def quote_revise(request, pk):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def quote_decline(request, pk):
+    """GET: what declining means, and the reason asked for. POST: decline, for good."""
     quote = _own_live_quote(request.user, pk)
-    try:
-        services.decline_quote(actor=request.user, quote=quote,
-                               reason=request.POST.get("reason", ""))
-    except (ValidationError, TransitionNotAllowed) as exc:
-        messages.error(request, " ".join(_problems(exc)))
-    else:
-        messages.success(request, _("Quote declined."))
-    return redirect("quote-request-detail", quote.request_id)
+    if quote.status not in LIVE_QUOTE_STATUSES:
+        messages.info(request, _("This quote is no longer live."))
+        return redirect("quote-request-detail", quote.request_id)
+    form = DeclineQuoteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.decline_quote(actor=request.user, quote=quote,
+                                   reason=form.cleaned_data["reason"])
+        except (ValidationError, TransitionNotAllowed) as exc:
+            messages.error(request, " ".join(_problems(exc)))
+        else:
+            messages.success(request, _("Quote declined."))
+        return redirect("quote-request-detail", quote.request_id)
+    return render(request, "marketplace/quote_decline_confirm.html", {
+        "quote": quote, "form": form,
+        "heading": _("Decline your quote?"),
+        "action": reverse("quote-decline", args=[quote.pk]),
+        "confirm_label": _("Decline the quote"),
+        "cancel_url": reverse("quote-request-detail", args=[quote.request_id]),
+    }, status=400 if request.method == "POST" else 200)
 
 
 def _posted_version(request):
@@ -200,22 +242,34 @@ def _posted_version(request):
         return None  # no version named: the buyer is asked again, like a stale one
 
 
+def _confirm_accept(request, quote, seen=None, status=200):
+    """The second look before accepting: the vendor, the version, the total and the other
+    quotes that accepting declines. `seen`: the version the buyer saw, when it changed."""
+    current = selectors.quotes_visible_to(request.user).get(pk=quote.pk)
+    others = (selectors.quotes_visible_to(request.user)
+              .filter(request_id=current.request_id, status__in=LIVE_QUOTE_STATUSES)
+              .exclude(pk=current.pk).select_related("vendor").order_by("total_cny", "pk"))
+    return render(request, "marketplace/quote_accept_confirm.html", {
+        "quote": current, "seen": seen, "others": list(others),
+        "seen_version": current.versions.filter(version=seen).first() if seen else None,
+    }, status=status)
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def quote_accept(request, pk):
-    """Accept the version of the quote the buyer saw (a hidden field of the form). If the
-    vendor revised it since, the buyer sees the current version and is asked again."""
+    """GET: the confirmation page for the version the buyer saw (?version=). POST: accept
+    that version (a hidden field of the confirmation). If the vendor revised it since, the
+    buyer sees the current version and is asked again."""
     quote = get_object_or_404(selectors.quotes_visible_to(request.user), pk=pk)
     services.check_may_accept(request.user, quote)
+    if request.method == "GET":
+        return _accept_page(request, quote)
     try:
         services.accept_quote(actor=request.user, quote=quote,
                               version=_posted_version(request))
     except StaleVersion as exc:
-        current = selectors.quotes_visible_to(request.user).get(pk=quote.pk)
-        return render(request, "marketplace/quote_accept_confirm.html", {
-            "quote": current, "seen": exc.seen,
-            "seen_version": current.versions.filter(version=exc.seen).first(),
-        }, status=409)
+        return _confirm_accept(request, quote, seen=exc.seen, status=409)
     except (ValidationError, TransitionNotAllowed) as exc:
         for message in _problems(exc):
             messages.error(request, message)
@@ -223,3 +277,15 @@ def quote_accept(request, pk):
         messages.success(request, _("Quote accepted. The other quotes on this request are "
                                     "declined."))
     return redirect("quote-request-detail", quote.request_id)
+
+
+def _accept_page(request, quote):
+    if (quote.request.status != QuoteRequest.Status.OPEN
+            or quote.status not in LIVE_QUOTE_STATUSES or quote.is_expired()):
+        messages.info(request, _("This quote can no longer be accepted."))
+        return redirect("quote-request-detail", quote.request_id)
+    seen = request.GET.get("version", "")
+    seen = int(seen) if seen.isdigit() else None
+    if seen is not None and seen != quote.version:
+        return _confirm_accept(request, quote, seen=seen)
+    return _confirm_accept(request, quote)

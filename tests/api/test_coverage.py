@@ -224,6 +224,7 @@ NOT_RESOURCES = {
     "members-leave": "the members page's leave button",
     "members-transfer": "the members page's ownership transfer",
     "invitation-manage": "the members page's resend and revoke buttons",
+    "buyer-start": "the stop before signing in on the way to a quote request or a need",
 }
 WEB_PAGES = {
     "home": "solutions",

@@ -109,6 +109,11 @@ def test_enterprise_compares_quotes_from_two_vendors_and_accepts_one(new_page, l
     cheaper = offers[0][1].vendor.display_name
     accept = 'Accept<span class="visually-hidden"> the quote of %(name)s</span>'
     table.get_by_role("button", name=say(language, accept, name=cheaper)).click()
+    # The second look: the vendor, the version, the total and the quote it declines.
+    expect(page.locator("[data-declined-quotes]")).to_contain_text("¥520,000.00")
+    screenshot(page, f"quote-accept-confirm-{language}")
+    page.get_by_role("button", name=say(language, "Confirm: accept version %(version)s",
+                                        version=1)).click()
     accepted = "Quote accepted. The other quotes on this request are declined."
     expect(page.get_by_text(say(language, accepted))).to_be_visible()
     quote_request.refresh_from_db()

@@ -12,6 +12,7 @@ from catalog.checks.links import (
     AddressNotAllowed,
     HttpLinkChecker,
     LinkResult,
+    is_reserved_host,
     links,
     urls_in,
 )
@@ -188,7 +189,7 @@ def test_links_check_passes_when_every_link_works(server, http_checker, vendor):
 def test_links_check_asks_each_distinct_url_once_and_at_most_the_cap(settings, vendor):
     settings.LINK_CHECKER = "tests.catalog.test_checks_links.RecordingChecker"
     RecordingChecker.calls.clear()
-    urls = [f"https://example.com/page/{n}" for n in range(MAX_URLS + 5)]
+    urls = [f"https://www.lianxin-iot.cn/page/{n}" for n in range(MAX_URLS + 5)]
     solution = SolutionFactory(vendor=vendor, description_en=" ".join(urls + urls[:3]),
                                description_zh=urls[0])
     outcome = links(solution, revisions.snapshot(solution))
@@ -204,3 +205,61 @@ def test_no_links_means_no_checker_is_asked(settings, vendor):
     outcome = links(solution, revisions.snapshot(solution))
     assert outcome.passed and outcome.details["checked"] == 0
     assert RecordingChecker.calls == []
+
+
+@pytest.mark.parametrize("host", [
+    "example.com", "www.example.com", "lianxin-iot.example.com", "EXAMPLE.ORG", "a.example.net.",
+    "shop.example", "factory.test", "nowhere.invalid", "localhost", "app.localhost",
+])
+def test_reserved_example_hosts_are_recognised(host):
+    assert is_reserved_host(host)
+
+
+@pytest.mark.parametrize("host", [
+    "notexample.com", "example.com.cn", "example.co", "testing.cn", "example-mes.com",
+    "invalid.com", "localhost.cn", "",
+])
+def test_real_hosts_are_not_reserved(host):
+    assert not is_reserved_host(host)
+
+
+def test_links_to_reserved_hosts_are_not_checked_nor_failed(settings, vendor):
+    settings.LINK_CHECKER = "tests.catalog.test_checks_links.RecordingChecker"
+    RecordingChecker.calls.clear()
+    vendor.website = "https://lianxin-iot.example.com"
+    vendor.save()
+    solution = SolutionFactory(vendor=vendor,
+                               description_en="Demo: https://demo.test/a and https://real.cn/b")
+    outcome = links(solution, revisions.snapshot(solution))
+    assert RecordingChecker.calls == [["https://real.cn/b"]]  # the reserved hosts are not asked
+    assert outcome.passed and not outcome.flags_for_second_approval
+    assert outcome.severity == "warning" and outcome.message.startswith("Not checked")
+    assert outcome.details["example_addresses"] == [
+        {"url": "https://lianxin-iot.example.com", "found_in": ["website"]},
+        {"url": "https://demo.test/a", "found_in": ["description_en"]},
+    ]
+    assert outcome.details["checked"] == 1 and outcome.score == 1.0
+
+
+def test_the_real_checker_never_asks_a_reserved_host(http_checker, vendor, monkeypatch):
+    """Not even a name lookup: the default checker would fail on them ("name not resolved")."""
+    def no_lookup(*args, **kwargs):
+        raise AssertionError("a reserved host was looked up")
+
+    monkeypatch.setattr("socket.getaddrinfo", no_lookup)
+    vendor.website = "https://zhiyun-mes.example.com"
+    vendor.save()
+    solution = SolutionFactory(vendor=vendor, description_en="See http://mes.example/x.")
+    outcome = links(solution, revisions.snapshot(solution))
+    assert outcome.passed and outcome.severity == "warning"
+    assert not outcome.flags_for_second_approval and outcome.details["broken"] == []
+
+
+def test_a_broken_real_link_still_fails_beside_reserved_ones(server, http_checker, vendor):
+    vendor.website = "https://lianxin-iot.example.com"
+    vendor.save()
+    solution = SolutionFactory(vendor=vendor, description_en=f"Old page: {server.url}/missing")
+    outcome = links(solution, revisions.snapshot(solution))
+    assert not outcome.passed and outcome.severity == "error" and outcome.flags_for_second_approval
+    assert [entry["url"] for entry in outcome.details["broken"]] == [f"{server.url}/missing"]
+    assert outcome.details["example_addresses"][0]["url"] == "https://lianxin-iot.example.com"

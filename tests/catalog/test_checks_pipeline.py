@@ -35,7 +35,7 @@ CARBON = {
     "title_zh": "铸造企业碳资产核算",
     "summary_en": "Energy metering and emission factors give a monthly carbon ledger.",
     "summary_zh": "能源计量与排放因子生成月度碳账本。",
-    "description_en": "Meters on furnaces feed a ledger. Details: https://example.com/carbon",
+    "description_en": "Meters on furnaces feed a ledger. Details: https://www.lianxin-iot.cn/carbon",
     "description_zh": "熔炉电表数据进入碳账本，按国家标准核查。",
 }
 
@@ -197,8 +197,8 @@ def queries_of_run_checks(solution):
 def test_queries_do_not_grow_with_case_studies_or_attachments(vendor):
     published()  # so the near-duplicate check has candidates to load
     published(**CARBON)
-    few = SolutionFactory(vendor=vendor, description_en="See https://example.com/a")
-    many = SolutionFactory(vendor=vendor, description_en="See https://example.com/a")
+    few = SolutionFactory(vendor=vendor, description_en="See https://www.lianxin-iot.cn/a")
+    many = SolutionFactory(vendor=vendor, description_en="See https://www.lianxin-iot.cn/a")
     _add_case_studies(few, 1)
     _add_attachments(few, 1)
     _add_case_studies(many, 5)
@@ -249,7 +249,7 @@ def _broken_outcome(solution):
 
 
 def _broken_link(solution):
-    solution.description_en += " Brochure: https://example.com/gone"
+    solution.description_en += " Brochure: https://www.lianxin-iot.cn/gone"
     solution.save()
 
 

@@ -109,3 +109,28 @@ def test_request_changes_needs_a_reason(as_user, reviewer, in_review):
     assert "reason_codes" in response.context["form"].errors
     in_review.refresh_from_db()
     assert in_review.status == SolutionStatus.IN_REVIEW
+
+
+def test_an_operator_admin_is_told_who_decides_and_how(as_user, operator, reviewer, in_review):
+    from accounts.models import Membership
+    from tests.factories import MembershipFactory
+
+    reviewer.first_name, reviewer.last_name = "Wei", "Zhang"
+    reviewer.save()
+    admin = MembershipFactory(organization=operator, role=Membership.Role.OWNER).user
+    response = as_user(admin).get(reverse("review-decision", args=[in_review.pk]))
+    blocker = response.context["decision_blocker"]
+    assert blocker.startswith("Only reviewers decide on solutions: ")
+    assert reviewer.get_full_name() in blocker and "Reassign" in blocker
+    assert response.context["reassign_form"] is not None  # the way it names is on the page
+
+
+def test_operator_staff_are_told_who_the_reviewers_are(as_user, operator, reviewer, in_review):
+    from accounts.models import Membership
+    from tests.factories import MembershipFactory
+
+    staff = MembershipFactory(organization=operator, role=Membership.Role.MEMBER).user
+    blocker = as_user(staff).get(
+        reverse("review-decision", args=[in_review.pk])).context["decision_blocker"]
+    assert (reviewer.get_full_name() or reviewer.username) in blocker
+    assert "operator administrator" in blocker

@@ -397,6 +397,11 @@ PAGES = [
     ("operator", "targets-dashboard", (), ""),
     ("operator", "factory-detail", ("factory",), ""),
     ("operator", "factory-list", (), ""),
+    # Visitors becoming buyers, and second looks before what cannot be undone.
+    (None, "buyer-start", (), "next=%2Fquote-requests%2Fnew%2F%3Fsolution%3D{published}"),
+    ("enterprise", "quote-accept", ("quote",), ""),
+    ("enterprise", "need-close", ("need",), ""),
+    ("vendor", "quote-decline", ("quote",), ""),
 ]
 
 

@@ -101,11 +101,11 @@ def phone(browser, live_server, language):
 
 def sign_in(page, user):
     """The login form, on a phone: the header's own link opens it."""
-    page.goto("/login/")
-    page.locator("#id_username").fill(user.username)
+    page.goto("/accounts/login/")
+    page.locator("#id_login").fill(user.username)
     page.locator("#id_password").fill(FACTORY_PASSWORD)
     page.locator("main form button[type=submit]").click()
-    expect(page.locator("form[action='/logout/']")).to_be_attached()
+    expect(page.locator("form[action='/accounts/logout/']")).to_be_attached()
 
 
 def screenshot_screen(page, name):
@@ -145,8 +145,8 @@ def browser_site(settings, tmp_path):
 def test_every_main_page_fits_a_phone(browser, live_server, compiled_translations,
                                       browser_site, language):
     site = browser_site
-    pages = [spec for spec in tour.PAGES if spec[1] != "login"] + MORE_PAGES
-    pages.insert(0, (None, "login", (), ""))
+    pages = [spec for spec in tour.PAGES if spec[1] != "account_login"] + MORE_PAGES
+    pages.insert(0, (None, "account_login", (), ""))
     by_role = {}
     for spec in pages:
         by_role.setdefault(spec[0], []).append(spec)

@@ -64,6 +64,6 @@ def test_the_menu_button_controls_every_item_of_the_header(as_user, enterprise_u
     menu = html[html.index('id="site-menu"'):html.index("</header>")]
     links = ["dashboard", "maturity-assessment", "factory-list", "inbox", "notification-settings"]
     for needle in [f'href="{reverse(name)}"' for name in links] + [
-            f'action="{reverse("logout")}"', 'class="lang-switch"']:
+            f'action="{reverse("account_logout")}"', 'class="lang-switch"']:
         assert needle in menu, needle
     assert '<script src="/static/js/small-screens.js"></script>' in html

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0004_existing_emails_verified'),
+        ('accounts', '0005_organization_profile'),
     ]
 
     operations = [

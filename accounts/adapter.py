@@ -5,10 +5,13 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.conf import settings
 from django.utils.translation import get_language
 
+from .members import selectors as members
+
 
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request):
-        return settings.ACCOUNT_ALLOW_SIGNUP
+        # Closed to strangers, sign-up stays open to someone who opened a pending invitation.
+        return settings.ACCOUNT_ALLOW_SIGNUP or members.invited_to_sign_up(request)
 
     def save_user(self, request, user, form, commit=True):
         # A new person reads the product in the language they signed up in.

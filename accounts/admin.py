@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 
-from .models import APIKey, APIKeyEvent, Membership, Organization, User
+from .models import APIKey, APIKeyEvent, Invitation, Membership, Organization, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -66,3 +66,16 @@ class APIKeyAdmin(admin.ModelAdmin):
     list_filter = ["revoked_at"]
     search_fields = ["prefix", "name", "organization__name"]
     readonly_fields = ["prefix", "hashed_key", "last_used_at", "created_at"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    """Who was invited where; the link's token is not stored, only its hash."""
+
+    list_display = ["email", "organization", "role", "invited_by", "created_at", "expires_at",
+                    "accepted_at", "declined_at", "revoked_at"]
+    list_filter = ["role"]
+    search_fields = ["email", "organization__name"]
+    readonly_fields = ["token_hash", "created_at", "sent_at", "accepted_at", "accepted_by",
+                       "declined_at"]
+    autocomplete_fields = ["organization", "invited_by"]

@@ -286,3 +286,76 @@ class APIKeyEvent(models.Model):
 
     def __str__(self):
         return f"{self.key} {self.action} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class Invitation(models.Model):
+    """An organisation's invitation to one email address. The link carries a random token;
+    only its hash is stored (like an API key's), so the table gives no working link away.
+    Open until accepted, declined, revoked or past `expires_at`."""
+
+    class Role(models.TextChoices):
+        # Never owner: ownership is handed over to a member (transfer), never by email.
+        ADMIN = "admin", _("Admin")
+        MEMBER = "member", _("Member")
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField(_("email"))
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.MEMBER)
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    declined_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("invitation")
+        constraints = [
+            # One open invitation per address and organisation (an expired one is closed
+            # by revoking it before a new one is made).
+            models.UniqueConstraint(
+                fields=["organization", "email"],
+                condition=models.Q(accepted_at=None, declined_at=None, revoked_at=None),
+                name="invitation_one_open_per_email",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.email} → {self.organization} ({self.role})"
+
+    @staticmethod
+    def hash(raw_token):
+        return hashlib.sha256(raw_token.encode()).hexdigest()
+
+    @property
+    def is_closed(self):
+        """Accepted, declined or revoked: nothing more can happen to it."""
+        return bool(self.accepted_at or self.declined_at or self.revoked_at)
+
+    @property
+    def is_expired(self):
+        return not self.is_closed and self.expires_at <= timezone.now()
+
+    @property
+    def is_pending(self):
+        return not self.is_closed and not self.is_expired
+
+    @property
+    def state(self):
+        if self.accepted_at:
+            return "accepted"
+        if self.declined_at:
+            return "declined"
+        if self.revoked_at:
+            return "revoked"
+        return "expired" if self.is_expired else "pending"

@@ -470,6 +470,11 @@ LINK_CHECK_TIMEOUT = float(os.environ.get("LINK_CHECK_TIMEOUT", "5"))
 # Vendors' links must not probe internal addresses; only tests reach a local server.
 LINK_CHECK_ALLOW_PRIVATE = env_bool("LINK_CHECK_ALLOW_PRIVATE", default=False)
 
+# Invitations to join an organisation: how long a link stays valid, and how many may be
+# open at once per organisation.
+INVITATION_VALID_DAYS = int(os.environ.get("INVITATION_VALID_DAYS", "7"))
+INVITATION_MAX_PENDING = int(os.environ.get("INVITATION_MAX_PENDING", "50"))
+
 # Marketplace rules.
 QUOTE_REQUEST_MAX_VENDORS = int(os.environ.get("QUOTE_REQUEST_MAX_VENDORS", "8"))
 

@@ -33,6 +33,7 @@ urlpatterns = [
     path("", include("marketplace.urls")),
     path("", include("events.urls")),
     path("", include("maturity.urls")),
+    path("", include("accounts.members.urls")),
 ]
 # No route serves MEDIA_ROOT, not even under DEBUG: every stored file is private and leaves
 # storage only through a view that checks who asks (core.files).

@@ -105,6 +105,8 @@ RESOURCES = {
     "search and facets": ("get", "/api/v1/search/?q=maintenance", "anonymous", None, None),
     "match": ("post", "/api/v1/match/", "anonymous", None, None),
     "dashboard (me)": ("get", "/api/v1/me/", "buyer", "anonymous", 401),
+    "api keys": ("get", "/api/v1/api-keys/", "vendor", "anonymous", 401),
+    "members": ("get", "/api/v1/organizations/{vendor}/members/", "vendor", "other_vendor", 404),
     "needs": ("get", "/api/v1/needs/", "buyer", "anonymous", 401),
     "post need": ("post", "/api/v1/needs/", "buyer", "vendor", 403),
     "need": ("get", "/api/v1/needs/{need}/", "buyer", "other_buyer", 404),
@@ -233,6 +235,12 @@ NOT_RESOURCES = {
     "factory-evidence": "a document download, listed in the factory's evidence",
     "dead-letters": "an operations page for operator staff, beside Django admin",
     "dead-letter-retry": "the dead-letters page's retry button",
+    "invitation": "the invitation link: answered by the invitee signed in on the site",
+    "member-role": "the members page's role form",
+    "member-remove": "the members page's remove button",
+    "members-leave": "the members page's leave button",
+    "members-transfer": "the members page's ownership transfer",
+    "invitation-manage": "the members page's resend and revoke buttons",
     "buyer-start": "the stop before signing in on the way to a quote request or a need",
     "organization-logo": "a public image, named by the organisation's logo_url",
 }
@@ -306,6 +314,9 @@ WEB_PAGES = {
     "webhook-redeliver": "webhooks",
     "inbox": "inbox",
     "inbox-mark-read": "mark notification read",
+    "api-keys": "api keys",
+    "api-key-revoke": "api keys",
+    "members": "members",
     **WEB_PAGES_ORGANISATIONS,
 }
 

@@ -416,6 +416,10 @@ OPTIONAL_PAGES = [
     ("enterprise", "notification-settings", (), ""),
     ("vendor", "webhook-list", (), ""),
     ("enterprise", "following", (), ""),
+    ("vendor", "members", (), ""),
+    ("operator", "members", (), ""),
+    ("vendor", "api-keys", (), ""),
+    ("vendor", "members-transfer", (), ""),
 ]
 
 

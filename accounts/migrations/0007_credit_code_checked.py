@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0005_organization_profile'),
+        ('accounts', '0006_invitation'),
     ]
 
     operations = [

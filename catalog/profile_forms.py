@@ -131,8 +131,12 @@ class VendorDirectoryForm(forms.Form):
         ("all", _("Also those awaiting verification")),
     ])
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, offer_unverified=False, **kwargs):
         super().__init__(*args, **kwargs)
+        if not offer_unverified:
+            # An organisation awaiting verification is a stranger's claim the operator has
+            # not checked yet: only operator staff may list those.
+            del self.fields["show"]
         self.fields["region"].choices = [("", _("All regions")), *region_choices()]
         self.fields["scenario"].choices = [("", _("All scenarios")), *(
             (scenario.code, f"{scenario.code} · {scenario.name}")

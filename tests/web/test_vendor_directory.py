@@ -7,6 +7,7 @@ from django.utils import translation
 
 from accounts.models import Organization
 from catalog.models import SolutionStatus
+from tests.conftest import _member
 from tests.factories import MembershipFactory, SolutionFactory, VendorFactory
 
 pytestmark = pytest.mark.django_db
@@ -48,11 +49,36 @@ def test_the_directory_lists_verified_vendors_with_published_counts(client, vend
     assert "Jiangsu" in html and "CN-JS" not in html.replace('value="CN-JS"', "")
 
 
-def test_awaiting_verification_is_shown_when_asked_and_rejected_never(client, vendors):
+def test_awaiting_verification_is_shown_to_operator_staff_when_asked_and_rejected_never(
+        client, vendors, reviewer):
+    client.force_login(reviewer)
     response = client.get(LIST, {"show": "all"})
 
     assert "Pending Startup" in names(response)
     assert "Rejected Shell" not in names(response)
+
+
+def test_the_public_and_vendors_never_list_those_awaiting_verification(
+        client, vendors, vendor_user):
+    assert "Pending Startup" not in names(client.get(LIST, {"show": "all"}))
+    assert 'name="show"' not in client.get(LIST).content.decode()
+    client.force_login(vendor_user)
+    assert "Pending Startup" not in names(client.get(LIST, {"show": "all"}))
+
+
+@pytest.mark.parametrize("status", ["pending", "rejected"])
+def test_an_unverified_vendors_page_is_shown_only_to_its_members_and_operators(
+        client, vendors, vendor_user, reviewer, status):
+    vendor = vendors[status]
+    url = reverse("vendor-detail", args=[vendor.pk])
+    assert client.get(url).status_code == 404
+    client.force_login(vendor_user)  # another vendor's person
+    assert client.get(url).status_code == 404
+    client.force_login(reviewer)
+    assert client.get(url).status_code == 200
+    member = _member(vendor)
+    client.force_login(member)
+    assert client.get(url).status_code == 200
 
 
 @pytest.mark.parametrize("query, expected", [

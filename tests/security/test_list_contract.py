@@ -96,6 +96,7 @@ def world(on_commit):
         "/api/v1/solutions/{id}/history/": submitted.pk,
         "/api/v1/solutions/{id}/revisions/": published.pk,
         "/api/v1/webhooks/{id}/": subscription.pk,
+        "/api/v1/organizations/{id}/": vendor.pk,
     }
     people = [
         ("vendor owner", vendor_owner, {"anyone", "vendor", "vendor_admin"}),

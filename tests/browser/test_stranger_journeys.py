@@ -155,7 +155,13 @@ def test_a_stranger_becomes_a_verified_vendor_and_publishes(new_page, language):
     queue = log_in(new_page(language), operator)
     the_operator_verifies(queue, language, VENDOR_CODE)
     screenshot(queue, f"stranger-vendor-verified-{language}")
-    founder.goto("/organizations/status/")
+    # Hears of it in the inbox, which leads to the organisation's page.
+    founder.reload()
+    founder.locator("header a.inbox-link").click()
+    notice = founder.locator("main li").filter(
+        has_text=say(language, "Your organisation was verified"))
+    notice.locator("button.btn--primary").click()
+    expect(founder).to_have_url(re.compile(r"/organizations/status/$"))
     expect(founder.locator(".chip")).to_have_text(say(language, "Verified"))
 
     # Invites a colleague, who signs up from the link and joins.

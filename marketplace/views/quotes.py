@@ -151,7 +151,10 @@ def quote_create(request, pk):
     if quote_request.status != QuoteRequest.Status.OPEN:
         messages.info(request, _("This request is no longer open."))
         return redirect("quote-request-detail", quote_request.pk)
-    form = QuoteForm(request.POST or None,
+    asked_about = quote_request.solution
+    initial = ({"solution": asked_about.pk}
+               if asked_about is not None and asked_about.vendor_id == vendor.pk else {})
+    form = QuoteForm(request.POST or None, initial=initial,
                      vendor_solutions=catalog.published_solutions().filter(vendor=vendor))
     items = QuoteLineItemFormSet(request.POST or None, prefix="items")
     if request.method == "POST" and all([form.is_valid(), items.is_valid()]):

@@ -234,13 +234,17 @@ OFFERS = [  # (vendor, title, summary): distinct texts, one scenario (so they ar
 ]
 
 
-def send_a_quote(page, language, quote_request_title, solution, unit_price, weeks):
+def send_a_quote(page, language, quote_request, solution, unit_price, weeks):
     """A vendor finds the request on the dashboard and answers it with a quote offering
-    its `solution`."""
+    its `solution` (already chosen when the request is about it)."""
     page.goto("/dashboard/")
-    row = page.locator("li").filter(has_text=quote_request_title)
+    row = page.locator("li").filter(has_text=quote_request.title)
     row.get_by_role("link", name=say(language, "Answer with a quote")).click()
-    page.locator("#id_solution").select_option(label=solution.title_en)
+    offered = page.locator("#id_solution")
+    if quote_request.solution_id == solution.pk:
+        expect(offered).to_have_value(str(solution.pk))
+    else:
+        offered.select_option(label=solution.title_en)
     page.locator("#id_items-0-description").fill("Sensors, gateway, models and training")
     page.locator("#id_items-0-quantity").fill("1")
     page.locator("#id_items-0-unit_price_cny").fill(unit_price)
@@ -304,7 +308,7 @@ def test_a_stranger_asks_two_vendors_from_a_solution_page_and_accepts(new_page, 
 
     # Both vendors answer, each signed in in their own browser.
     for (vendor_user, solution), price in zip(offers, ("520000", "480000"), strict=True):
-        send_a_quote(log_in(new_page(language), vendor_user), language, request_title,
+        send_a_quote(log_in(new_page(language), vendor_user), language, quote_request,
                      solution, price, "10")
 
     # The buyer compares them side by side, and accepts the lower after a second look.

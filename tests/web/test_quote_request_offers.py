@@ -109,3 +109,20 @@ def test_the_hint_in_chinese(as_user, enterprise_user, offers, compiled_translat
     client = as_user(enterprise_user)
     client.cookies["django_language"] = "zh-hans"
     assert "同时列出了提供相似方案的服务商" in composer(client, origin).content.decode()
+
+
+def test_the_vendor_asked_about_its_solution_finds_it_chosen_in_its_quote(
+        as_user, enterprise, enterprise_user, offers):
+    from accounts.models import Membership
+    from marketplace import services
+    from tests.factories import MembershipFactory
+
+    origin, similar, *_ = offers
+    quote_request = services.request_quotes(
+        actor=enterprise_user, enterprise=enterprise, vendors=[origin.vendor, similar.vendor],
+        title="Spindles", solution=origin)
+    url = reverse("quote-create", args=[quote_request.pk])
+    asked = MembershipFactory(organization=origin.vendor, role=Membership.Role.MEMBER).user
+    other = MembershipFactory(organization=similar.vendor, role=Membership.Role.MEMBER).user
+    assert as_user(asked).get(url).context["form"]["solution"].value() == origin.pk
+    assert as_user(other).get(url).context["form"]["solution"].value() is None

@@ -8,6 +8,12 @@ from django.utils.translation import get_language
 from .members import selectors as members
 
 
+def user_display(user):
+    """How allauth's messages and mails name a person (ACCOUNT_USER_DISPLAY): the name they
+    gave when signing up, as the site's own pages do, else their username."""
+    return user.get_full_name().strip() or user.get_username()
+
+
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request):
         # Closed to strangers, sign-up stays open to someone who opened a pending invitation.

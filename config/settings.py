@@ -208,6 +208,8 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Zhizao Hub] "
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_EMAIL_NOTIFICATIONS = True
+# allauth's messages and mails name a person by the name they gave, not a derived username.
+ACCOUNT_USER_DISPLAY = "accounts.adapter.user_display"
 # Repeated failed sign-ins lock the account out: LOGIN_ATTEMPTS_LIMIT failures within
 # LOGIN_ATTEMPTS_TIMEOUT seconds (per account), and 10 a minute from one address. The tallies
 # live in the cache (Redis when configured, so every worker shares them).

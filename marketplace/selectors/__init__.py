@@ -11,6 +11,7 @@ from .quotes import (
     quote_comparison,
     quote_requests_visible_to,
     quotes_visible_to,
+    similar_offers,
 )
 from .ratings import rating_of, rating_summary, ratings_visible_to, visible_ratings
 
@@ -35,6 +36,7 @@ __all__ = [
     "rating_of",
     "rating_summary",
     "ratings_visible_to",
+    "similar_offers",
     "target_type_of",
     "threads_visible_to",
     "visible_ratings",

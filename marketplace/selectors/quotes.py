@@ -1,13 +1,23 @@
 """Reads of requests for quotes, quotes (side by side for the asking enterprise) and proposals,
 each scoped to what the reader may see."""
 
+import logging
+
+from django.db import DatabaseError
 from django.db.models import Count
 from django.utils import timezone
 
 from accounts import selectors as people
 from catalog.models import CaseStudy, SolutionStatus
+from search.backends import BackendUnavailable
+from search.selectors import similar_solutions
 
 from ..models import Proposal, Quote, QuoteRequest
+
+logger = logging.getLogger(__name__)
+
+# How many other vendors a request started from a solution offers beside its own.
+SIMILAR_OFFERS = 4
 
 
 def quote_requests_visible_to(user):
@@ -123,3 +133,22 @@ def proposals_visible_to(user, need):
     if people.is_operator(user) or people.is_member(user, need.enterprise):
         return qs
     return qs.filter(people.in_organizations_of(user, "vendor"))
+
+
+def similar_offers(solution, limit=SIMILAR_OFFERS):
+    """[(vendor, solution, None)] of up to `limit` other vendors, each with its published
+    solution most like `solution`, best first: whom a buyer who came from one solution may
+    ask in the same request, to compare quotes side by side. A search outage offers none
+    instead of breaking the form."""
+    try:
+        pairs = similar_solutions(solution.pk, limit=limit * 3)
+    except (BackendUnavailable, DatabaseError):
+        logger.warning("similar offers of %s unavailable", solution.pk, exc_info=True)
+        return []
+    seen, offers = {solution.vendor_id}, []
+    for found, _hit in pairs:
+        if found.vendor_id in seen:
+            continue
+        seen.add(found.vendor_id)
+        offers.append((found.vendor, found, None))
+    return offers[:limit]

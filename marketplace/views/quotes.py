@@ -59,10 +59,12 @@ def _composer_subject(request, enterprise):
                 {"title": need.title, "requirements": need.description})
     if solution_id is not None:
         solution = get_object_or_404(catalog.published_solutions(), pk=solution_id)
-        title = solution.title
+        title, candidates = solution.title, [(solution.vendor, solution, None)]
         if request.GET.get("question") or request.POST.get("question"):
             title = _("Question about %(title)s") % {"title": solution.title}
-        return (None, solution, None, [(solution.vendor, solution, None)],
+        else:  # others offering the like, to compare their quotes side by side
+            candidates += selectors.similar_offers(solution)
+        return (None, solution, None, candidates,
                 {"title": title[:200], "vendors": [solution.vendor_id]})
     if vendor_id is not None:
         vendor = get_object_or_404(Organization, pk=vendor_id, kind=Organization.Kind.VENDOR)
@@ -101,6 +103,7 @@ def quote_request_create(request):
             return redirect("quote-request-detail", quote_request.pk)
     return render(request, "marketplace/quote_request_form.html", {
         "form": form, "need": need, "solution": solution, "vendor": vendor,
+        "with_similar": solution is not None and len(candidates) > 1,
         "question": bool(request.GET.get("question") or request.POST.get("question")),
     })
 
@@ -148,7 +151,10 @@ def quote_create(request, pk):
     if quote_request.status != QuoteRequest.Status.OPEN:
         messages.info(request, _("This request is no longer open."))
         return redirect("quote-request-detail", quote_request.pk)
-    form = QuoteForm(request.POST or None,
+    asked_about = quote_request.solution
+    initial = ({"solution": asked_about.pk}
+               if asked_about is not None and asked_about.vendor_id == vendor.pk else {})
+    form = QuoteForm(request.POST or None, initial=initial,
                      vendor_solutions=catalog.published_solutions().filter(vendor=vendor))
     items = QuoteLineItemFormSet(request.POST or None, prefix="items")
     if request.method == "POST" and all([form.is_valid(), items.is_valid()]):

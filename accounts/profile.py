@@ -10,9 +10,6 @@ from django.utils.translation import gettext as _
 
 from . import limits
 
-# Set by the catalog (its AppConfig.ready): () -> the set of region codes of the taxonomy.
-known_region_codes = None
-
 CERTIFICATION_KEYS = ("name", "issuer", "number", "valid_until")
 CONTACT_KEYS = ("name", "title", "email", "phone")
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from core.outbox import emit
 
-from . import logos, profile
+from . import logos, profile, taxonomy
 from .models import APIKey, APIKeyEvent, Membership, Organization, User
 
 API_KEY_SCOPES = {
@@ -189,13 +189,13 @@ def change_profile(organization, fields):
 
 def _cleaned_lists(fields):
     """The profile's lists in their one shape; region codes checked against the catalog's
-    taxonomy when it has registered them (accounts.profile.known_region_codes)."""
+    taxonomy (accounts.taxonomy, the one port the catalog provides)."""
     fields = dict(fields)
     for name, clean in PROFILE_LISTS.items():
         if name in fields:
             fields[name] = clean(fields[name] if fields[name] is not None else [])
     if "service_regions" in fields:
-        known = profile.known_region_codes() if profile.known_region_codes else None
+        known = {code for code, _name in taxonomy.region_choices()}
         fields["service_regions"] = profile.clean_service_regions(
             fields["service_regions"] or [], known)
     if "logo" in fields:

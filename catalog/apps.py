@@ -18,19 +18,9 @@ class CatalogConfig(AppConfig):
         from .taxonomy import load_reference_data
 
         consumers.register()
-        _provide_region_codes()
         topics.declare()
         organization_codes.provide(taxonomy_port.PORT)
         # The taxonomy and review reasons are product data: a migrated database has them.
         post_migrate.connect(load_reference_data, sender=self,
                              dispatch_uid="catalog.load_taxonomy")
 
-
-def _provide_region_codes():
-    """Let accounts check an organisation's regions served against the taxonomy (it sits a
-    floor below and cannot read it itself)."""
-    from accounts import profile
-
-    from .models import Region
-
-    profile.known_region_codes = lambda: set(Region.objects.values_list("code", flat=True))

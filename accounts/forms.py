@@ -77,6 +77,11 @@ class OrganizationRegistrationForm(ServiceErrorsMixin, forms.Form):
                                  help_text=_("The industry you make for or serve most."))
     size = forms.ChoiceField(label=_("Size"), required=False)
     website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+    logo = forms.FileField(
+        label=_("Logo"), required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/png,image/jpeg,image/webp"}),
+        help_text=_("PNG, JPEG or WebP, at most 1 MiB. Shown on your cards and pages to "
+                    "everyone."))
     description = forms.CharField(label=_("What the organisation does"), required=False,
                                   widget=forms.Textarea(attrs={"rows": 4}),
                                   max_length=ORGANIZATION_DESCRIPTION_MAX_CHARS)
@@ -106,7 +111,9 @@ class OrganizationRegistrationForm(ServiceErrorsMixin, forms.Form):
         return cleaned
 
     def service_data(self):
-        return {name: value for name, value in self.cleaned_data.items() if name != "kind"}
+        """The registration's fields (the logo, set once at registration, apart)."""
+        return {name: value for name, value in self.cleaned_data.items()
+                if name not in {"kind", "logo"}}
 
 
 class OrganizationDecisionForm(forms.Form):

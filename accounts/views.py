@@ -39,11 +39,13 @@ def organization_register(request):
                                  "enterprise."))
         return redirect("organization-status")
     initial = {"kind": request.GET.get("kind")} if request.GET.get("kind") in kinds else {}
-    form = OrganizationRegistrationForm(request.POST or None, kinds=kinds, initial=initial)
+    form = OrganizationRegistrationForm(request.POST or None, request.FILES or None,
+                                        kinds=kinds, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             registration.register_organization(actor=request.user,
                                                kind=form.cleaned_data["kind"],
+                                               logo=form.cleaned_data.get("logo"),
                                                **form.service_data())
         except ValidationError as exc:
             form.add_service_error(exc)
@@ -97,6 +99,7 @@ def _resubmit_form(organization, data=None):
                                         kinds=[organization.kind],
                                         prefix=f"org{organization.pk}")
     form.fields["kind"].widget = form.fields["kind"].hidden_widget()
+    del form.fields["logo"]  # the profile page changes the logo of a registered organisation
     return form
 
 

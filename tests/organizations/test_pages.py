@@ -205,3 +205,29 @@ def test_registering_goes_back_where_the_person_was_going(client):
         "/organizations/register/", {**FORM, "credit_code": "91320500MA1XXXXXXC",
                                      "next": "https://evil.example.com/"})
     assert elsewhere["Location"] == "/organizations/status/"
+
+
+PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00"
+       b"\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N"
+       b"\x00\x00\x00\x00IEND\xaeB`\x82")
+
+
+def test_a_newcomer_registers_with_a_logo_checked_by_its_bytes(client, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    client = signed_in(client, UserFactory())
+    page = client.post("/organizations/register/", {
+        **FORM, "logo": SimpleUploadedFile("logo.png", b"<html><script>x</script></html>",
+                                           content_type="image/png")})
+    assert page.status_code == 200
+    assert "PNG, JPEG or WebP" in page.content.decode()
+    assert not Organization.objects.exists()  # nothing half-written
+
+    response = client.post("/organizations/register/", {
+        **FORM, "logo": SimpleUploadedFile("anything.exe", PNG,
+                                           content_type="application/octet-stream")})
+    assert response.status_code == 302
+    organization = Organization.objects.get()
+    assert organization.logo.name.endswith(".png")
+    assert organization.status == S.PENDING

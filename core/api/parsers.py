@@ -23,6 +23,13 @@ class BoundedJSONParser(JSONParser):
             raise exceptions.ParseError(_too_deep(limit)) from None
         if _nesting_exceeds(data, limit):
             raise exceptions.ParseError(_too_deep(limit))
+        where = _nul_path(data)
+        if where is not None:
+            # No text the product keeps may hold a NUL (PostgreSQL cannot store one, and a
+            # lookup by such a code fails in the database): refused here, for every field.
+            raise exceptions.ParseError(
+                _("JSON parse error - NUL characters (\\u0000) are not allowed (at %(where)s).")
+                % {"where": where})
         return data
 
 
@@ -41,3 +48,23 @@ def _nesting_exceeds(data, limit):
         pending.extend((child, depth + 1) for child in children
                        if isinstance(child, dict | list))
     return False
+
+
+def _nul_path(data):
+    """The path ("case_studies[0].region") of the first key or string holding a NUL
+    character, or None; found without recursion."""
+    pending = [(data, "")]
+    while pending:
+        value, path = pending.pop()
+        if isinstance(value, str):
+            if "\x00" in value:
+                return path or "(body)"
+        elif isinstance(value, dict):
+            for key, child in value.items():
+                here = f"{path}.{key}" if path else str(key)
+                if "\x00" in key:
+                    return here
+                pending.append((child, here))
+        elif isinstance(value, list):
+            pending.extend((child, f"{path}[{index}]") for index, child in enumerate(value))
+    return None

@@ -90,6 +90,23 @@ def test_json_nested_too_deep_gets_400_naming_the_reason(api_as, vendor_user, de
     assert not Solution.objects.exists()
 
 
+@pytest.mark.parametrize("body, where", [
+    # A lookup by such a code reached PostgreSQL, which cannot hold a NUL: a 500 there.
+    ({"title_en": "Gauges", "case_studies": [{"client": "A", "region": "CN-\x00JS"}]},
+     "case_studies[0].region"),
+    ({"title_en": "Gauges\x00"}, "title_en"),
+    ({"title_en": "Gauges", "scen\x00arios": []}, "scen\x00arios"),
+])
+def test_json_with_a_nul_character_gets_400_naming_where(api_as, vendor_user, body, where):
+    response = api_as(vendor_user).post(SOLUTIONS, data=json.dumps(body),
+                                        content_type="application/json")
+    assert response.status_code == 400
+    details = problem(response)
+    assert details["type"] == "about:blank#parse_error"
+    assert "NUL characters" in details["detail"] and f"(at {where})" in details["detail"]
+    assert not Solution.objects.exists()
+
+
 def test_json_within_the_depth_limit_reaches_validation(api_as, vendor_user):
     body = '{"title": ' + "[" * 31 + "]" * 31 + "}"
     response = api_as(vendor_user).post(SOLUTIONS, data=body, content_type="application/json")

@@ -30,6 +30,16 @@ class RequestBoundsMiddleware:
         return refusal if refusal is not None else self.get_response(request)
 
     def refusal(self, request):
+        parameter = _parameter_with_nul(request)
+        if parameter is not None:
+            # No code, word or number the product looks up holds a NUL, and PostgreSQL cannot
+            # compare text with one (a filter by such a code answered 500 there).
+            return _refuse(
+                request, 400, "bad_request", _("Bad request."),
+                _("The query parameter %(name)s holds a NUL character (%%00), which is not "
+                  "allowed.") % {"name": parameter},
+                close_connection=False,
+            )
         if request.META.get("HTTP_TRANSFER_ENCODING"):
             return _refuse(
                 request, 411, "length_required", _("Length required."),
@@ -104,6 +114,17 @@ def _drain_chunks(read, readline):
         readline(1024)  # the CRLF after the chunk's data
     # Trailer fields, if any, up to the empty line that ends the body.
     return any(readline(8192) in (b"\r\n", b"\n", b"") for _line in range(100))
+
+
+def _parameter_with_nul(request):
+    """The name of the first query parameter whose name or value holds a NUL, or None."""
+    query = request.META.get("QUERY_STRING", "")
+    if "%00" not in query and "\x00" not in query:
+        return None
+    for name, values in request.GET.lists():
+        if "\x00" in name or any("\x00" in value for value in values):
+            return name.replace("\x00", "%00")
+    return None
 
 
 def _refuse(request, status, code, title, detail, *, close_connection):

@@ -180,3 +180,22 @@ def test_too_many_form_fields_get_a_400_in_problem_details(api_as, vendor_user, 
     assert response.status_code == 400
     assert "DATA_UPLOAD_MAX_NUMBER_FIELDS" in problem(response)["detail"]
     assert not Solution.objects.exists()
+
+
+@pytest.mark.parametrize("path, name", [
+    # A filter by such a code reached PostgreSQL, which cannot compare text with a NUL: 500.
+    ("/api/v1/solutions/?scenario=2025%0028", "scenario"),
+    ("/api/v1/search/?q=spindle&region=CN%00JS", "region"),
+    ("/api/v1/solutions/?sce%00nario=x", "sce%00nario"),
+])
+def test_a_query_parameter_with_a_nul_gets_400_naming_it(client, path, name):
+    response = client.get(path)
+    assert response.status_code == 400
+    details = problem(response)
+    assert details["status"] == 400 and f"parameter {name} holds a NUL" in details["detail"]
+
+
+def test_a_web_page_with_a_nul_in_its_query_gets_400(client):
+    response = client.get("/search/?q=a%00b")
+    assert response.status_code == 400
+    assert "parameter q holds a NUL" in response.content.decode()

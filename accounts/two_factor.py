@@ -6,6 +6,7 @@ the API (which has its own keys) stay reachable."""
 from allauth.mfa.utils import is_mfa_enabled
 from django.conf import settings
 from django.contrib import messages
+from django.db.models import Q
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -21,9 +22,10 @@ def needs_two_factor(user):
     reviewer (service accounts sign in with keys, never here)."""
     if not user.is_authenticated or user.is_service_account:
         return False
+    # One query: this runs on every page a signed-in person opens.
     return Membership.objects.filter(user=user).filter(
-        role__in=[Membership.Role.OWNER, Membership.Role.ADMIN]
-    ).exists() or Membership.objects.filter(user=user, is_reviewer=True).exists()
+        Q(role__in=[Membership.Role.OWNER, Membership.Role.ADMIN]) | Q(is_reviewer=True)
+    ).exists()
 
 
 class TwoFactorRequiredMiddleware:

@@ -28,6 +28,8 @@ class SearchEntry(models.Model):
     # The average rating (1-5) of the document, null until a solution has ratings; the
     # "rating" sort puts unrated solutions last (see search.index.solution_ratings).
     rating_avg = models.FloatField(null=True, blank=True)
+    # How many terms the entry's text fields hold together: BM25's length (search.scoring).
+    length = models.PositiveIntegerField(default=0)
     indexed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -35,6 +37,18 @@ class SearchEntry(models.Model):
 
     def __str__(self):
         return f"Search entry of solution {self.solution_id}"
+
+
+class SearchTerm(models.Model):
+    """How many entries of the database index hold a term (in search.analysis form): the
+    statistics every engine ranks with (search.scoring). Kept by search.statistics in the
+    transaction that writes the entries; a term no entry holds any more has no row."""
+
+    term = models.CharField(max_length=64, primary_key=True)
+    entries = models.IntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.term}: {self.entries}"
 
 
 class SearchFacet(models.Model):

@@ -1,17 +1,20 @@
 """The database backend: SQLite FTS5 or PostgreSQL full text, behind one class.
 
 Text is normalised in Python (search.analysis) before it is stored and before it is queried,
-so both databases see the same terms and behave the same; matching and ranking are each
-database's own (search.backends.full_text). Facets are rows of SearchFacet, held in memory
+so both databases see the same terms and behave the same; matching is each database's own
+(search.backends.full_text), ranking is search.scoring's over term statistics kept with the
+entries (search.statistics). Facets are rows of SearchFacet, held in memory
 as bitmaps (search.bitmaps): filters, counts, totals and "newest first" are bit operations,
 which keeps a faceted search of 100,000 solutions within milliseconds.
 """
+
+from dataclasses import dataclass
 
 from django.db import DatabaseError, connections, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from search import analysis, bitmaps, synonyms
+from search import analysis, bitmaps, scoring, statistics, synonyms
 from search.index import FACET_NAMES, HIGHLIGHT_FIELDS, TEXT_FIELDS
 from search.models import SearchEntry, SearchFacet
 
@@ -37,8 +40,13 @@ MIN_SELECTING = 2
 SELECTING_FROM_ENTRIES = 5000
 
 
-ENTRY_COLUMNS = ("solution_id", *(field.column for field in TEXT_FIELDS), "source", "version",
-                 "published_at", "rating_avg", "indexed_at")
+TERM_COLUMNS = tuple(field.column for field in TEXT_FIELDS)
+ENTRY_COLUMNS = ("solution_id", *TERM_COLUMNS, "source", "version", "published_at", "rating_avg",
+                 "length", "indexed_at")
+# A text query's matches up to this many are all ranked by search.scoring; beyond, the
+# engine's own ranking bounds them to its best RESCORED, which search.scoring then orders.
+RESCORE_ALL = 1000
+RESCORED = 500
 FACET_COLUMNS = ("entry_id", "facet", "value")
 INSERT_ROWS_PER_STATEMENT = 500
 
@@ -50,8 +58,14 @@ def entry_row(doc, indexed_at):
         for field in TEXT_FIELDS
     ]
     published_at = parse_datetime(doc["published_at"]) if doc.get("published_at") else None
+    length = sum(len(column.split()) for column in columns)
     return (doc["id"], *columns, doc, doc.get("version", ""), published_at, doc.get("rating_avg"),
-            indexed_at)
+            length, indexed_at)
+
+
+def row_terms(row):
+    """The term columns of an entry_row."""
+    return row[1 : 1 + len(TERM_COLUMNS)]
 
 
 def facet_rows(doc):
@@ -103,6 +117,34 @@ def _field_for(model, column):
     raise LookupError(f"{model.__name__} has no column {column}")
 
 
+def selecting_clauses(clauses, stats):
+    """The clauses of an any-word query that select its candidates (see SELECTING_SHARE),
+    from how many entries hold their terms (search.scoring.Statistics)."""
+    total = stats.entries or 1
+
+    def share(clause):  # at most: a phrase is no commoner than its rarest word
+        return sum(min(stats.frequencies.get(term, 0) for term in phrase) / total
+                   for phrase in clause.phrases)
+
+    chosen, together = [], 0.0
+    for clause in sorted(clauses, key=share):
+        if len(chosen) >= MIN_SELECTING and together + share(clause) > SELECTING_SHARE:
+            break
+        chosen.append(clause)
+        together += share(clause)
+    return chosen
+
+
+@dataclass(frozen=True)
+class TextQuery:
+    """The words of a query: its clauses (search.analysis), the engine's expression ranking
+    them, and the one selecting its matches (the same, or its rarest clauses)."""
+
+    clauses: list
+    expression: str
+    match: str
+
+
 class DatabaseBackend(SearchBackend):
     name = "database"
 
@@ -118,29 +160,43 @@ class DatabaseBackend(SearchBackend):
 
     # Writing: every write records itself for the bitmaps of every process (search.bitmaps).
 
-    def index(self, docs, *, replace=True):
+    def index(self, docs, *, replace=True, counting=None):
+        """Write these documents' entries; `counting` (a rebuild's statistics.Counting)
+        gathers their term counts instead of applying them one write at a time."""
         docs = list({doc["id"]: doc for doc in docs}.values())
         if not docs:
             return
         ids = [doc["id"] for doc in docs]
         now = timezone.now()
+        rows = [entry_row(doc, now) for doc in docs]
         with transaction.atomic(using=self.using):
+            removed = ()
             if replace:
                 # Replace rather than update: the FTS5 triggers and the generated vectors
                 # follow inserts and deletes alike, and facets are rewritten whole.
+                removed = self._term_rows(ids)
                 SearchFacet.objects.using(self.using).filter(entry_id__in=ids).delete()
                 self._entries().filter(pk__in=ids).delete()
-            insert_rows(SearchEntry, ENTRY_COLUMNS, [entry_row(doc, now) for doc in docs],
-                        self.using)
+            insert_rows(SearchEntry, ENTRY_COLUMNS, rows, self.using)
             insert_rows(SearchFacet, FACET_COLUMNS,
                         [row for doc in docs for row in facet_rows(doc)], self.using)
+            if counting is not None:
+                counting.add(map(row_terms, rows))
+            else:
+                statistics.apply(self.using, removed, map(row_terms, rows))
             if replace:
                 bitmaps.record_change(self.using, ids)
+
+    def _term_rows(self, ids):
+        """The term columns of the entries of these ids that exist (a write takes their
+        counts off before replacing them)."""
+        return list(self._entries().filter(pk__in=ids).values_list(*TERM_COLUMNS))
 
     def delete(self, ids):
         ids = [int(pk) for pk in ids]
         if ids:
             with transaction.atomic(using=self.using):
+                statistics.apply(self.using, removed=self._term_rows(ids))
                 SearchFacet.objects.using(self.using).filter(entry_id__in=ids).delete()
                 self._entries().filter(pk__in=ids).delete()
                 bitmaps.record_change(self.using, ids)
@@ -152,6 +208,7 @@ class DatabaseBackend(SearchBackend):
             for model in (SearchFacet, SearchEntry):
                 table = connection.ops.quote_name(model._meta.db_table)
                 cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - a model's own table
+            statistics.reset(self.using)
             if record:
                 bitmaps.record_change(self.using, reset=True)
 
@@ -162,9 +219,11 @@ class DatabaseBackend(SearchBackend):
         with transaction.atomic(using=self.using):
             self.clear(record=False)
             total = 0
+            counting = statistics.Counting()
             for docs in batches:
-                self.index(docs, replace=False)
+                self.index(docs, replace=False, counting=counting)
                 total += len(docs)
+            counting.write(self.using)
             bitmaps.record_change(self.using, reset=True)
             return total
 
@@ -194,21 +253,22 @@ class DatabaseBackend(SearchBackend):
         base = maps.alive
         if query.exclude_ids:
             base &= ~maps.of_ids(query.exclude_ids)
-        expression = match = None
+        text = None
         if clauses:
             full_text = self.full_text
             expression = match = full_text.expression(clauses, query.operator)
             if query.operator == "or" and maps.alive.bit_count() >= SELECTING_FROM_ENTRIES:
-                selecting = self._selecting(full_text, clauses, maps.alive.bit_count())
+                selecting = selecting_clauses(clauses, self._statistics(maps, clauses))
                 if len(selecting) < len(clauses):
                     match = full_text.expression(selecting, "or")
+            text = TextQuery(clauses, expression, match)
             base &= maps.of_ids(full_text.matching_ids(match))
         parts = {name: maps.any_of(name, values) for name, values in query.filters.items()}
         selection = base
         for bits in parts.values():
             selection &= bits
         restricted = bool(parts or query.exclude_ids)
-        page = self._page(maps, query, (expression, match), selection, restricted)
+        page = self._page(maps, query, text, selection, restricted)
         highlights = self._highlights([pk for pk, _ in page], clauses)
         return SearchResults(
             hits=[SearchHit(id=pk, score=score, highlight=highlights.get(pk, {}))
@@ -220,36 +280,19 @@ class DatabaseBackend(SearchBackend):
             backend=self.name,
         )
 
-    @staticmethod
-    def _selecting(full_text, clauses, total):
-        """The clauses of an any-word query that select its candidates (see SELECTING_SHARE)."""
-        frequencies = full_text.frequencies(
-            {term for clause in clauses for phrase in clause.phrases for term in phrase}, total)
-        if not frequencies:
-            return clauses
+    def _statistics(self, maps, clauses):
+        return statistics.statistics(self.using, (maps.change_id, maps.change_token),
+                                     maps.alive.bit_count(), scoring.terms_of(clauses))
 
-        def share(clause):  # at most: a phrase is no commoner than its rarest word
-            return sum(min(frequencies.get(term, 0.0) for term in phrase)
-                       for phrase in clause.phrases)
-
-        chosen, together = [], 0.0
-        for clause in sorted(clauses, key=share):
-            if len(chosen) >= MIN_SELECTING and together + share(clause) > SELECTING_SHARE:
-                break
-            chosen.append(clause)
-            together += share(clause)
-        return chosen
-
-    def _page(self, maps, query, expressions, selection, restricted=True):
-        """(id, score) pairs of the page asked for; `expressions` is (ranking, matching);
+    def _page(self, maps, query, text, selection, restricted=True):
+        """(id, score) pairs of the page asked for; `text` is the TextQuery or None;
         `restricted` when the selection is narrower than the text's matches."""
         limit, offset = query.page_size, query.offset
-        expression = expressions[0]
-        if expression is None or query.sort == "newest":
+        if text is None or query.sort == "newest":
             if query.sort == "rating":
                 return [(pk, 0.0) for pk in maps.best_rated(selection, limit, offset)]
             return [(pk, 0.0) for pk in maps.newest(selection, limit, offset)]
-        ranked, scores = self._ranked(maps, expressions, selection, restricted)
+        ranked, scores = self._ranked(maps, text, selection, restricted)
         order = {pk: position for position, pk in enumerate(ranked)}
         if query.sort == "rating":
             ratings = {maps.ids[position]: rating for position, rating in maps.ratings.items()}
@@ -258,29 +301,56 @@ class DatabaseBackend(SearchBackend):
             ranked = ranked[: offset + limit]
         chosen = ranked[offset : offset + limit]
         if len(chosen) < limit:
-            # Entries ranking 0 (PostgreSQL: matched outside titles and summaries) follow,
-            # newest first.
+            # Entries left unranked (beyond the engine's bound, or sharing no word of the
+            # query) follow, newest first.
             rest = selection & ~maps.of_ids(ranked)
             skip = max(0, offset - len(ranked))
             chosen += maps.newest(rest, limit - len(chosen), skip)
         return [(pk, scores.get(pk, 0.0)) for pk in chosen]
 
-    def _ranked(self, maps, expressions, selection, restricted=True):
-        """(ids of the selection's entries with a rank, best first (ties: newest first),
-        {id: score}). `expressions` is (ranking, matching) or one expression for both."""
+    def _ranked(self, maps, text, selection, restricted=True):
+        """(ids of the selection's entries holding a word of the query, best first (ties:
+        newest first), {id: score}). Up to RESCORE_ALL entries are all scored by
+        search.scoring; beyond, the engine's best RESCORED are, and the engine's other ranked
+        entries follow in its order."""
+        rest = []
+        if selection.bit_count() <= RESCORE_ALL:
+            candidates = maps.ids_at(bitmaps.positions_of(selection))
+        else:
+            by_engine = self._engine_ranked(maps, text, selection, restricted)
+            candidates, rest = by_engine[:RESCORED], by_engine[RESCORED:]
+        scores = self._scores(maps, text.clauses, candidates)
+        ranked = sorted((pk for pk in candidates if scores.get(pk)),
+                        key=lambda pk: (-scores[pk], -maps.positions.get(pk, -1)))
+        return ranked + rest, scores
+
+    def _scores(self, maps, clauses, ids):
+        """{id: search.scoring score} of these entries."""
+        if not ids:
+            return {}
+        weights = [field.weight for field in TEXT_FIELDS]
+        entries = {
+            pk: scoring.EntryTerms(zip(weights, columns, strict=True))
+            for pk, *columns in self._entries().filter(pk__in=list(ids))
+            .values_list("pk", *TERM_COLUMNS)
+        }
+        return scoring.rank(clauses, entries, self._statistics(maps, clauses))
+
+    def _engine_ranked(self, maps, text, selection, restricted):
+        """Ids of the selection's entries the engine ranks, its best first."""
         full_text = self.full_text
-        expression, match = expressions if isinstance(expressions, tuple) else (expressions,) * 2
         if (restricted and full_text.ranks_by_ids
                 and selection.bit_count() <= RANK_BY_IDS_LIMIT):
-            ranked = full_text.rank(expression, maps.ids_at(bitmaps.positions_of(selection)),
-                                    match=match)
+            ranked = full_text.rank(text.expression,
+                                    maps.ids_at(bitmaps.positions_of(selection)),
+                                    match=text.match)
         else:
-            ranked = full_text.rank(expression, match=match)
+            ranked = full_text.rank(text.expression, match=text.match)
             if restricted:
                 selected = set(maps.ids_at(bitmaps.positions_of(selection)))
                 ranked = [(pk, score) for pk, score in ranked if pk in selected]
         ranked.sort(key=lambda item: (-item[1], -maps.positions.get(item[0], -1)))
-        return [pk for pk, _ in ranked], dict(ranked)
+        return [pk for pk, _ in ranked]
 
     def _highlights(self, ids, clauses):
         if not ids or not clauses:
@@ -344,10 +414,10 @@ class DatabaseBackend(SearchBackend):
         if clauses and maps.alive.bit_count() >= SELECTING_FROM_ENTRIES:
             # Its rarest words select, as Elasticsearch's more_like_this keeps its most
             # telling terms; all rank.
-            match = full_text.expression(
-                self._selecting(full_text, clauses, maps.alive.bit_count()), "or")
-        ranked, scores = (self._ranked(maps, (expression, match), pool) if expression
-                          else ([], {}))
+            selecting = selecting_clauses(clauses, self._statistics(maps, clauses))
+            match = full_text.expression(selecting, "or")
+        ranked, scores = (self._ranked(maps, TextQuery(clauses, expression, match), pool)
+                          if expression else ([], {}))
         chosen = ranked[:limit]
         if len(chosen) < limit:
             chosen += maps.newest(pool & ~maps.of_ids(chosen), limit - len(chosen))

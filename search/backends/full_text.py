@@ -2,7 +2,9 @@
 for a list of clauses (search.analysis), the ids of the matching entries, and their ranks.
 
 Text is normalised in Python before it is stored and before it is queried, so both databases
-see the same terms; each contributes its own matching and ranking:
+see the same terms. Each finds the matches; the order a reader sees comes from
+search.scoring, the same for both. An engine's own rank only bounds a large set of matches
+to the few hundred search.scoring orders (search.backends.database.RESCORE_ALL):
 
 - SQLite: FTS5 (migration 0002) and bm25() with the fields' weights;
 - PostgreSQL: the weighted `search_vector` (migration 0002) for matching; ranks are ts_rank
@@ -13,9 +15,6 @@ see the same terms; each contributes its own matching and ranking:
   the others, newest first.
 """
 
-import threading
-import time
-
 from django.db import connections, transaction
 
 from search.index import TEXT_FIELDS
@@ -23,28 +22,6 @@ from search.index import TEXT_FIELDS
 # ts_rank weights for classes {D, C, B, A}: C holds the weight-1 fields, B weight 2, A weight 3
 # (see search.index.TEXT_FIELDS); D is unused.
 PG_WEIGHTS = "'{0.1, 0.3333, 0.6667, 1.0}'::float4[]"
-# How common a term is changes slowly: each process keeps what it looked up this long.
-FREQUENCY_CACHE_SECONDS = 300
-
-
-class _FrequencyCache:
-    def __init__(self):
-        self._lock = threading.Lock()
-        self._entries = {}  # key → (expires, value)
-
-    def get(self, key):
-        with self._lock:
-            hit = self._entries.get(key)
-            return hit[1] if hit and hit[0] > time.monotonic() else None
-
-    def put(self, key, value):
-        with self._lock:
-            if len(self._entries) > 50_000:
-                self._entries.clear()
-            self._entries[key] = (time.monotonic() + FREQUENCY_CACHE_SECONDS, value)
-
-
-_frequencies = _FrequencyCache()
 
 
 class SqliteFullText:
@@ -72,27 +49,6 @@ class SqliteFullText:
         with connections[self.using].cursor() as cursor:
             cursor.execute("SELECT rowid FROM search_fts WHERE search_fts MATCH %s", [expression])
             return [row[0] for row in cursor.fetchall()]
-
-    def frequencies(self, terms, total):
-        """{term: share of the `total` entries it is in} (FTS5's vocabulary, cached)."""
-        found, missing = {}, []
-        for term in terms:
-            share = _frequencies.get((self.using, "sqlite", term))
-            if share is None:
-                missing.append(term)
-            else:
-                found[term] = share
-        if missing and total:
-            counts = dict.fromkeys(missing, 0)
-            with connections[self.using].cursor() as cursor:
-                cursor.execute(
-                    "SELECT term, doc FROM search_fts_vocab WHERE term IN "  # noqa: S608
-                    f"({', '.join(['%s'] * len(missing))})", missing)
-                counts.update(cursor.fetchall())
-            for term, count in counts.items():
-                found[term] = count / total
-                _frequencies.put((self.using, "sqlite", term), found[term])
-        return found
 
     # Every match is ranked and the caller keeps its selection: FTS5 ranks from its index in
     # C, while a rowid constraint beside MATCH made SQLite rank far slower.
@@ -161,25 +117,6 @@ class PostgresFullText:
             [expression],
         )
         return [row[0] for row in rows]
-
-    def frequencies(self, terms, total):
-        """{term: share of the entries it is in} for the terms among the thousand most common
-        of the index (the planner's statistics, pg_stats.most_common_elems, refreshed by
-        ANALYZE); the others are rarer than those and count as 0. Empty before any ANALYZE."""
-        common = _frequencies.get((self.using, "postgresql"))
-        if common is None:
-            with connections[self.using].cursor() as cursor:
-                cursor.execute(
-                    "SELECT most_common_elems::text::text[], most_common_elem_freqs "
-                    "FROM pg_stats WHERE tablename = 'search_searchentry' "
-                    "AND attname = 'search_vector'"
-                )
-                row = cursor.fetchone()
-            common = dict(zip(row[0], row[1], strict=False)) if row and row[0] else {}
-            _frequencies.put((self.using, "postgresql"), common)
-        if not common:
-            return {}
-        return {term: common.get(term, 0.0) for term in terms}
 
     def rank(self, expression, ids=None, match=None):
         """[(id, score)] of the entries whose title or summary match `match` (the expression

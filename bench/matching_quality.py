@@ -47,6 +47,8 @@ are SQLite's (ndcg10_zh_matcher ... ndcg10_heldout_baseline, heldout_ndcg10_zh_m
 pg_ and es_ ones PostgreSQL's and Elasticsearch's, and parity_max_gap the largest
 |PostgreSQL - SQLite| over the held-out matcher figures.
 
+The figures measured so far and the CI floor: docs/matching-quality.md.
+
     python bench/matching_quality.py                                   # SQLite only
     python bench/matching_quality.py --postgres postgresql://postgres@127.0.0.1:5432/postgres
     BENCH_POSTGRES_URL=... ELASTICSEARCH_URL=http://127.0.0.1:9200 \\

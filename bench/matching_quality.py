@@ -81,7 +81,6 @@ DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 BACKENDS = {"sqlite": "", "postgresql": "pg_", "elasticsearch": "es_"}
 LANGUAGES = ("zh", "en")
 METRICS = ("ndcg10", "mrr", "recall20")
-METRIC_LABELS = {"ndcg10": "nDCG@10", "mrr": "MRR", "recall20": "R@20"}
 RANKERS = ("matcher", "baseline")
 RELEVANT = 2  # grades counted as relevant by MRR and recall
 DEPTH = 20
@@ -335,13 +334,6 @@ def start_worker(backend, args):
     return subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)
 
 
-def finish_worker(process):
-    output, _ = process.communicate()
-    if process.returncode:
-        raise subprocess.CalledProcessError(process.returncode, process.args)
-    return json.loads(output.strip().splitlines()[-1])
-
-
 def print_backend(figures):
     needs = figures["needs"]
     print(f"\n{figures['backend']}: {figures['indexed']} solutions indexed; tuned on "
@@ -421,12 +413,15 @@ def main():
         backends.append("postgresql")
     if os.environ.get("ELASTICSEARCH_URL"):
         backends.append("elasticsearch")
-    # Side by side: PostgreSQL's run is mostly waiting on the server (CREATE DATABASE,
-    # migrations), so the whole takes about as long as its slowest backend.
+    # Side by side: PostgreSQL's run mostly waits on the server (CREATE DATABASE, migrations).
     processes = {backend: start_worker(backend, args) for backend in backends}
+    outputs = {backend: process.communicate()[0] for backend, process in processes.items()}
+    failed = [backend for backend, process in processes.items() if process.returncode]
+    if failed:
+        sys.exit(f"the bench failed on {', '.join(failed)}: the error is above")
     results, skipped = {}, {}
-    for backend, process in processes.items():
-        figures = finish_worker(process)
+    for backend, output in outputs.items():
+        figures = json.loads(output.strip().splitlines()[-1])
         if "skipped" in figures:
             skipped[backend] = figures["skipped"]
             print(f"\n{backend}: skipped, {figures['skipped']}")

@@ -117,6 +117,12 @@ def schema_version(body=None):
     return hashlib.sha256(body).hexdigest()[:10]
 
 
+def is_current(indices):
+    """Whether any of these index names is of the current schema (see _new_index_name)."""
+    version = schema_version()
+    return any(version in name for name in indices)
+
+
 def facet_filter(facet, values):
     return Q("terms", **{facet: list(values)})
 
@@ -268,12 +274,26 @@ class ElasticsearchBackend(SearchBackend):
         (null resets it) and the configured replicas."""
         return {"index": {"refresh_interval": None, "number_of_replicas": self.replicas}}
 
-    def ensure_index(self):
-        """Create the first index behind the alias when there is none. Its name is fixed per
-        schema, so two processes racing to create it make one index, not two."""
+    def ensure_index(self, *, create=True):
+        """Create the first index behind the alias when there is none (`create`: writes do;
+        a read leaves a missing index missing, and falls back). Its name is fixed per schema,
+        so two processes racing to create it make one index, not two.
+
+        An index of another schema is not used: its mapping lacks what this code writes and
+        searches (after an upgrade, until `search_index rebuild` swaps in the current one),
+        so it is unavailable meanwhile: reads fall back to the database, writes wait in the
+        outbox. Known once per process when current; checked again while it is not."""
         if self._index_ready:
             return
-        if not self.client.indices.exists_alias(name=self.alias):
+        indices = self._indices()
+        if indices and not is_current(indices):
+            raise BackendUnavailable(
+                f"Elasticsearch: {self.alias} is {', '.join(indices)}, not of the current "
+                f"schema {schema_version()}: `search_index rebuild` builds it"
+            )
+        if not indices:
+            if not create:
+                return
             try:
                 self._create_index(self._new_index_name(stamp=False), {self.alias: {}})
             except BadRequestError as exc:
@@ -315,6 +335,7 @@ class ElasticsearchBackend(SearchBackend):
 
     @_translating_errors
     def search(self, query):
+        self.ensure_index(create=False)
         clauses = analysis.parse_query(query.text, any_word=query.operator == "or",
                                        synonyms=synonyms.synonym_table() if query.text else None)
         selecting = self._selecting(clauses) if query.operator == "or" else None
@@ -362,6 +383,7 @@ class ElasticsearchBackend(SearchBackend):
 
     @_translating_errors
     def more_like_this(self, solution_id, limit=5):
+        self.ensure_index(create=False)
         body = build_more_like_this(self.alias, solution_id, limit).to_dict()
         response = self.client.search(index=self.alias, body=body)
         return [
@@ -481,7 +503,7 @@ class ElasticsearchBackend(SearchBackend):
             "indices": indices,
             "schema_version": version,
             # False after a change of mapping: `search_index rebuild` applies it.
-            "schema_current": any(version in name for name in indices),
+            "schema_current": is_current(indices),
             # An index here with no rebuild running is one a killed rebuild left; it takes
             # every write until the next rebuild drops it.
             "rebuilding": self._indices(self.rebuilding_alias),

@@ -361,12 +361,18 @@ def test_live_rebuild_swaps_the_alias_and_delete_removes(cluster, publish):
 
 
 class RecordingClient:
-    """Answers search and mget from canned data and keeps every request's arguments."""
+    """Answers search and mget from canned data and keeps every request's arguments but the
+    alias lookup; the alias holds `index` (an index of the current schema by default)."""
 
-    def __init__(self, hits, sources, total=None, shares=None):
+    def __init__(self, hits, sources, total=None, shares=None, index=None):
         self.hits, self.sources, self.shares = hits, sources, shares
         self.total = len(hits) if total is None else total
         self.requests = []
+        self.index = index or f"zz-solutions-{es.schema_version()}"
+        self.indices = self
+
+    def get_alias(self, name):
+        return {self.index: {"aliases": {name: {}}}}
 
     def search(self, index, body):
         self.requests.append(("search", index, body))
@@ -446,3 +452,20 @@ def test_the_taxonomys_synonyms_reach_the_clusters_query():
     [mes] = body["query"]["bool"]["must"]
     assert {"match_phrase": {"title_terms": {"query": "制造 造执 执行 行系 系统", "boost": 3}}} in (
         mes["bool"]["should"])
+
+
+@pytest.mark.django_db
+def test_an_index_of_an_older_schema_is_unavailable_until_the_rebuild():
+    from search.backends import BackendUnavailable
+
+    client = RecordingClient(hits=[], sources={}, index="zz-solutions-0123456789")
+    backend = es.ElasticsearchBackend(client, prefix="zz")
+    with pytest.raises(BackendUnavailable, match="search_index rebuild"):
+        backend.search(SearchQuery(text="gear"))
+    with pytest.raises(BackendUnavailable):
+        backend.index([{"id": 1}])
+    assert client.requests == []  # nothing asked of, nor written to, the old index
+    assert backend.describe()["schema_current"] is False
+    client.index = f"zz-solutions-{es.schema_version()}-20270101000000000000"  # rebuilt
+    backend.search(SearchQuery(text="gear"))
+    assert [request[0] for request in client.requests] == ["search"]

@@ -11,7 +11,7 @@ from search.backends import elasticsearch as es
 
 ALIAS = "fake-solutions"
 REBUILDING = "fake-solutions-rebuilding"
-OLD = "fake-solutions-0123456789-20260101000000000000"
+OLD = f"fake-solutions-{es.schema_version()}-20260101000000000000"
 
 
 def not_found(name):

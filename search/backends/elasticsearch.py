@@ -455,18 +455,16 @@ class ElasticsearchBackend(SearchBackend):
     def _load(self, index, batches):
         """Copy the batches into `index`, LOAD_THREADS bulk requests at a time, and return
         how many documents there were. The batches are read here, in this thread: they come
-        from the database, whose connection belongs to this thread (helpers.parallel_bulk
-        would pull them from a thread of its pool). Reading waits while LOAD_THREADS batches
-        are still being sent, so only a few batches are held at once. The copy only creates
-        documents (see `rebuild`): a conflict is not an error."""
+        from the database, in this thread's connection and transaction, and whoever yields
+        them may write there too (search.services.rebuild_index, FallbackBackend.rebuild);
+        helpers.parallel_bulk would pull them from a thread of its pool. The pool's threads
+        analyse the documents' terms and send them while this one reads on. Reading waits
+        while LOAD_THREADS batches are still being sent, so only a few are held at once."""
         total, pending = 0, collections.deque()
         pool = ThreadPoolExecutor(max_workers=LOAD_THREADS, thread_name_prefix="es-rebuild")
         try:
             for docs in batches:
-                pending.append(pool.submit(
-                    helpers.bulk, self.client, index_actions(index, docs, op_type="create"),
-                    ignore_status=(409,),
-                ))
+                pending.append(pool.submit(self._copy, index, docs))
                 total += len(docs)
                 while len(pending) > LOAD_THREADS:
                     pending.popleft().result()
@@ -475,6 +473,12 @@ class ElasticsearchBackend(SearchBackend):
         finally:
             pool.shutdown(cancel_futures=True)
         return total
+
+    def _copy(self, index, docs):
+        """One batch of a rebuild's copy. It only creates documents (see `rebuild`): a
+        conflict is not an error."""
+        helpers.bulk(self.client, index_actions(index, docs, op_type="create"),
+                     ignore_status=(409,))
 
     def _remove_withdrawn(self, index, live_ids):
         copied = {

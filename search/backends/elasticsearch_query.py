@@ -7,8 +7,11 @@ held in fields with the `whitespace` analyzer, one per weighted TextField. A phr
 term is a `term` query, a phrase of several (a CJK run's bigrams, a quoted phrase, a
 multi-word synonym) a `match_phrase`, a prefix (a lone CJK character) a `prefix`. A clause
 matches when any of its phrases (its own, then its synonyms') matches in any field; its score
-is the sum of the fields' scores, each boosted by the field's weight, as the fields of one
-document add up in BM25F. Plain data, tested as data.
+is the sum of the fields' BM25 scores, each boosted by the field's weight (per-field queries
+rather than one multi_match: a prefix needs its own query, and a sum rather than the best
+field lets a word in the title and the summary count twice). The cluster's score only picks
+the candidates in relevance order (ElasticsearchBackend._rescore orders them). Plain data,
+tested as data.
 """
 
 from search.index import TEXT_FIELDS

@@ -374,6 +374,8 @@ SEARCH_BACKEND = os.environ.get("SEARCH_BACKEND", "database")
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL", "")
 ELASTICSEARCH_INDEX_PREFIX = os.environ.get("ELASTICSEARCH_INDEX_PREFIX", "zhizao")
 ELASTICSEARCH_TIMEOUT = float(os.environ.get("ELASTICSEARCH_TIMEOUT", "5"))
+# Replicas of the serving index (Elasticsearch's default is 1; a single-node cluster wants 0).
+ELASTICSEARCH_REPLICAS = int(os.environ.get("ELASTICSEARCH_REPLICAS", "1"))
 if SEARCH_BACKEND not in {"database", "elasticsearch"}:
     raise ImproperlyConfigured("SEARCH_BACKEND must be 'database' or 'elasticsearch'.")
 if SEARCH_BACKEND == "elasticsearch" and not ELASTICSEARCH_URL:

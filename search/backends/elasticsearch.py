@@ -1,24 +1,33 @@
 """The Elasticsearch backend, through the `elasticsearch.dsl` module of the official client.
 
-The mapping follows search.index: `*_en` fields use the `english` analyzer (stemming), `*_zh`
-fields the built-in `cjk` analyzer (overlapping bigrams), fields in either language get both as
-sub-fields, facets are keywords. Queries are analysed by the same chains plus a
-`synonym_graph` filter holding search.synonyms' groups (MES ↔ 制造执行系统 ↔ manufacturing
-execution system): synonyms apply at search time only, so the indexed text stays as written.
-The filter comes last, after stemming (English) and bigrams (Chinese), so its rules are
-parsed into the very terms the index holds. Readers and writers use an alias; the concrete
-index name carries a hash of the mapping (and the synonyms), so a rebuild builds a new index
-aside and swaps the alias; writes made meanwhile reach both (ElasticsearchBackend.rebuild).
+One analysis, every backend: the cluster does not analyse words. Each document carries, per
+weighted field of search.index.TEXT_FIELDS, the terms search.analysis gives it (stems, CJK
+bigrams; elasticsearch_actions), in a field named like the database backend's column with the
+built-in `whitespace` analyzer, which only splits them. Queries are the shared Clauses
+(search.analysis.parse_query with search.synonyms' table) turned into
+term, phrase and prefix queries (elasticsearch_query). So the cluster matches exactly what
+the database backends match, and the index schema no longer depends on the synonyms: they
+arrive in the query. The original text stays in _source, not indexed: `documents` reads it
+back and highlights are drawn from it in Python (search.analysis.highlight), as the database
+backend draws them, which marks the characters of a CJK match in the text as written.
 
-The request bodies (here) and bulk actions (elasticsearch_actions) are plain functions, tested
-as data.
+Relevance: the cluster finds the CANDIDATES best documents by its BM25 score, with facet
+counts and the total; the order among them is `_rescore`'s (the shared Python scorer's).
+Readers and writers use an alias; the concrete index name carries a hash of the mapping, so a
+rebuild builds a new index aside, loads it in parallel with refresh off and no replicas, and
+swaps the alias; writes made meanwhile reach both (ElasticsearchBackend.rebuild).
+
+The request bodies (here and in elasticsearch_query) and bulk actions (elasticsearch_actions)
+are plain functions, tested as data.
 Any failure to reach the cluster, or a cluster the client cannot talk to, is raised as
 BackendUnavailable (search.backends.elasticsearch_errors draws the line).
 """
 
+import collections
 import functools
 import hashlib
 import json
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 from django.conf import settings
@@ -35,10 +44,9 @@ from elasticsearch.dsl import (
     Q,
     Search,
     Text,
-    analyzer,
-    token_filter,
 )
 
+from search import analysis, synonyms
 from search.index import FACET_NAMES, HIGHLIGHT_FIELDS, TEXT_FIELDS
 
 from .base import BackendUnavailable, SearchBackend, SearchHit, SearchResults
@@ -49,75 +57,26 @@ from .elasticsearch_actions import (
     withdraw_actions,
 )
 from .elasticsearch_errors import unavailable
+from .elasticsearch_query import (
+    CANDIDATES,
+    clause_shares,
+    selecting_clauses,
+    selection_helps,
+    shares_body,
+    term_field,
+    text_query,
+)
 
 FACET_SIZE = 100  # more than the largest taxonomy (40 scenarios)
 SUMMARY_FRAGMENT_CHARS = 200
-
-# The built-in `english` analyzer rebuilt (as Elasticsearch documents it) with one addition:
-# stem overrides for words the catalog's readers expect to match and Porter keeps apart
-# (maintain / maintenance). The database backends do the same in search.analysis.stem.
-ENGLISH_FILTERS = [
-    token_filter("zhizao_english_possessive", type="stemmer", language="possessive_english"),
-    "lowercase",
-    token_filter("zhizao_english_stop", type="stop", stopwords="_english_"),
-    token_filter(
-        "zhizao_english_overrides",
-        type="stemmer_override",
-        rules=["maintenance, maintenances => maintain"],
-    ),
-    token_filter("zhizao_english_stemmer", type="stemmer", language="english"),
-]
-ENGLISH = analyzer("zhizao_english", tokenizer="standard", filter=ENGLISH_FILTERS)
-# The built-in `cjk` analyzer, rebuilt as Elasticsearch documents it, for its search variant.
-CJK_FILTERS = [
-    "cjk_width",
-    "lowercase",
-    "cjk_bigram",
-    token_filter("zhizao_cjk_stop", type="stop", stopwords=[
-        "a", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it",
-        "no", "not", "of", "on", "or", "s", "such", "t", "that", "the", "their", "then",
-        "there", "these", "they", "this", "to", "was", "will", "with", "www",
-    ]),
-]
-ANALYZERS = {"_en": ENGLISH, "_zh": "cjk"}
-SYNONYM_FILTER = "zhizao_synonyms"
+# A rebuild sends this many bulk requests (one per batch of documents) at a time.
+LOAD_THREADS = 4
+# While a rebuild loads its new index: no periodic refresh, no replica to copy each write to.
+LOADING_SETTINGS = {"refresh_interval": "-1", "number_of_replicas": 0}
+TERM_FIELDS = tuple(term_field(field) for field in TEXT_FIELDS)
 
 
-def search_analyzers(rules):
-    """{suffix: search analyzer}: each index analyzer's chain followed by the synonym filter.
-    The `cjk` chain is the built-in one rebuilt as Elasticsearch documents it."""
-    # An empty rule list is refused by Elasticsearch: no rules, no filter.
-    synonyms = [token_filter(SYNONYM_FILTER, type="synonym_graph", synonyms=list(rules),
-                             lenient=True)] if rules else []
-    return {
-        "_en": analyzer("zhizao_english_search", tokenizer="standard",
-                        filter=[*ENGLISH_FILTERS, *synonyms]),
-        "_zh": analyzer("zhizao_cjk_search", tokenizer="standard",
-                        filter=[*CJK_FILTERS, *synonyms]),
-    }
-
-
-def _text_field(source, searching):
-    for suffix, language_analyzer in ANALYZERS.items():
-        if source.endswith(suffix):
-            return Text(analyzer=language_analyzer, search_analyzer=searching[suffix])
-    return Text(
-        analyzer="standard",
-        fields={
-            "en": Text(analyzer=ENGLISH, search_analyzer=searching["_en"]),
-            "zh": Text(analyzer="cjk", search_analyzer=searching["_zh"]),
-        },
-    )
-
-
-def _searched_names(source):
-    if source.endswith(tuple(ANALYZERS)):
-        return [source]
-    return [source, f"{source}.en", f"{source}.zh"]
-
-
-def build_mapping(rules=()):
-    searching = search_analyzers(rules)
+def build_mapping():
     mapping = Mapping()
     mapping.meta("dynamic", "strict")
     mapping.field("id", Long())
@@ -125,8 +84,10 @@ def build_mapping(rules=()):
     mapping.field("published_at", Date())
     mapping.field("vendor_id", Long())
     for field in TEXT_FIELDS:
+        # The text as written, kept for reading back and highlighting; its terms are searched.
         for source in field.sources:
-            mapping.field(source, _text_field(source, searching))
+            mapping.field(source, Text(index=False))
+        mapping.field(term_field(field), Text(analyzer="whitespace"))
     for facet in FACET_NAMES:
         mapping.field(facet, Keyword())
     mapping.field("maturity_from", Integer())
@@ -142,61 +103,47 @@ def build_mapping(rules=()):
     return mapping
 
 
-def index_body(rules=()):
-    """Settings and mappings of a solutions index, with these synonym rules (Solr format,
-    see search.synonyms.synonym_rules) in its search analyzers."""
+def index_body():
+    """Settings and mappings of a solutions index."""
     index = Index("solutions")
     index.settings(number_of_shards=1)
-    index.mapping(build_mapping(rules))
+    index.mapping(build_mapping())
     return index.to_dict()
 
 
 def schema_version(body=None):
-    """A short hash of the index body: a changed mapping or synonym list means a new index."""
+    """A short hash of the index body: a changed mapping means a new index."""
     body = json.dumps(body if body is not None else index_body(), sort_keys=True).encode()
     return hashlib.sha256(body).hexdigest()[:10]
 
 
-def query_fields():
-    """Every searched field with its weight, as Elasticsearch's `field^boost` strings."""
-    return [
-        f"{name}^{field.weight}"
-        for field in TEXT_FIELDS
-        for source in field.sources
-        for name in _searched_names(source)
-    ]
+def is_current(indices):
+    """Whether any of these index names is of the current schema (see _new_index_name)."""
+    version = schema_version()
+    return any(version in name for name in indices)
 
 
 def facet_filter(facet, values):
     return Q("terms", **{facet: list(values)})
 
 
-def build_search(index, query):
-    """The Search for a SearchQuery: text in `query` (so it narrows the aggregations), facet
+def rescored(query, clauses):
+    """Whether the page asked for lies among the candidates the relevance order rescores.
+    Pages beyond them keep the cluster's order (the rescore only reorders the candidates,
+    so the two never share a document)."""
+    return bool(clauses) and query.sort == "relevance" and query.offset < CANDIDATES
+
+
+def build_search(index, query, clauses=(), selecting=None):
+    """The Search for a SearchQuery whose text parsed into `clauses` (`selecting`: see
+    elasticsearch_query.text_query): text in `query` (so it narrows the aggregations), facet
     selections in `post_filter` (so they narrow only the hits) and, per facet, an aggregation
-    filtered by the other facets' selections: each facet's counts ignore its own selection."""
-    search = Search(index=index).extra(track_total_hits=True)
-    if query.text:
-        search = search.query(
-            Q(
-                "multi_match",
-                query=query.text,
-                fields=query_fields(),
-                type="best_fields",
-                operator=query.operator,
-                tie_breaker=0.3,
-            )
-        )
-        search = search.highlight_options(
-            encoder="html", pre_tags=["<mark>"], post_tags=["</mark>"]
-        )
-        for name in HIGHLIGHT_FIELDS:
-            if name.startswith("summary"):
-                search = search.highlight(
-                    name, fragment_size=SUMMARY_FRAGMENT_CHARS, number_of_fragments=1
-                )
-            else:
-                search = search.highlight(name, number_of_fragments=0)
+    filtered by the other facets' selections: each facet's counts ignore its own selection.
+    In relevance order it asks for the candidates from the first on (see `rescored`); the
+    ids and scores only, highlights come from the page's _source."""
+    search = Search(index=index).extra(track_total_hits=True).source(False)
+    if clauses:
+        search = search.query(Q(text_query(clauses, query.operator, selecting)))
     if query.exclude_ids:
         search = search.exclude("ids", values=[str(pk) for pk in query.exclude_ids])
     if query.filters:
@@ -209,18 +156,19 @@ def build_search(index, query):
             "values", "terms", field=facet, size=FACET_SIZE
         )
     newest = {"published_at": {"order": "desc", "missing": "_last"}}
-    relevance = ["_score"] if query.text and query.sort != "newest" else []
+    relevance = ["_score"] if clauses and query.sort != "newest" else []
     rating = [{"rating_avg": {"order": "desc", "missing": "_last"}}]
     search = search.sort(*(rating if query.sort == "rating" else []), *relevance, newest,
                          {"id": "desc"})
+    if rescored(query, clauses):
+        return search[: max(CANDIDATES, query.offset + query.page_size)]
     return search[query.offset : query.offset + query.page_size]
 
 
 def build_more_like_this(index, solution_id, limit):
-    sources = [source for field in TEXT_FIELDS for source in field.sources]
     like = Q(
         "more_like_this",
-        fields=sources,
+        fields=list(TERM_FIELDS),
         like=[{"_index": index, "_id": str(solution_id)}],
         min_term_freq=1,
         min_doc_freq=1,
@@ -231,11 +179,7 @@ def build_more_like_this(index, solution_id, limit):
 
 def parse_response(response, query):
     hits = [
-        SearchHit(
-            id=int(hit["_id"]),
-            score=float(hit.get("_score") or 0.0),
-            highlight={name: " … ".join(parts) for name, parts in hit.get("highlight", {}).items()},
-        )
+        SearchHit(id=int(hit["_id"]), score=float(hit.get("_score") or 0.0))
         for hit in response["hits"]["hits"]
     ]
     aggregations = response.get("aggregations", {})
@@ -255,10 +199,16 @@ def parse_response(response, query):
     )
 
 
-def _taxonomy_synonym_rules():
-    from search.synonyms import synonym_rules
-
-    return synonym_rules()
+def highlights(source, clauses):
+    """{field: HTML} of a document's HIGHLIGHT_FIELDS with the words matching `clauses` in
+    <mark> (the fields with a match only), as the database backend marks them."""
+    marked = {}
+    for name in HIGHLIGHT_FIELDS:
+        fragment = SUMMARY_FRAGMENT_CHARS if name.startswith("summary") else None
+        html = analysis.highlight(source.get(name) or "", clauses, fragment_chars=fragment)
+        if html:
+            marked[name] = html
+    return marked
 
 
 def _translating_errors(method):
@@ -277,7 +227,7 @@ def _translating_errors(method):
 class ElasticsearchBackend(SearchBackend):
     name = "elasticsearch"
 
-    def __init__(self, client, prefix="zhizao", *, refresh=False, synonym_rules=None):
+    def __init__(self, client, prefix="zhizao", *, refresh=False, replicas=1):
         self.client = client
         self.alias = f"{prefix}-solutions"
         # Held by the index a running `search_index rebuild` is filling. It lives in the
@@ -288,14 +238,8 @@ class ElasticsearchBackend(SearchBackend):
         # the cluster's periodic refresh.
         self.refresh = refresh
         self._index_ready = False
-        # A callable giving the synonym rules; read when an index is created.
-        self._synonym_rules = synonym_rules or _taxonomy_synonym_rules
-
-    def index_body(self):
-        return index_body(self._synonym_rules())
-
-    def schema_version(self):
-        return schema_version(self.index_body())
+        # Replicas of an index that serves; a rebuild loads its new index without any.
+        self.replicas = replicas
 
     @classmethod
     def from_settings(cls):
@@ -305,26 +249,51 @@ class ElasticsearchBackend(SearchBackend):
             max_retries=1,
             retry_on_timeout=False,
         )
-        return cls(client, settings.ELASTICSEARCH_INDEX_PREFIX)
+        return cls(client, settings.ELASTICSEARCH_INDEX_PREFIX,
+                   replicas=settings.ELASTICSEARCH_REPLICAS)
 
     def _new_index_name(self, stamp=True):
-        name = f"{self.alias}-{self.schema_version()}"
+        name = f"{self.alias}-{schema_version()}"
         if stamp:
             name += "-" + datetime.now(UTC).strftime("%Y%m%d%H%M%S%f")
         return name
 
-    def _create_index(self, name, aliases=None):
-        body = self.index_body()
+    def _create_index(self, name, aliases=None, *, loading=False):
+        """Create an index serving at once, or, `loading`, one set for a bulk load (see
+        LOADING_SETTINGS and serving_settings)."""
+        body = index_body()
+        index_settings = {**body["settings"], "number_of_replicas": self.replicas}
+        if loading:
+            index_settings.update(LOADING_SETTINGS)
         self.client.indices.create(
-            index=name, settings=body["settings"], mappings=body["mappings"], aliases=aliases
+            index=name, settings=index_settings, mappings=body["mappings"], aliases=aliases
         )
 
-    def ensure_index(self):
-        """Create the first index behind the alias when there is none. Its name is fixed per
-        schema, so two processes racing to create it make one index, not two."""
+    def serving_settings(self):
+        """What a loaded index gets back before it serves: the default refresh interval
+        (null resets it) and the configured replicas."""
+        return {"index": {"refresh_interval": None, "number_of_replicas": self.replicas}}
+
+    def ensure_index(self, *, create=True):
+        """Create the first index behind the alias when there is none (`create`: writes do;
+        a read leaves a missing index missing, and falls back). Its name is fixed per schema,
+        so two processes racing to create it make one index, not two.
+
+        An index of another schema is not used: its mapping lacks what this code writes and
+        searches (after an upgrade, until `search_index rebuild` swaps in the current one),
+        so it is unavailable meanwhile: reads fall back to the database, writes wait in the
+        outbox. Known once per process when current; checked again while it is not."""
         if self._index_ready:
             return
-        if not self.client.indices.exists_alias(name=self.alias):
+        indices = self._indices()
+        if indices and not is_current(indices):
+            raise BackendUnavailable(
+                f"Elasticsearch: {self.alias} is {', '.join(indices)}, not of the current "
+                f"schema {schema_version()}: `search_index rebuild` builds it"
+            )
+        if not indices:
+            if not create:
+                return
             try:
                 self._create_index(self._new_index_name(stamp=False), {self.alias: {}})
             except BadRequestError as exc:
@@ -366,19 +335,55 @@ class ElasticsearchBackend(SearchBackend):
 
     @_translating_errors
     def search(self, query):
-        body = build_search(self.alias, query).to_dict()
-        return parse_response(self.client.search(index=self.alias, body=body), query)
+        self.ensure_index(create=False)
+        clauses = analysis.parse_query(query.text, any_word=query.operator == "or",
+                                       synonyms=synonyms.synonym_table() if query.text else None)
+        selecting = self._selecting(clauses) if query.operator == "or" else None
+        body = build_search(self.alias, query, clauses, selecting).to_dict()
+        results = parse_response(self.client.search(index=self.alias, body=body), query)
+        if rescored(query, clauses):
+            hits = self._rescore(clauses, results.hits[:CANDIDATES]) + results.hits[CANDIDATES:]
+            results.hits = hits[query.offset : query.offset + query.page_size]
+        if clauses and results.hits:
+            sources = self._sources([hit.id for hit in results.hits], HIGHLIGHT_FIELDS)
+            for hit in results.hits:
+                hit.highlight = highlights(sources.get(hit.id, {}), clauses)
+        return results
 
-    @_translating_errors
-    def documents(self, ids):
+    def _selecting(self, clauses):
+        """The clauses that select an any-word query's candidates (see
+        elasticsearch_query.selecting_clauses), counted by the cluster in one request."""
+        if not selection_helps(clauses):
+            return None
+        response = self.client.search(index=self.alias, body=shares_body(clauses))
+        return selecting_clauses(clauses, clause_shares(response, clauses))
+
+    def _rescore(self, clauses, hits):
+        """The candidates (SearchHits, the cluster's best first) in their final order. The
+        hook where every backend's ranking becomes the same shared scorer; for now the
+        cluster's order stands."""
+        return hits
+
+    def _sources(self, ids, fields=None):
+        """{id: _source} of these documents, reduced to `fields` (all of the document as
+        search.index built it by default: its terms are left out)."""
         ids = [str(pk) for pk in ids]
         if not ids:
             return {}
-        response = self.client.mget(index=self.alias, ids=ids)
+        if fields is None:
+            response = self.client.mget(index=self.alias, ids=ids,
+                                        source_excludes=list(TERM_FIELDS))
+        else:
+            response = self.client.mget(index=self.alias, ids=ids, source_includes=list(fields))
         return {int(doc["_id"]): doc["_source"] for doc in response["docs"] if doc.get("found")}
 
     @_translating_errors
+    def documents(self, ids):
+        return self._sources(ids)
+
+    @_translating_errors
     def more_like_this(self, solution_id, limit=5):
+        self.ensure_index(create=False)
         body = build_more_like_this(self.alias, solution_id, limit).to_dict()
         response = self.client.search(index=self.alias, body=body)
         return [
@@ -428,15 +433,10 @@ class ElasticsearchBackend(SearchBackend):
         now, asked once the copy is done, removes those before the swap."""
         new = self._new_index_name()
         self._drop_abandoned_rebuilds()
-        self._create_index(new, {self.rebuilding_alias: {}})
+        self._create_index(new, {self.rebuilding_alias: {}}, loading=True)
         try:
-            total = 0
-            for docs in batches:
-                helpers.bulk(
-                    self.client, index_actions(new, docs, op_type="create"),
-                    ignore_status=(409,),
-                )
-                total += len(docs)
+            total = self._load(new, batches)
+            self.client.indices.put_settings(index=new, settings=self.serving_settings())
             self.client.indices.refresh(index=new)
             if live_ids is not None:
                 self._remove_withdrawn(new, live_ids)
@@ -451,6 +451,34 @@ class ElasticsearchBackend(SearchBackend):
             self.client.indices.delete(index=name, ignore_unavailable=True)
         self._index_ready = True
         return total
+
+    def _load(self, index, batches):
+        """Copy the batches into `index`, LOAD_THREADS bulk requests at a time, and return
+        how many documents there were. The batches are read here, in this thread: they come
+        from the database, in this thread's connection and transaction, and whoever yields
+        them may write there too (search.services.rebuild_index, FallbackBackend.rebuild);
+        helpers.parallel_bulk would pull them from a thread of its pool. The pool's threads
+        analyse the documents' terms and send them while this one reads on. Reading waits
+        while LOAD_THREADS batches are still being sent, so only a few are held at once."""
+        total, pending = 0, collections.deque()
+        pool = ThreadPoolExecutor(max_workers=LOAD_THREADS, thread_name_prefix="es-rebuild")
+        try:
+            for docs in batches:
+                pending.append(pool.submit(self._copy, index, docs))
+                total += len(docs)
+                while len(pending) > LOAD_THREADS:
+                    pending.popleft().result()
+            while pending:
+                pending.popleft().result()
+        finally:
+            pool.shutdown(cancel_futures=True)
+        return total
+
+    def _copy(self, index, docs):
+        """One batch of a rebuild's copy. It only creates documents (see `rebuild`): a
+        conflict is not an error."""
+        helpers.bulk(self.client, index_actions(index, docs, op_type="create"),
+                     ignore_status=(409,))
 
     def _remove_withdrawn(self, index, live_ids):
         copied = {
@@ -473,13 +501,13 @@ class ElasticsearchBackend(SearchBackend):
     def describe(self):
         """What `search_index status` shows about the cluster side."""
         indices = self._indices()
-        version = self.schema_version()
+        version = schema_version()
         return {
             "alias": self.alias,
             "indices": indices,
             "schema_version": version,
-            # False after a change of mapping or synonyms: `search_index rebuild` applies it.
-            "schema_current": any(version in name for name in indices),
+            # False after a change of mapping: `search_index rebuild` applies it.
+            "schema_current": is_current(indices),
             # An index here with no rebuild running is one a killed rebuild left; it takes
             # every write until the next rebuild drops it.
             "rebuilding": self._indices(self.rebuilding_alias),

@@ -77,8 +77,7 @@ def client_answering(answer):
 
 
 def backend_answering(answer):
-    return es.ElasticsearchBackend(client_answering(answer), prefix="fake",
-                                   synonym_rules=lambda: [])
+    return es.ElasticsearchBackend(client_answering(answer), prefix="fake")
 
 
 def always(result):

@@ -145,9 +145,12 @@ def _api_error(cls, status):
 class Raising:
     def __init__(self, exc):
         self.exc = exc
+        self.indices = self
 
     def search(self, *args, **kwargs):
         raise self.exc
+
+    get_alias = search
 
 
 def test_server_errors_count_as_unavailable_but_bad_requests_do_not(publish):

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from search import analysis
 from search.backends import SearchQuery
 from search.backends import elasticsearch as es
 from search.index import build_documents
@@ -116,7 +117,8 @@ def test_the_api_refuses_an_unknown_sort(api, three):
 
 
 def test_elasticsearch_sorts_by_rating_then_score_then_newest():
-    body = es.build_search("idx", SearchQuery(text="gear", sort="rating")).to_dict()
+    body = es.build_search("idx", SearchQuery(text="gear", sort="rating"),
+                           analysis.parse_query("gear")).to_dict()
     assert body["sort"][:3] == [
         {"rating_avg": {"order": "desc", "missing": "_last"}},
         "_score",

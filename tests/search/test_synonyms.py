@@ -1,5 +1,6 @@
-"""Synonyms across English and Chinese: the groups (taxonomy and synonyms file), query
-expansion in the database backend, and the same groups in Elasticsearch's mapping."""
+"""Synonyms across English and Chinese: the groups (taxonomy and synonyms file) and query
+expansion in the database backend (Elasticsearch's queries are built from the same clauses:
+test_elasticsearch)."""
 
 import pytest
 
@@ -7,7 +8,6 @@ from catalog.models import Scenario
 from search import synonyms
 from search.analysis import Clause, SynonymTable, parse_query
 from search.backends import SearchQuery
-from search.backends import elasticsearch as es
 
 MES = ["MES", "制造执行系统", "manufacturing execution system"]
 
@@ -129,47 +129,3 @@ def test_a_synonym_still_needs_the_other_words(backend, chinese_mes, english_mes
 def test_the_synonym_is_highlighted(backend, chinese_mes):
     [hit] = backend.search(SearchQuery(text="MES")).hits
     assert hit.highlight["title_zh"] == "离散<mark>制造执行系统</mark>实施"
-
-
-# Elasticsearch: the same groups, as data
-
-
-def test_search_analyzers_end_with_the_synonym_filter():
-    body = es.index_body(["MES, 制造执行系统, manufacturing execution system"])
-    analysis = body["settings"]["analysis"]
-    assert analysis["filter"]["zhizao_synonyms"] == {
-        "type": "synonym_graph", "lenient": True,
-        "synonyms": ["MES, 制造执行系统, manufacturing execution system"],
-    }
-    for name in ("zhizao_english_search", "zhizao_cjk_search"):
-        assert analysis["analyzer"][name]["filter"][-1] == "zhizao_synonyms"
-    # Rules are parsed by the chain before the filter: stemmed English, Chinese bigrams.
-    assert analysis["analyzer"]["zhizao_english_search"]["filter"][-2] == "zhizao_english_stemmer"
-    assert analysis["analyzer"]["zhizao_cjk_search"]["filter"][:3] == [
-        "cjk_width", "lowercase", "cjk_bigram"]
-
-
-def test_indexing_analyzers_have_no_synonyms():
-    body = es.index_body(["MES, 制造执行系统"])
-    properties = body["mappings"]["properties"]
-    assert properties["title_zh"]["analyzer"] == "cjk"
-    assert "zhizao_synonyms" not in body["settings"]["analysis"]["analyzer"]["zhizao_english"][
-        "filter"]
-    assert properties["vendor_name"]["fields"]["zh"]["search_analyzer"] == "zhizao_cjk_search"
-
-
-def test_no_rules_no_filter():
-    analysis = es.index_body([])["settings"]["analysis"]
-    assert "zhizao_synonyms" not in analysis.get("filter", {})
-
-
-def test_other_synonyms_make_another_index():
-    assert es.schema_version(es.index_body(["a, b"])) != es.schema_version(es.index_body([]))
-
-
-@pytest.mark.django_db
-def test_the_cluster_gets_the_taxonomys_synonyms():
-    backend = es.ElasticsearchBackend(client=None)
-    rules = backend.index_body()["settings"]["analysis"]["filter"]["zhizao_synonyms"]["synonyms"]
-    assert "MES, Manufacturing execution system, 制造执行系统" in rules
-    assert rules == sorted(rules)

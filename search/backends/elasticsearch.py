@@ -46,7 +46,7 @@ from elasticsearch.dsl import (
     Text,
 )
 
-from search import analysis, synonyms
+from search import analysis, bitmaps, scoring, statistics, synonyms
 from search.index import FACET_NAMES, HIGHLIGHT_FIELDS, TEXT_FIELDS
 
 from .base import BackendUnavailable, SearchBackend, SearchHit, SearchResults
@@ -74,6 +74,12 @@ LOAD_THREADS = 4
 # While a rebuild loads its new index: no periodic refresh, no replica to copy each write to.
 LOADING_SETTINGS = {"refresh_interval": "-1", "number_of_replicas": 0}
 TERM_FIELDS = tuple(term_field(field) for field in TEXT_FIELDS)
+
+
+def _as_list(value):
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
 
 
 def build_mapping():
@@ -359,10 +365,27 @@ class ElasticsearchBackend(SearchBackend):
         return selecting_clauses(clauses, clause_shares(response, clauses))
 
     def _rescore(self, clauses, hits):
-        """The candidates (SearchHits, the cluster's best first) in their final order. The
-        hook where every backend's ranking becomes the same shared scorer; for now the
-        cluster's order stands."""
-        return hits
+        """The candidates (SearchHits, the cluster's best first) in search.scoring's order,
+        scored from their indexed terms with the term statistics the database keeps beside
+        the cluster (its fallback index holds the same documents): the same scores as the
+        database backends. Ties keep the cluster's order."""
+        if not hits:
+            return hits
+        sources = self._sources([hit.id for hit in hits], TERM_FIELDS)
+        weights = [field.weight for field in TEXT_FIELDS]
+        entries = {
+            hit.id: scoring.EntryTerms(zip(weights, (
+                " ".join(_as_list(sources.get(hit.id, {}).get(name))) for name in TERM_FIELDS),
+                strict=True))
+            for hit in hits
+        }
+        maps = bitmaps.current()
+        stats = statistics.statistics("default", (maps.change_id, maps.change_token),
+                                      maps.alive.bit_count(), scoring.terms_of(clauses))
+        scores = scoring.rank(clauses, entries, stats)
+        for hit in hits:
+            hit.score = scores.get(hit.id, 0.0)
+        return sorted(hits, key=lambda hit: -hit.score)
 
     def _sources(self, ids, fields=None):
         """{id: _source} of these documents, reduced to `fields` (all of the document as

@@ -430,9 +430,32 @@ def test_an_any_word_search_counts_its_clauses_first_and_the_rarest_select():
     assert body["query"] == esq.text_query(found, "or", [gearbox, vibration])
 
 
-def test_the_rescore_hook_keeps_the_clusters_order_for_now():
-    hits = [SearchHit(id=2, score=3.0), SearchHit(id=1, score=1.0)]
-    assert es.ElasticsearchBackend(client=None)._rescore([], hits) == hits
+@pytest.mark.django_db
+def test_the_candidates_are_ordered_by_the_shared_scorer_from_their_terms(publish):
+    """The cluster's order is replaced by search.scoring's, from the terms the cluster holds
+    and the statistics the database keeps: the scores the database backend gives."""
+    from search.backends.database import DatabaseBackend
+    from search.backends.elasticsearch_actions import term_fields
+
+    rare = publish(neutral=True, title_en="Line toolkit",
+                   description_en="Spindle vibration analysis finds failing bearings.")
+    common = publish(neutral=True, title_en="Monitoring dashboard")
+    publish(neutral=True, title_en="Monitoring suite")
+    from search.index import build_documents
+
+    docs = {doc["id"]: doc for doc in build_documents([rare.pk, common.pk])}
+    client = RecordingClient(hits=[], sources={pk: term_fields(doc) for pk, doc in docs.items()})
+    backend = es.ElasticsearchBackend(client, prefix="zz")
+    clauses = analysis.parse_query("spindle monitoring", any_word=True, synonyms=synonym_table())
+    hits = [SearchHit(id=common.pk, score=9.0), SearchHit(id=rare.pk, score=1.0)]
+    rescored = backend._rescore(clauses, hits)
+    expected = {hit.id: hit.score for hit in DatabaseBackend().search(
+        SearchQuery(text="spindle monitoring", operator="or")).hits}
+    assert [hit.id for hit in rescored] == [rare.pk, common.pk]
+    assert {hit.id: hit.score for hit in rescored} == {
+        pk: pytest.approx(expected[pk]) for pk in (rare.pk, common.pk)}
+    (_, _, ids, source), = client.requests
+    assert source == {"source_includes": list(es.TERM_FIELDS)}
 
 
 def test_documents_are_fetched_in_one_request_without_their_terms():

@@ -44,50 +44,31 @@ class Statistics:
 
 
 class EntryTerms:
-    """One entry's fields as term positions, for counting terms, phrases and prefixes."""
+    """One entry's fields, for counting terms, phrases and prefixes in them.
 
-    __slots__ = ("fields", "length")
+    Counting is done by the string methods, in C, not by splitting into terms: each field is
+    kept with its separators doubled and spaces at both ends ("  mes  系统  "), so that " mes "
+    is found once per occurrence, next to another or not, and a phrase is its terms joined by
+    two spaces."""
 
-    def __init__(self, columns):
-        """`columns`: (weight, space-separated terms) per field."""
-        self.fields = []
-        self.length = 0
-        for weight, text in columns:
-            terms = text.split() if text else []
-            self.length += len(terms)
-            if not terms:
-                continue
-            positions = {}
-            for position, term in enumerate(terms):
-                positions.setdefault(term, []).append(position)
-            self.fields.append((weight, terms, positions))
+    __slots__ = ("fields", "length", "whole")
+
+    def __init__(self, columns, length=None):
+        """`columns`: (weight, space-separated terms) per field; `length` the number of
+        terms, counted here when not given."""
+        self.fields = [(weight, " " + text.replace(" ", "  ") + " ")
+                       for weight, text in columns if text]
+        self.whole = "".join(text for _, text in self.fields)
+        self.length = (length if length is not None
+                       else sum(text.count("  ") + 1 for _, text in self.fields))
 
     def frequency(self, phrase, prefix=False):
         """The weighted number of occurrences of `phrase` (a tuple of terms); with `prefix`,
         its last term may be the start of a longer one."""
-        total = 0.0
-        first, rest = phrase[0], phrase[1:]
-        for weight, terms, positions in self.fields:
-            if prefix and not rest:
-                found = sum(len(at) for term, at in positions.items() if term.startswith(first))
-            elif not rest:
-                found = len(positions.get(first, ()))
-            else:
-                found = sum(1 for start in positions.get(first, ())
-                            if _continues(terms, start + 1, rest, prefix))
-            total += weight * found
-        return total
-
-
-def _continues(terms, start, rest, prefix):
-    if start + len(rest) > len(terms):
-        return False
-    for offset, term in enumerate(rest):
-        actual = terms[start + offset]
-        last = offset == len(rest) - 1
-        if actual != term and not (prefix and last and actual.startswith(term)):
-            return False
-    return True
+        needle = " " + "  ".join(phrase) + ("" if prefix else " ")
+        if needle not in self.whole:
+            return 0.0
+        return float(sum(weight * text.count(needle) for weight, text in self.fields))
 
 
 def terms_of(clauses):

@@ -330,9 +330,9 @@ class DatabaseBackend(SearchBackend):
             return {}
         weights = [field.weight for field in TEXT_FIELDS]
         entries = {
-            pk: scoring.EntryTerms(zip(weights, columns, strict=True))
-            for pk, *columns in self._entries().filter(pk__in=list(ids))
-            .values_list("pk", *TERM_COLUMNS)
+            pk: scoring.EntryTerms(zip(weights, columns, strict=True), length)
+            for pk, length, *columns in self._entries().filter(pk__in=list(ids))
+            .values_list("pk", "length", *TERM_COLUMNS)
         }
         return scoring.rank(clauses, entries, self._statistics(maps, clauses))
 

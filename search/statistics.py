@@ -79,10 +79,9 @@ class Counting:
         for columns in rows_columns:
             self.counts.update(held_terms(columns))
 
-    def write(self, using):
-        from .backends.database import insert_rows
-
-        insert_rows(SearchTerm, ("term", "entries"), sorted(self.counts.items()), using)
+    def rows(self):
+        """(term, entries) rows of SearchTerm, in term order."""
+        return sorted(self.counts.items())
 
 
 _lock = threading.Lock()

@@ -16,7 +16,7 @@ from django.utils.dateparse import parse_datetime
 
 from search import analysis, bitmaps, scoring, statistics, synonyms
 from search.index import FACET_NAMES, HIGHLIGHT_FIELDS, TEXT_FIELDS
-from search.models import SearchEntry, SearchFacet
+from search.models import SearchEntry, SearchFacet, SearchTerm
 
 from .base import SearchBackend, SearchHit, SearchResults
 from .full_text import full_text_for
@@ -223,7 +223,7 @@ class DatabaseBackend(SearchBackend):
             for docs in batches:
                 self.index(docs, replace=False, counting=counting)
                 total += len(docs)
-            counting.write(self.using)
+            insert_rows(SearchTerm, ("term", "entries"), counting.rows(), self.using)
             bitmaps.record_change(self.using, reset=True)
             return total
 

@@ -30,9 +30,10 @@ pytestmark = [
 
 
 @pytest.fixture(scope="module")
-def postgres_figures(tmp_path_factory):
-    """The bench's PostgreSQL figures, by last-line key without the pg_ prefix. The bench
-    connects to the server's `postgres` database to create and drop its own."""
+def bench_figures(tmp_path_factory):
+    """The bench's figures per backend (sqlite, postgresql), by last-line key without the
+    backend's prefix. The bench connects to the server's `postgres` database to create and
+    drop its own."""
     figures = tmp_path_factory.mktemp("matching") / "figures.json"
     server = urlunsplit(urlsplit(os.environ["DATABASE_URL"])._replace(path="/postgres"))
     # Elasticsearch, if this environment has one, is not what this test is about.
@@ -44,7 +45,12 @@ def postgres_figures(tmp_path_factory):
          "--json", str(figures)],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, check=True, timeout=300,
     )
-    return json.loads(figures.read_text())["figures"]["postgresql"]
+    return json.loads(figures.read_text())["figures"]
+
+
+@pytest.fixture(scope="module")
+def postgres_figures(bench_figures):
+    return bench_figures["postgresql"]
 
 
 def test_every_matcher_figure_has_a_floor(postgres_figures):
@@ -60,3 +66,14 @@ def test_matcher_figures_stay_at_or_above_their_floors(postgres_figures):
              if postgres_figures[key] < floor}
     assert not below, "below the floor (measured, floor): " + ", ".join(
         f"{key}={measured:.3f} < {floor}" for key, (measured, floor) in below.items())
+
+
+def test_postgresql_ranks_as_sqlite_does(bench_figures):
+    """One analysis and one scoring (search.scoring) whichever engine finds the candidates:
+    every figure of the matcher and of the plain search within 0.02 of the embedded
+    default's."""
+    sqlite, postgres = bench_figures["sqlite"], bench_figures["postgresql"]
+    apart = {key: (postgres[key], sqlite[key]) for key in sqlite
+             if key in postgres and abs(postgres[key] - sqlite[key]) > 0.02}
+    assert not apart, "PostgreSQL apart from SQLite (pg, sqlite): " + ", ".join(
+        f"{key}={pg:.3f}/{lite:.3f}" for key, (pg, lite) in apart.items())

@@ -78,5 +78,5 @@ def problems():
 
 def check_concepts(app_configs=None, **kwargs):
     """The Django system check: one error per problem of the concept list."""
-    return [checks.Error(problem, hint="Fix catalog/data/concepts.json (docs/search.md).",
+    return [checks.Error(problem, hint="Fix catalog/data/concepts.json (docs/concepts.md).",
                          id="search.E001") for problem in problems()]

@@ -5,7 +5,7 @@ import pytest
 
 from catalog.models import Scenario
 from search import synonyms
-from search.analysis import Clause, SynonymTable, highlight, parse_query
+from search.analysis import Clause, SynonymTable, parse_query
 from search.backends import SearchQuery
 from search.backends import elasticsearch as es
 
@@ -173,10 +173,3 @@ def test_the_cluster_gets_the_taxonomys_synonyms():
     rules = backend.index_body()["settings"]["analysis"]["filter"]["zhizao_synonyms"]["synonyms"]
     assert "MES, Manufacturing execution system, 制造执行系统" in rules
     assert rules == sorted(rules)
-
-
-def test_a_synonym_phrase_is_highlighted_where_its_words_follow_one_another():
-    clauses = parse_query("APS", synonyms=SynonymTable([["APS", "shop-floor scheduling"]]))
-    assert highlight("Shop-floor scheduling for job shops", clauses) == (
-        "<mark>Shop</mark>-<mark>floor</mark> <mark>scheduling</mark> for job shops")
-    assert highlight("Scheduling of the shop floor", clauses) == ""

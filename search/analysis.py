@@ -366,15 +366,27 @@ def parse_prefix_query(text):
 
 def highlight(text, clauses, *, fragment_chars=None):
     """`text` as HTML with the words matching `clauses` in <mark>, or "" when nothing matches.
-    With `fragment_chars`, only a window of about that many characters around the first hit."""
+    With `fragment_chars`, only a window of about that many characters around the first hit.
+
+    A phrase is marked where its terms follow one another, as it matches, not term by term: a
+    clause whose alternatives include "shop-floor scheduling" marks that phrase, not every
+    "shop" of the text."""
     if not text or not clauses:
         return ""
-    exact = {term for clause in clauses if not clause.prefix
-             for phrase in clause.phrases for term in phrase}
+    tokens = tokenize(text)
+    terms_at = [token.term for token in tokens]
+    positions = {}
+    for position, term in enumerate(terms_at):
+        positions.setdefault(term, []).append(position)
+    marked = set()
+    for phrase in {phrase for clause in clauses if not clause.prefix for phrase in clause.phrases}:
+        for start in positions.get(phrase[0], ()):
+            if tuple(terms_at[start : start + len(phrase)]) == phrase:
+                marked.update(range(start, start + len(phrase)))
     prefixes = tuple(term for clause in clauses if clause.prefix for term in clause.terms)
     spans = []
-    for token in tokenize(text):
-        if token.term in exact or (prefixes and token.term.startswith(prefixes)):
+    for position, token in enumerate(tokens):
+        if position in marked or (prefixes and token.term.startswith(prefixes)):
             if spans and token.start <= spans[-1][1]:
                 spans[-1][1] = max(spans[-1][1], token.end)
             else:

@@ -13,6 +13,7 @@ class SearchConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from django.core.checks import register as register_system_check
         from django.db.models.signals import post_delete, post_save
 
         from catalog.checks import register as register_check
@@ -25,9 +26,11 @@ class SearchConfig(AppConfig):
             Technology,
         )
 
-        from . import checks, consumers, index, synonyms
+        from . import checks, concepts, consumers, index, synonyms
 
         consumers.register()
+        # `manage.py check` (and every command) names a bad entry of the concept list.
+        register_system_check(concepts.check_concepts)
         # Catalog never imports search: search adds its pre-check to catalog's registry.
         register_check("near_duplicate", checks.near_duplicate)
         # Synonyms are made of taxonomy names, documents name taxonomy codes: both are kept

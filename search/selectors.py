@@ -44,7 +44,9 @@ class SearchPage:
 
 def run_search(query, *, relax=True):
     """(SearchResults, relaxed). When no solution has every word of a multi-word query, the
-    query is run again with any word counting, rather than show an empty page."""
+    query is run again with any word counting, rather than show an empty page. `relaxed` is
+    true only when that second run found something: a page says either "these have some of
+    the words" or "nothing matches", never both (and the API's `relaxed` means the same)."""
     backend = get_backend()
     results = backend.search(query)
     if (
@@ -53,7 +55,9 @@ def run_search(query, *, relax=True):
         and query.operator == "and"
         and len(parse_query(query.text)) > 1
     ):
-        return backend.search(replace(query, operator="or")), True
+        relaxed = backend.search(replace(query, operator="or"))
+        if relaxed.total:
+            return relaxed, True
     return results, False
 
 

@@ -1,8 +1,10 @@
 """Synonyms: phrases that mean the same across English and Chinese (MES ↔ 制造执行系统 ↔
 manufacturing execution system), shared by both backends.
 
-The groups come from two places:
+The groups come from three places:
 
+- the concept list (catalog/data/concepts.json, read by catalog.concepts): each concept's
+  English and Chinese phrases are one group (quality inspection ↔ 质检 ↔ 缺陷检测 ↔ …);
 - the taxonomy in the database: each scenario's English and Chinese name, each technology's
   names with the abbreviation in brackets ("Manufacturing execution system (MES)" and
   "制造执行系统（MES）"), each industry's names;
@@ -10,10 +12,15 @@ The groups come from two places:
   abbreviations people type.
 
 Groups that share a phrase are merged, so every phrase of a group has the same equivalents in
-both backends. The database backend expands queries with a SynonymTable
-(search.analysis); Elasticsearch gets the same groups as the rules of a `synonym_graph`
-filter in its search analyzers (search.backends.elasticsearch), so a change of taxonomy
-changes the index schema: `search_index status` reports it and `rebuild` applies it.
+both backends. A concept's phrases are plain alternatives, as any group's: every phrase of a
+concept finds what any other finds, in both directions, so a concept holds phrases of the same
+breadth (a narrower 立体仓库 stays out of warehousing, or searching it would find every
+warehouse). search.concepts checks the list and the groups it makes.
+
+The database backend expands queries with a SynonymTable (search.analysis); Elasticsearch gets
+the same groups as the rules of a `synonym_graph` filter in its search analyzers
+(search.backends.elasticsearch), so a change of taxonomy or of the concept list changes the
+index schema: `search_index status` reports it and `rebuild` applies it.
 
 Loaded groups are kept for CACHE_SECONDS in each process, and forgotten at once when this
 process saves a taxonomy row (search.apps connects `forget` to the taxonomy's signals).
@@ -23,6 +30,8 @@ import re
 import threading
 import time
 from pathlib import Path
+
+from catalog.concepts import load_concepts
 
 from . import analysis
 
@@ -46,6 +55,12 @@ def curated_groups(path=SYNONYMS_FILE):
         if len(phrases) > 1:
             groups.append(phrases)
     return groups
+
+
+def concept_groups(concepts=None):
+    """Groups of the concept list: one per concept, its English then its Chinese phrases."""
+    concepts = load_concepts() if concepts is None else concepts
+    return [list(concept.phrases) for concept in concepts if len(concept.phrases) > 1]
 
 
 def _name_parts(name):
@@ -111,8 +126,10 @@ def merge_groups(groups):
 
 
 def synonym_groups():
-    """Every group, merged, from the taxonomy and the synonyms file (cached)."""
-    return _cached("groups", lambda: merge_groups(taxonomy_groups() + curated_groups()))
+    """Every group, merged, from the taxonomy, the synonyms file and the concept list
+    (cached)."""
+    return _cached("groups", lambda: merge_groups(
+        taxonomy_groups() + curated_groups() + concept_groups()))
 
 
 def synonym_table():

@@ -1,10 +1,16 @@
-"""The search page: a query and facet filters in the URL, answered through search.selectors."""
+"""The search page: a query and facet filters in the URL, answered through search.selectors.
+
+A page says one thing about how its results match: the results with no notice when they have
+every word, "these have some of the words" when the search was relaxed (selectors.run_search),
+or, when nothing matches, one message naming the query with what to try (fewer words, and a
+link removing each active filter)."""
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from .analysis import parse_query
 from .backends import BackendUnavailable, SearchQuery
 from .backends.base import SORTS
 from .index import FACETS
@@ -46,6 +52,22 @@ def _query_from(params):
                        page=_page_number(params.get("page")), page_size=PAGE_SIZE)
 
 
+def _removable_filters(params, facet_groups):
+    """Each selected facet value with its label and the query string of the same search
+    without it: what an empty page offers to remove."""
+    removable = []
+    for group in facet_groups:
+        for option in group["options"]:
+            if not option["selected"]:
+                continue
+            kept = params.copy()
+            kept.setlist(group["name"], [value for value in params.getlist(group["name"])
+                                         if value != option["value"]])
+            removable.append({"label": f"{group['label']}: {option['label']}",
+                              "querystring": kept.urlencode()})
+    return removable
+
+
 def search(request):
     query = _query_from(request.GET)
     try:
@@ -73,6 +95,8 @@ def search(request):
     params.pop("page", None)
     return render(request, "search/search.html", {
         "text": query.text,
+        "several_words": len(parse_query(query.text)) > 1,
+        "removable_filters": _removable_filters(params, facet_groups) if not solutions else [],
         "sort": query.sort,
         "solutions": solutions,
         "total": total,

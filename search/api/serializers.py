@@ -123,7 +123,8 @@ class SearchResponseSerializer(serializers.Serializer):
     next = serializers.URLField(allow_null=True)
     previous = serializers.URLField(allow_null=True)
     relaxed = serializers.BooleanField(
-        help_text="True when no solution had every word, so solutions with any word are shown."
+        help_text="True when no solution had every word, so solutions with any word are shown; "
+        "false when nothing matched at all (count 0)."
     )
     results = SearchResultSerializer(many=True)
     facets = FacetsSerializer()

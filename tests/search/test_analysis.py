@@ -2,7 +2,7 @@
 
 import pytest
 
-from search.analysis import Clause, highlight, parse_query, stem, terms, tokenize
+from search.analysis import Clause, SynonymTable, highlight, parse_query, stem, terms, tokenize
 
 
 def test_cjk_runs_become_overlapping_bigrams():
@@ -153,3 +153,10 @@ def test_prefix_queries_take_the_last_word_as_typed_so_far():
     assert parse_prefix_query("预测性维") == [Clause(("预测", "测性", "性维"))]
     assert parse_prefix_query("MES 系") == [Clause(("mes",)), Clause(("系",), prefix=True)]
     assert parse_prefix_query("the") == [Clause(("the",), prefix=True)]
+
+
+def test_a_synonym_phrase_is_highlighted_where_its_words_follow_one_another():
+    clauses = parse_query("APS", synonyms=SynonymTable([["APS", "shop-floor scheduling"]]))
+    assert highlight("Shop-floor scheduling for job shops", clauses) == (
+        "<mark>Shop</mark>-<mark>floor</mark> <mark>scheduling</mark> for job shops")
+    assert highlight("Scheduling of the shop floor", clauses) == ""

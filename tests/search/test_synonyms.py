@@ -5,7 +5,7 @@ test_elasticsearch)."""
 import pytest
 
 from catalog.models import Scenario
-from search import synonyms
+from search import index, synonyms
 from search.analysis import Clause, SynonymTable, parse_query
 from search.backends import SearchQuery
 
@@ -61,7 +61,9 @@ def test_a_renamed_scenario_changes_the_synonyms_at_once():
         scenario.save()
         assert synonyms.synonym_table().alternatives(("spindl", "doctor"))
     finally:
-        synonyms.forget()  # the rename is rolled back with the test
+        # The rename is rolled back with the test, which no signal tells the caches of.
+        synonyms.forget()
+        index.forget_taxonomy()
 
 
 # Query expansion (no database needed)

@@ -1,5 +1,5 @@
 """Synonyms: phrases that mean the same across English and Chinese (MES ↔ 制造执行系统 ↔
-manufacturing execution system), shared by both backends.
+manufacturing execution system), shared by every backend.
 
 The groups come from three places:
 
@@ -17,10 +17,10 @@ concept finds what any other finds, in both directions, so a concept holds phras
 breadth (a narrower 立体仓库 stays out of warehousing, or searching it would find every
 warehouse). search.concepts checks the list and the groups it makes.
 
-The database backend expands queries with a SynonymTable (search.analysis); Elasticsearch gets
-the same groups as the rules of a `synonym_graph` filter in its search analyzers
-(search.backends.elasticsearch), so a change of taxonomy or of the concept list changes the
-index schema: `search_index status` reports it and `rebuild` applies it.
+Every backend expands queries with the same SynonymTable (search.analysis): the words of a
+query spelling a phrase of a group become one clause any phrase of the group satisfies, and
+the database backends and Elasticsearch build their queries from those clauses. Expansion
+happens at query time only, so a change of taxonomy or of the concept list needs no reindex.
 
 Loaded groups are kept for CACHE_SECONDS in each process, and forgotten at once when this
 process saves a taxonomy row (search.apps connects `forget` to the taxonomy's signals).
@@ -135,12 +135,6 @@ def synonym_groups():
 def synonym_table():
     """The SynonymTable the database backend expands queries with (cached)."""
     return _cached("table", lambda: analysis.SynonymTable(synonym_groups()))
-
-
-def synonym_rules():
-    """The groups as Solr-format rules for Elasticsearch's synonym_graph filter, sorted so the
-    index schema only changes when the groups do."""
-    return sorted(", ".join(group) for group in synonym_groups())
 
 
 def _cached(name, build):

@@ -54,10 +54,11 @@ class SqliteFullText:
     # C, while a rowid constraint beside MATCH made SQLite rank far slower.
     ranks_by_ids = False
 
-    def rank(self, expression, ids=None, match=None):
+    def rank(self, expression, ids=None, match=None, limit=None):
         """[(id, score)] of the entries matching `match` (the expression by default); higher
         is better. FTS5 ranks by what it matches, so with `match` the ranking words are the
-        matching ones; `ids` is not used (ranks_by_ids)."""
+        matching ones; `ids` is not used (ranks_by_ids), and neither is `limit`: the caller
+        keeps its selection from the whole ranking."""
         weights = ", ".join(str(float(field.weight)) for field in TEXT_FIELDS)
         # bm25() is lower for better matches; negated so that higher is better everywhere.
         sql = (f"SELECT rowid, -bm25(search_fts, {weights}) FROM search_fts "  # noqa: S608
@@ -118,16 +119,21 @@ class PostgresFullText:
         )
         return [row[0] for row in rows]
 
-    def rank(self, expression, ids=None, match=None):
+    def rank(self, expression, ids=None, match=None, limit=None):
         """[(id, score)] of the entries whose title or summary match `match` (the expression
-        by default), scored by the expression (among `ids` when given); higher is better.
-        Matches elsewhere only are not listed (rank 0)."""
-        sql = (f"SELECT solution_id, ts_rank({PG_WEIGHTS}, head_vector, %s::tsquery) "  # noqa: S608
+        by default), scored by the expression (among `ids` when given); higher is better,
+        ties newest first. Matches elsewhere only are not listed (rank 0). With `limit`, the
+        best that many, chosen by the database rather than sent over and sorted here."""
+        sql = (f"SELECT solution_id, ts_rank({PG_WEIGHTS}, head_vector, %s::tsquery) AS rank "  # noqa: S608
                "FROM search_searchentry WHERE head_vector @@ %s::tsquery")
         params = [expression, match or expression]
         if ids is not None:
             sql += " AND solution_id = ANY(%s)"
             params.append(list(ids))
+        if limit is not None:
+            sql += (" ORDER BY rank DESC, published_at DESC NULLS LAST, solution_id DESC "
+                    "LIMIT %s")
+            params.append(limit)
         return [(int(pk), float(score)) for pk, score in self._fetch(sql, params)]
 
 

@@ -29,6 +29,7 @@ many share holds near-duplicates of one another, and the cost of a lookup must n
 with the catalog. Candidates are ranked by the buckets they share with the text.
 """
 
+import functools
 import hashlib
 from collections import Counter
 
@@ -53,6 +54,14 @@ def _hash64(data):
     return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "big")
 
 
+@functools.lru_cache(maxsize=65536)
+def _slot_and_value(term):
+    """(slot, value) of a term: its hash's remainder by SLOTS and the rest. Remembered: the
+    catalog's vocabulary is far smaller than its text."""
+    value, slot = divmod(_hash64(term.encode()), SLOTS)
+    return slot, value
+
+
 # For each slot, every slot in a fixed pseudo-random order: where an empty slot takes its
 # value from (optimal densification).
 _DONORS = tuple(
@@ -67,27 +76,43 @@ def signature(terms):
         return None
     slots = [None] * SLOTS
     for term in terms:
-        value, slot = divmod(_hash64(term.encode()), SLOTS)
-        if slots[slot] is None or value < slots[slot]:
+        slot, value = _slot_and_value(term)
+        kept = slots[slot]
+        if kept is None or value < kept:
             slots[slot] = value
-    return tuple(
-        value if value is not None
-        else next(slots[donor] for donor in _DONORS[slot] if slots[donor] is not None)
-        for slot, value in enumerate(slots)
-    )
+    filled = list(slots)
+    for slot, value in enumerate(filled):
+        if value is None:
+            for donor in _DONORS[slot]:
+                if filled[donor] is not None:
+                    slots[slot] = filled[donor]
+                    break
+    return slots
+
+
+_MASK = (1 << 64) - 1
+_MIX = 0x9E3779B97F4A7C15  # an odd constant with well-spread bits (2^64 / golden ratio)
+# Where each band's bucket hash starts, per language: buckets of different bands or
+# languages never meet.
+_BAND_SEEDS = {
+    language: tuple(_hash64(f"{language}:{band}".encode()) for band in range(BANDS))
+    for language in LANGUAGES
+}
 
 
 def buckets(terms_by_language):
-    """The bucket of each band of each language's signature ({language: set of terms})."""
+    """The bucket of each band of each language's signature ({language: set of terms}): the
+    band's values mixed into its seed, as a signed 64-bit number (a BigIntegerField)."""
     keys = set()
     for language, terms in terms_by_language.items():
         values = signature(terms)
         if values is None:
             continue
-        for band in range(BANDS):
-            text = f"{language}:{band}:" + ",".join(map(str, values[band * ROWS:(band + 1) * ROWS]))
-            digest = hashlib.blake2b(text.encode(), digest_size=8).digest()
-            keys.add(int.from_bytes(digest, "big", signed=True))  # a BigIntegerField
+        for band, key in enumerate(_BAND_SEEDS[language]):
+            for value in values[band * ROWS:(band + 1) * ROWS]:
+                key = ((key ^ value) * _MIX) & _MASK
+                key ^= key >> 29
+            keys.add(key - (1 << 64) if key >> 63 else key)
     return keys
 
 

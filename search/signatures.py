@@ -15,7 +15,7 @@ sets agree on a slot with probability close to their Jaccard index, with one has
 (a rebuild of 100,000 solutions cannot afford SLOTS hashes of every term).
 
 The bands: BANDS bands of ROWS slots each, one row (bucket, solution) per band and language,
-the bucket a hash of the language, the band's number and its values. Two texts whose
+the bucket the band's values mixed into a seed of the language and band. Two texts whose
 Jaccard index is s share at least one bucket with probability 1 - (1 - s^ROWS)^BANDS; with
 16 bands of 4: 0.9998 at s = 0.8 (DUPLICATE_SIMILARITY_FLAG's default), 0.988 at 0.7, 0.64
 at 0.5, 0.12 at 0.3 and 0.025 at 0.2. The check's similarity is taken over the languages
@@ -26,12 +26,13 @@ the pair with at least that probability.
 
 A lookup reads at most BUCKET_SAMPLE solutions of each bucket (the oldest): a bucket that
 many share holds near-duplicates of one another, and the cost of a lookup must not grow
-with the catalog. Candidates are ranked by the buckets they share with the text.
+with the catalog. Candidates are ranked by the buckets they share with the text, and the
+check compares the first few: a pair sharing a bucket is compared unless that many others
+share more buckets with the submission (then those are, very likely, near-duplicates too).
 """
 
 import functools
 import hashlib
-from collections import Counter
 
 from django.db import connections
 
@@ -170,19 +171,32 @@ def available():
 
 def similar_ids(terms_by_language, *, exclude_id=None, limit=10):
     """Ids of up to `limit` indexed solutions sharing the most buckets with a text given as
-    {language: set of terms}, most first (then oldest first); never `exclude_id`."""
+    {language: set of terms}, most first (then oldest first); never `exclude_id`.
+
+    One query: each bucket an index range scan of at most BUCKET_SAMPLE rows (on PostgreSQL
+    a lateral join over the array of buckets, planned once; on SQLite, which plans fast, a
+    UNION ALL of one scan per bucket), counted per solution in the database."""
     keys = sorted(buckets(terms_by_language))
     if not keys:
         return []
     connection = connections["default"]
     table = connection.ops.quote_name(SignatureBand._meta.db_table)
-    excluded = "" if exclude_id is None else " AND solution_id <> %s"
-    one = (f"SELECT solution_id FROM (SELECT solution_id FROM {table} "  # noqa: S608
-           f"WHERE bucket = %s{excluded} ORDER BY solution_id LIMIT {BUCKET_SAMPLE}) AS sample")
-    params = [value for key in keys for value in (
-        (key,) if exclude_id is None else (key, exclude_id))]
+    exclude_id = -1 if exclude_id is None else int(exclude_id)  # no solution has id -1
+    if connection.vendor == "postgresql":
+        sampled = (f"SELECT s.solution_id FROM unnest(%s::bigint[]) AS k(bucket) "  # noqa: S608
+                   f"CROSS JOIN LATERAL (SELECT solution_id FROM {table} AS b "
+                   f"WHERE b.bucket = k.bucket AND b.solution_id <> %s "
+                   f"ORDER BY b.solution_id LIMIT {BUCKET_SAMPLE}) AS s")
+        params = [keys, exclude_id]
+    else:
+        one = (f"SELECT solution_id FROM (SELECT solution_id FROM {table} "  # noqa: S608
+               f"WHERE bucket = %s AND solution_id <> %s ORDER BY solution_id "
+               f"LIMIT {BUCKET_SAMPLE})")
+        sampled = " UNION ALL ".join([one] * len(keys))
+        params = [value for key in keys for value in (key, exclude_id)]
     with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join([one] * len(keys)), params)
-        shared = Counter(pk for (pk,) in cursor.fetchall())
-    ranked = sorted(shared.items(), key=lambda item: (-item[1], item[0]))
-    return [pk for pk, _count in ranked[:limit]]
+        # The table is the model's own; every value is a parameter.
+        cursor.execute(f"SELECT solution_id, COUNT(*) AS n FROM ({sampled}) AS hits "  # noqa: S608
+                       "GROUP BY solution_id ORDER BY n DESC, solution_id LIMIT %s",
+                       [*params, limit])
+        return [pk for pk, _shared in cursor.fetchall()]

@@ -35,7 +35,7 @@ from .signatures import LANGUAGES
 
 logger = logging.getLogger(__name__)
 
-# How many of the best text matches are compared, and how many named in the result.
+# How many candidates are compared, and how many named in the result.
 CANDIDATES = 10
 NAMED = 3
 

@@ -3,6 +3,9 @@ worker: how much of the worker's capacity each submission costs.
 
     DATABASE_URL=postgresql://postgres@127.0.0.1:5432/test REDIS_URL=redis://127.0.0.1:6379/0 \\
         .venv/bin/python bench/review_pipeline.py --n 1000
+    # (e) alone, at several sizes, on PostgreSQL (DATABASE_URL) or on a SQLite file:
+    .venv/bin/python bench/review_pipeline.py --near-duplicate-only --engine sqlite \\
+        --near-duplicate-sizes 1000,10000,100000
 
 It drops and creates a throwaway database (`zhizao_bench`, on the server of DATABASE_URL) and
 migrates it, so real data is never touched; the worker keeps its database connection between
@@ -17,8 +20,11 @@ reviewer; starts a worker on a private queue (tests/worker.py); then measures
   (d) the floor: N tasks that make only the writes the issue asks of each submission's
       pre-check step (results, assignment, audit and outbox events, inbox notices), with
       no check run: no implementation of (b) with a task per submission can beat its rate,
-  (e) the near-duplicate check's search alone, per submission, against --published live
-      listings (default 1,000: the plan's 2027 target is 200 outstanding ones),
+  (e) the near-duplicate check's candidates, per submission, from the signature bands kept
+      with the index and, as the baseline, from the search it used before, at each of
+      --near-duplicate-sizes live listings (default: --published, 1,000; the plan's 2027
+      target is 200 outstanding ones), with the whole check's cost both ways
+      (bench/near_duplicate_cost.py),
 and where the worker's time went, from its log. The last line holds the key figures.
 
 The worker imports this file (`--include bench.review_pipeline`) for the no-op task, so
@@ -336,33 +342,6 @@ def queries_for_a_fresh_submission(vendor, vendor_user, published):
     return len(queries), control
 
 
-def near_duplicate_search_cost(vendor, published, sample=50):
-    """(e) Milliseconds of the near-duplicate check's search alone (the candidates from the
-    search backend), per submission, with `published` listings live: a cost every
-    submission's pre-checks must pay whatever else is made cheaper."""
-    from catalog.models import Solution, SolutionStatus
-    from catalog.revisions import content_of
-    from search.checks import LANGUAGES, _text
-    from search.selectors import solutions_sharing_words
-    from search.services import rebuild_index
-
-    live = Solution.objects.filter(status=SolutionStatus.PUBLISHED).count()
-    if live < published:
-        seed_solutions(vendor, published - live, status="published", start=500_000 + live)
-    rebuild_index()
-    texts = [
-        "\n".join(_text(content, name) for names in zip(*LANGUAGES.values(), strict=True)
-                  for name in names)
-        for content in map(content_of, seed_solutions(vendor, sample + 5, start=600_000))
-    ]
-    for text in texts[:5]:  # the first searches fill per-process caches
-        solutions_sharing_words(text, limit=10)
-    start = time.perf_counter()
-    for text in texts[5:]:
-        solutions_sharing_words(text, limit=10)
-    return (time.perf_counter() - start) / sample * 1000
-
-
 TASK_LINE = re.compile(r"Task (\S+)\[[^\]]+\] succeeded in ([\d.e-]+)s")
 
 
@@ -419,12 +398,48 @@ def measure_on_worker(args, vendor, vendor_user, solutions, floor_solutions, rev
             settle(queue)
         finally:
             forget_queue(queue)
-    search_ms = near_duplicate_search_cost(vendor, args.published)
-    print(f"(e) the near-duplicate search alone, with {args.published} solutions published: "
-          f"{search_ms:.1f} ms per submission; a pipeline paying only that could reach "
+    from near_duplicate_cost import near_duplicate_costs
+
+    near_duplicates = near_duplicate_costs(args.near_duplicate_sizes)
+    search_ms = near_duplicates[0]["search_ms"]
+    print(f"    a pipeline paying only the search of the check at "
+          f"{near_duplicates[0]['size']:,} listings could reach "
           f"{1000 / search_ms / noop_rate:.3f} of the no-op rate")
     return {"noop_rate": noop_rate, "pipeline_rate": rate, "small": small, "large": large,
-            "floor_rate": floor_rate, "search_ms": search_ms}
+            "floor_rate": floor_rate, "search_ms": search_ms,
+            "near_duplicates": near_duplicates}
+
+
+def sizes(text):
+    values = [int(part) for part in text.split(",") if part.strip()]
+    if not values or min(values) < 1:
+        raise argparse.ArgumentTypeError("comma-separated positive numbers, e.g. 1000,10000")
+    return values
+
+
+def near_duplicates_only(args):
+    """(e) alone, in a throwaway database of --engine: no worker, no broker."""
+    from near_duplicate_cost import near_duplicate_costs, summary_pairs
+
+    if args.engine == "sqlite":
+        directory = Path(tempfile.mkdtemp(prefix="zhizao-bench-near-duplicates-"))
+        os.environ["ZHIZAO_VAR_DIR"] = str(directory)
+        setup_django(f"sqlite:///{directory / 'bench.sqlite3'}")
+        cleanup = None
+    else:
+        server_url = os.environ.get("DATABASE_URL", "")
+        if not server_url.startswith(("postgres://", "postgresql://")):
+            sys.exit("--engine postgresql needs DATABASE_URL (PostgreSQL)")
+        setup_django(recreate_database(server_url, args.database))
+
+        def cleanup():
+            drop_database(server_url, args.database)
+    try:
+        results = near_duplicate_costs(args.near_duplicate_sizes)
+    finally:
+        if cleanup and not args.keep:
+            cleanup()
+    print(f"engine={args.engine} " + " ".join(summary_pairs(results)))
 
 
 def main():
@@ -433,12 +448,25 @@ def main():
     parser.add_argument("--database", default=BENCH_DATABASE, help="throwaway database name")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
     parser.add_argument("--published", type=int, default=1000,
-                        help="live listings for the near-duplicate search's cost (e)")
+                        help="live listings for the near-duplicate check's cost (e), unless "
+                             "--near-duplicate-sizes says otherwise")
+    parser.add_argument("--near-duplicate-sizes", type=sizes,
+                        help="live listings at which (e) is measured, e.g. 1000,10000,100000")
+    parser.add_argument("--near-duplicate-only", action="store_true",
+                        help="measure (e) alone (no worker or broker needed)")
+    parser.add_argument("--engine", choices=("postgresql", "sqlite"), default="postgresql",
+                        help="with --near-duplicate-only: sqlite runs on a throwaway file")
     parser.add_argument("--profile-sample", type=int, default=50,
                         help="submissions profiled in-process at the end")
     parser.add_argument("--worker-arg", action="append", default=[],
                         help="extra `celery worker` option, e.g. --worker-arg=--pool=prefork")
     args = parser.parse_args()
+    args.near_duplicate_sizes = args.near_duplicate_sizes or [args.published]
+    if args.near_duplicate_only:
+        return near_duplicates_only(args)
+    if args.engine != "postgresql":
+        parser.error("the pipeline runs on PostgreSQL; --engine sqlite needs "
+                     "--near-duplicate-only")
 
     server_url = require_services()
     bench_url = recreate_database(server_url, args.database)
@@ -462,6 +490,8 @@ def main():
         if not args.keep:
             drop_database(server_url, args.database)
 
+    from near_duplicate_cost import summary_pairs
+
     print(f"n={args.n} noop_rate={figures['noop_rate']:.1f} "
           f"pipeline_rate={figures['pipeline_rate']:.1f} "
           f"ratio={figures['pipeline_rate'] / figures['noop_rate']:.3f} "
@@ -470,7 +500,8 @@ def main():
           f"near_duplicate_search_ms={figures['search_ms']:.1f} "
           f"search_bound_ratio={1000 / figures['search_ms'] / figures['noop_rate']:.3f} "
           f"queries_per_submission_small={figures['small']} "
-          f"queries_per_submission_large={figures['large']}")
+          f"queries_per_submission_large={figures['large']} "
+          + " ".join(summary_pairs(figures["near_duplicates"])))
 
 
 if __name__ == "__main__":

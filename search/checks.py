@@ -3,8 +3,12 @@
 It lives here because it needs the search index and catalog never imports search;
 SearchConfig.ready() registers it into catalog.checks.
 
-The search backend finds the candidates (the published solutions sharing the most words with
-the submission); the similarity figure is computed here, the same way whatever the backend:
+The candidates are the published solutions sharing the most LSH buckets of MinHash signatures
+with the submission (search.signatures, kept with the index): a few indexed lookups, whatever
+the size of the catalog. While the signatures do not cover the index (an index written before
+them, until a rebuild) or cannot be read, the search backend finds the candidates instead
+(the published solutions sharing the most words with the submission). The similarity figure
+is computed here, the same way whatever found the candidates:
 the Jaccard index of the two texts' sets of terms (words and CJK bigrams normalised by
 search.analysis), i.e. the share of their distinct terms the two have in common. A backend's
 relevance score depends on the backend and on the rest of the index, so it cannot say how
@@ -23,20 +27,17 @@ from django.utils.translation import gettext_noop
 from catalog.checks import CheckOutcome
 from catalog.models import CheckResult, SolutionRevision
 
-from . import analysis
+from . import analysis, signatures
 from .backends import BackendUnavailable
 from .index import plain_text
-from .selectors import solutions_sharing_words
+from .selectors import published_with_vendor, solutions_sharing_words
+from .signatures import LANGUAGES
 
 logger = logging.getLogger(__name__)
 
-# How many of the best text matches are compared, and how many named in the result.
+# How many candidates are compared, and how many named in the result.
 CANDIDATES = 10
 NAMED = 3
-LANGUAGES = {
-    "en": ("title_en", "summary_en", "description_en"),
-    "zh": ("title_zh", "summary_zh", "description_zh"),
-}
 
 
 def _text(fields, name):
@@ -78,21 +79,45 @@ def _solution_fields(solution):
     return {name: getattr(solution, name) for names in LANGUAGES.values() for name in names}
 
 
-def near_duplicate(subject, content):
-    solution_id = subject.solution_id if isinstance(subject, SolutionRevision) else subject.pk
-    threshold = settings.DUPLICATE_SIMILARITY_FLAG
-    mine = terms_by_language(content)
+def _signature_candidates(mine, solution_id):
+    """The published solutions sharing the most signature buckets with the terms `mine`, or
+    None when the signatures cannot say (not covering the index, or unreadable)."""
+    try:
+        # A savepoint of its own: a database error must not leave the transaction the
+        # results are written in unusable (PostgreSQL).
+        with transaction.atomic():
+            if not signatures.available():
+                return None
+            ids = signatures.similar_ids(mine, exclude_id=solution_id, limit=CANDIDATES)
+            solutions = published_with_vendor(ids)
+    except DatabaseError as exc:
+        logger.warning("near-duplicate check of solution %s could not read signatures: %s",
+                       solution_id, exc)
+        return None
+    return [solutions[pk] for pk in ids if pk in solutions]
+
+
+def _searched_candidates(content, solution_id):
+    """The published solutions sharing the most words with the content, by the search
+    backend. Raises BackendUnavailable or DatabaseError when it cannot answer."""
     query_text = "\n".join(
         _text(content, name) for names in zip(*LANGUAGES.values(), strict=True) for name in names
     )
+    with transaction.atomic():
+        hits = solutions_sharing_words(query_text, exclude_ids=(solution_id,), limit=CANDIDATES)
+    return [solution for solution, _hit in hits]
+
+
+def near_duplicate(subject, content):
+    # The submitted content is never the indexed one (a draft is not indexed; a revision's
+    # solution is, with its live content): it is compared by its text, never with itself.
+    solution_id = subject.solution_id if isinstance(subject, SolutionRevision) else subject.pk
+    threshold = settings.DUPLICATE_SIMILARITY_FLAG
+    mine = terms_by_language(content)
     try:
-        # A savepoint of its own: a database error in the search must not leave the
-        # transaction the results are written in unusable (PostgreSQL).
-        with transaction.atomic():
-            # The submitted content is never the indexed one (a draft is not indexed; a
-            # revision's solution is, with its live content), so it is looked up by text.
-            candidates = solutions_sharing_words(query_text, exclude_ids=(solution_id,),
-                                                 limit=CANDIDATES)
+        candidates = _signature_candidates(mine, solution_id)
+        if candidates is None:
+            candidates = _searched_candidates(content, solution_id)
     except (BackendUnavailable, DatabaseError) as exc:
         logger.warning("near-duplicate check of solution %s could not search: %s",
                        solution_id, exc)
@@ -112,7 +137,7 @@ def near_duplicate(subject, content):
                 "similarity": round(similarity(mine, terms_by_language(
                     _solution_fields(solution))), 3),
             }
-            for solution, _hit in candidates
+            for solution in candidates
         ),
         key=lambda item: (-item["similarity"], item["id"]),
     )[:NAMED]

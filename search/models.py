@@ -134,3 +134,41 @@ class SearchIndexChange(models.Model):
 
     def __str__(self):
         return f"index change {self.pk}{' (reset)' if self.reset else ''}"
+
+
+class SignatureBand(models.Model):
+    """One LSH band of one indexed solution's MinHash signature in one language: `bucket` is
+    the band's hash (search.signatures). Solutions sharing a bucket agree on every value of
+    that band, which pairs of similar texts do far more often than unrelated ones: the
+    near-duplicate check finds its candidates here, in a few indexed lookups, instead of a
+    full-text search of the index. Written with the index by search.services.
+
+    The primary key (bucket, solution) serves those lookups; the solution's index serves
+    rewriting and removing a solution's rows. No database constraint: a rebuild copies
+    millions of these rows, made from the documents of published solutions in the same
+    transaction, and checking each against the solution table would cost more than writing
+    it (the ORM still deletes them with their solution)."""
+
+    pk = models.CompositePrimaryKey("bucket", "solution")
+    bucket = models.BigIntegerField()
+    solution = models.ForeignKey(Solution, on_delete=models.CASCADE, db_constraint=False,
+                                 related_name="+")
+
+    def __str__(self):
+        return f"bucket {self.bucket}: solution {self.solution_id}"
+
+
+class PendingSignatures(models.Model):
+    """Present while the signature bands do not cover the index: migration 0011 adds a row
+    when it finds an index written before signatures existed. The near-duplicate check then
+    finds its candidates by searching, as it did before; a rebuild of the index (which
+    rewrites the bands) removes the row. Absent, as in a fresh database, the bands cover the
+    index."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "pending signatures"
+
+    def __str__(self):
+        return f"signatures pending since {self.created_at:%Y-%m-%d %H:%M}"

@@ -136,12 +136,16 @@ def solutions_sharing_words(text, *, exclude_ids=(), limit=10):
     query = SearchQuery(text=text, operator="or", page_size=limit, exclude_ids=exclude_ids,
                         with_facets=False)
     hits = get_backend().search(query).hits if query.text else []
-    solutions = (
-        Solution.objects.filter(status=SolutionStatus.PUBLISHED)
-        .select_related("vendor")
-        .in_bulk([hit.id for hit in hits])
-    ) if hits else {}
+    solutions = published_with_vendor([hit.id for hit in hits])
     return [(solutions[hit.id], hit) for hit in hits if hit.id in solutions]
+
+
+def published_with_vendor(ids):
+    """{id: Solution} of those of these ids that are published, with their vendor."""
+    if not ids:
+        return {}
+    return (Solution.objects.filter(status=SolutionStatus.PUBLISHED).select_related("vendor")
+            .in_bulk(list(ids)))
 
 
 def hits_for_text(text, limit):

@@ -1,7 +1,8 @@
 """Keeping the search index in step with the catalog: one solution (from outbox events), a
 vendor's solutions (a renamed vendor), a catch-up pass, or a full rebuild. The suggestion
-rows (search.suggestions) follow the index, written first: they live in the database, like
-the fallback of Elasticsearch."""
+rows (search.suggestions) and the near-duplicate check's signature bands (search.signatures)
+follow the index, written first, whatever the backend: they live in the database, like the
+fallback of Elasticsearch."""
 
 import queue
 import threading
@@ -10,7 +11,7 @@ from django.db import connections, transaction
 
 from catalog.models import Solution, SolutionStatus
 
-from . import suggestions
+from . import signatures, suggestions
 from .backends import BackendUnavailable, get_backend
 from .index import build_documents, iter_document_batches
 
@@ -28,9 +29,11 @@ def sync_solutions(solution_ids, backend=None):
     gone = sorted(ids - {doc["id"] for doc in docs})
     if docs:
         suggestions.sync(docs)
+        signatures.add(docs)
         backend.index(docs)
     if gone:
         suggestions.remove(gone)
+        signatures.remove(gone)
         backend.delete(gone)
     return {"indexed": len(docs), "removed": len(gone)}
 
@@ -45,7 +48,8 @@ def sync_solution(solution_id):
 
 
 def sync_solution_in_cluster(solution_id):
-    """The cluster side of sync_solution; nothing to do without a cluster."""
+    """The cluster side of sync_solution; nothing to do without a cluster. (The signature
+    bands are the database side's.)"""
     cluster = getattr(get_backend(), "primary", None)
     if cluster is None:
         return None
@@ -139,8 +143,10 @@ def rebuild_index(batch_size=BATCH_SIZE, progress=None):
 
     def batches():
         suggestions.clear()
+        signatures.clear()
         for docs in documents:
             suggestions.sync(docs, vendors=False)
+            signatures.fill(docs)
             yield docs
             if progress:
                 progress(len(docs))
@@ -156,7 +162,8 @@ def rebuild_index(batch_size=BATCH_SIZE, progress=None):
 
 
 # Tables a rebuild rewrites whole.
-REBUILT_TABLES = ("search_searchentry", "search_searchfacet", "search_searchsuggestion")
+REBUILT_TABLES = ("search_searchentry", "search_searchfacet", "search_searchsuggestion",
+                  "search_signatureband")
 
 
 def _vacuum_after_rebuild(connection):
@@ -188,10 +195,12 @@ def update_index(batch_size=BATCH_SIZE, progress=None):
     backend = get_backend()
     if to_remove:
         suggestions.remove(to_remove)
+        signatures.remove(to_remove)
         backend.delete(to_remove)
     for start in range(0, len(to_index), batch_size):
         docs = build_documents(to_index[start : start + batch_size])
         suggestions.sync(docs)
+        signatures.add(docs)
         backend.index(docs)
         if progress:
             progress(len(docs))

@@ -6,6 +6,7 @@ from django.utils import timezone
 from catalog import revisions, services
 from search.backends import BackendUnavailable
 from search.checks import near_duplicate, similarity, terms_by_language
+from search.models import PendingSignatures
 from search.services import sync_solution
 from tests.factories import SolutionFactory
 
@@ -123,6 +124,7 @@ def test_a_revision_copying_another_listing_is_flagged(publish, vendor_user):
 
 def test_unreachable_search_gives_a_could_not_check_warning(monkeypatch, publish, vendor):
     publish()
+    PendingSignatures.objects.create()  # the candidates come from the search
     draft = SolutionFactory(vendor=vendor)
 
     class Down:

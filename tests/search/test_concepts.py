@@ -96,6 +96,7 @@ def test_merged_with_the_taxonomy_no_group_grows_past_the_limit():
     assert "检测" not in inspection and "inspection" not in inspection
 
 
+@pytest.mark.django_db  # the synonym table reads the taxonomy when not cached
 def test_a_concept_phrase_in_a_query_is_one_clause_with_the_others_as_alternatives():
     [clause] = parse_query("质量检测", synonyms=synonyms.synonym_table())
     assert ("defect", "inspect") in clause.alternatives

@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('catalog', '0004_text_caps'),
-        ('search', '0010_solution_ratings'),
+        ("search", "0011_term_statistics"),
     ]
 
     operations = [

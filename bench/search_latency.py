@@ -23,7 +23,7 @@ search index (timed), then times over repeated, varied requests:
   django.test.Client, rendered end to end with its facets.
 
 The index rebuild an operator runs is timed in a fresh process of its own, which reports its
-peak resident memory (ru_maxrss) and what it held before the rebuild began.
+peak resident memory (VmHWM) and what it held before the rebuild began.
 
 Each engine runs in a subprocess of its own (Django is configured once per process). The
 last line is key=value figures; the unprefixed ones are PostgreSQL's.
@@ -522,6 +522,14 @@ def rebuild_in_fresh_process(args):
 
 
 def _rss_mb():
+    """This process's peak resident memory in MB: VmHWM, the high-water mark of its own
+    memory map. ru_maxrss would not do: Linux carries it over from the parent across fork and
+    exec, so a new process begins with its parent's peak."""
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024  # kB
     import resource
 
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux

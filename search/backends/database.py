@@ -84,8 +84,7 @@ def insert_rows(model, columns, rows, using="default"):
     names = ", ".join(quote(field.column) for field in fields)
     # Preparing a plain value changes nothing and, a million times over, costs a rebuild
     # more than writing it.
-    plain = [PLAIN_VALUES.get((field.target_field if field.is_relation else field)
-                              .get_internal_type()) for field in fields]
+    plain = [PLAIN_VALUES.get(_stored_field(field).get_internal_type()) for field in fields]
 
     def prepared(row):
         return [value if type(value) is kind else field.get_db_prep_save(value, connection)
@@ -105,6 +104,14 @@ def insert_rows(model, columns, rows, using="default"):
                 + ", ".join([placeholder] * len(chunk)),
                 [value for row in chunk for value in prepared(row)],
             )
+
+
+def _stored_field(field):
+    """The field whose values a column of `field` holds: for a relation, the one it points at
+    (through a key that is itself a relation, as an index entry's key is its solution)."""
+    while field.is_relation:
+        field = field.target_field
+    return field
 
 
 def _field_for(model, column):

@@ -12,10 +12,21 @@ search index (timed), then times over repeated, varied requests:
 - faceted search: three facets selected (no words), with facet counts;
 - matching: marketplace.matching.ranking.match_need for ad-hoc needs (words, scenarios,
   industry, region, levels, budget), the ranking POST /api/v1/match/ runs;
-- suggestions (GET /api/v1/search/suggest/) and similar solutions.
+- suggestions (GET /api/v1/search/suggest/) and similar solutions;
+- the bare full-text query a developer would write first, on a table the bench builds once
+  from the same text (each entry's normalised terms, so both see the same words): on
+  PostgreSQL a plain tsvector with a GIN index, `WHERE document @@ websearch_to_tsquery(…)
+  ORDER BY ts_rank_cd(…) DESC LIMIT 20`; on SQLite an FTS5 table, `MATCH … ORDER BY bm25
+  LIMIT 20`. No facet counts: it is the yardstick keyword search is held to
+  (keyword_vs_bare_ratio = keyword p95 / bare p95);
+- the search page, GET /search/?q=… (some with three facets selected) through
+  django.test.Client, rendered end to end with its facets.
+
+The index rebuild an operator runs is timed in a fresh process of its own, which reports its
+peak resident memory (VmHWM) and what it held before the rebuild began.
 
 Each engine runs in a subprocess of its own (Django is configured once per process). The
-last line is key=value figures; faceted_p95_ms, match_p95_ms and rebuild_s are PostgreSQL's.
+last line is key=value figures; the unprefixed ones are PostgreSQL's.
 
     .venv/bin/python bench/search_latency.py                       # 100,000, both engines
     .venv/bin/python bench/search_latency.py --solutions 20000 --engines sqlite
@@ -89,6 +100,7 @@ def configure(engine, postgres_url):
     os.environ.setdefault("SECRET_KEY", "bench-only-secret-key")
     os.environ["SEARCH_BACKEND"] = "database"
     os.environ["LOG_LEVEL"] = "WARNING"
+    os.environ["ALLOWED_HOSTS"] = "testserver"  # django.test.Client's host
     os.environ.pop("REDIS_URL", None)
     cleanup = None
     if engine == "sqlite":
@@ -353,6 +365,86 @@ def ad_hoc_needs(rng, n):
     return needs
 
 
+# The bare query
+
+
+def build_bare_table():
+    """The table the bare query reads, built once from the index's text: each entry's
+    normalised terms (search.analysis.terms), so that the bare query and the product find the
+    same words (without them, PostgreSQL's parser would take a Chinese sentence for one
+    word). A plain tsvector with a GIN index on PostgreSQL, an FTS5 table on SQLite."""
+    from django.db import connection
+
+    from search.index import TEXT_FIELDS
+
+    texts = [f"coalesce({field.column}, '')" for field in TEXT_FIELDS]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "CREATE TABLE bench_bare AS SELECT solution_id, "  # noqa: S608 - the model's columns
+                f"to_tsvector('simple', concat_ws(' ', {', '.join(texts)})) AS document "
+                "FROM search_searchentry")
+            cursor.execute("CREATE INDEX bench_bare_document ON bench_bare USING gin (document)")
+            cursor.execute("VACUUM ANALYZE bench_bare")
+        else:
+            cursor.execute("CREATE VIRTUAL TABLE bench_bare USING fts5(document)")
+            together = " || ' ' || ".join(texts)
+            cursor.execute(
+                "INSERT INTO bench_bare (rowid, document) "  # noqa: S608 - the model's columns
+                f"SELECT solution_id, {together} FROM search_searchentry")
+
+
+def bare_query(text):
+    """The full-text query a developer would write first: every word, ranked by the
+    database's own function over the whole text, the best 20."""
+    from django.db import connection
+
+    from search.analysis import terms
+
+    words = terms(text)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT solution_id FROM bench_bare "
+                "WHERE document @@ websearch_to_tsquery('simple', %s) "
+                "ORDER BY ts_rank_cd(document, websearch_to_tsquery('simple', %s)) DESC "
+                "LIMIT 20", [words, words])
+        else:
+            cursor.execute(
+                "SELECT rowid FROM bench_bare WHERE bench_bare MATCH %s "
+                "ORDER BY bm25(bench_bare) LIMIT 20",
+                [" ".join(f'"{word}"' for word in words.split())])
+        return cursor.fetchall()
+
+
+def page_urls(rng):
+    """GET /search/ addresses: each keyword alone, then with three facets selected."""
+    from urllib.parse import urlencode
+
+    urls = []
+    for text, facets in zip(KEYWORD_QUERIES, faceted_queries(rng, len(KEYWORD_QUERIES)),
+                            strict=True):
+        urls.append("/search/?" + urlencode({"q": text}))
+        urls.append("/search/?" + urlencode({"q": text, **facets.filters}, doseq=True))
+    return urls
+
+
+def search_page_fetcher():
+    """GET one address through django.test.Client: middleware, view, template, as a visitor
+    (not signed in) would be answered. Anything but 200 stops the bench."""
+    from django.test import Client
+
+    client = Client()
+
+    def fetch(url):
+        response = client.get(url, secure=True)
+        if response.status_code != 200:
+            raise RuntimeError(f"{url} answered {response.status_code}")
+        return response.content
+
+    return fetch
+
+
 def run_engine(args):
     """Seed, rebuild and time one engine; prints its table to stderr and returns figures."""
     from django.db import connection
@@ -371,6 +463,7 @@ def run_engine(args):
             cursor.execute("VACUUM ANALYZE")  # as autovacuum would after a bulk load
 
     backend = get_backend()
+    build_bare_table()
 
     def floor(_):
         with connection.cursor() as cursor:
@@ -380,6 +473,7 @@ def run_engine(args):
 
     kinds = {
         "floor (indexed SELECT LIMIT 20)": (floor, [None]),
+        "bare full-text query (LIMIT 20)": (bare_query, KEYWORD_QUERIES),
         "keyword search": (backend.search, [SearchQuery(text=q) for q in KEYWORD_QUERIES]),
         "faceted search (3 facets)": (backend.search, faceted_queries(rng, 40)),
         "keyword + 3 facets": (backend.search, [
@@ -391,6 +485,9 @@ def run_engine(args):
         "suggestions": (suggestions.suggest, ["预测", "predictive mai", "MES", "vis", "数字孪",
                                               "Suzhou", "苏州联", "warehouse"]),
         "similar solutions": (backend.more_like_this, rng.sample(ids, 20)),
+        # Its own generator: the figures above stay those of earlier runs of the bench.
+        "search page (GET /search/)": (search_page_fetcher(),
+                                       page_urls(random.Random(args.seed + 1))),
     }
     figures = {"engine": connection.vendor, "solutions": len(ids), "seed_s": seeded,
                "build_s": built, "kinds": {}}
@@ -402,10 +499,54 @@ def run_engine(args):
         figures["kinds"][label] = stats
         print(f"{label:34} {stats['p50']:>8.1f} {stats['p95']:>8.1f} {stats['max']:>8.1f}",
               file=sys.stderr)
-    # What an operator runs (search_index rebuild): everything afresh over a full index.
-    figures["rebuild_s"] = timed_rebuild(len(ids), args.batch_size, "rebuild")
-    print(f"index rebuild over the full index: {figures['rebuild_s']:.1f}s", file=sys.stderr)
+    # What an operator runs (search_index rebuild): everything afresh over a full index, in a
+    # process of its own so that its memory is the rebuild's.
+    rebuilt = rebuild_in_fresh_process(args)
+    figures.update(rebuilt)
+    print(f"index rebuild over the full index: {figures['rebuild_s']:.1f}s, peak RSS "
+          f"{figures['rebuild_peak_rss_mb']:.0f} MB ({figures['rebuild_start_rss_mb']:.0f} MB "
+          "before it began)", file=sys.stderr)
     return figures
+
+
+def rebuild_in_fresh_process(args):
+    """{rebuild_s, rebuild_peak_rss_mb, rebuild_start_rss_mb} of a rebuild run by a new
+    process on this engine's database (the environment configure set)."""
+    from django.db import connections
+
+    connections.close_all()  # SQLite: no connection of ours holds the file meanwhile
+    command = [sys.executable, __file__, "--rebuild-worker", "--batch-size",
+               str(args.batch_size)]
+    done = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _rss_mb():
+    """This process's peak resident memory in MB: VmHWM, the high-water mark of its own
+    memory map. ru_maxrss would not do: Linux carries it over from the parent across fork and
+    exec, so a new process begins with its parent's peak."""
+    status = Path("/proc/self/status")
+    if status.exists():
+        for line in status.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024  # kB
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def rebuild_worker(args):
+    """The rebuild, timed, in this process (Django configured from the environment)."""
+    import django
+
+    django.setup()
+    from catalog.models import Solution, SolutionStatus
+
+    count = Solution.objects.filter(status=SolutionStatus.PUBLISHED).count()
+    start_rss = _rss_mb()
+    seconds = timed_rebuild(count, args.batch_size, "rebuild")
+    return {"rebuild_s": seconds, "rebuild_peak_rss_mb": _rss_mb(),
+            "rebuild_start_rss_mb": start_rss}
 
 
 def timed_rebuild(count, batch_size, label):
@@ -419,10 +560,11 @@ def timed_rebuild(count, batch_size, label):
     return time.perf_counter() - start
 
 
-SHORT = {"floor (indexed SELECT LIMIT 20)": "floor", "keyword search": "keyword",
+SHORT = {"floor (indexed SELECT LIMIT 20)": "floor",
+         "bare full-text query (LIMIT 20)": "bare", "keyword search": "keyword",
          "faceted search (3 facets)": "faceted", "keyword + 3 facets": "keyword_faceted",
          "matching (ad-hoc need)": "match", "suggestions": "suggest",
-         "similar solutions": "similar"}
+         "similar solutions": "similar", "search page (GET /search/)": "search_page"}
 
 
 def summary_line(results):
@@ -432,7 +574,12 @@ def summary_line(results):
         prefix = "" if figures["engine"] == "postgresql" else f"{figures['engine']}_"
         for label, stats in figures["kinds"].items():
             pairs.append(f"{prefix}{SHORT[label]}_p95_ms={stats['p95']:.1f}")
+        bare = figures["kinds"]["bare full-text query (LIMIT 20)"]["p95"]
+        for kind in ("keyword search", "keyword + 3 facets"):
+            pairs.append(f"{prefix}{SHORT[kind]}_vs_bare_ratio="
+                         f"{figures['kinds'][kind]['p95'] / bare:.2f}")
         pairs.append(f"{prefix}rebuild_s={figures['rebuild_s']:.1f}")
+        pairs.append(f"{prefix}rebuild_peak_rss_mb={figures['rebuild_peak_rss_mb']:.0f}")
     pairs.append(f"solutions={results[0]['solutions']}" if results else "solutions=0")
     return " ".join(pairs)
 
@@ -449,7 +596,12 @@ def main():
     parser.add_argument("--batch-size", type=int, default=1000, help="rebuild batch size")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--worker", choices=ENGINES, help=argparse.SUPPRESS)
+    parser.add_argument("--rebuild-worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
+
+    if args.rebuild_worker:
+        print(json.dumps(rebuild_worker(args)))
+        return
 
     if args.worker:
         cleanup = configure(args.worker, args.postgres_url)
@@ -477,6 +629,8 @@ def main():
             for r in results))
     print(f"{'first index build (s)':34} " + " ".join(f"{r['build_s']:>31.1f}" for r in results))
     print(f"{'index rebuild (s)':34} " + " ".join(f"{r['rebuild_s']:>31.1f}" for r in results))
+    print(f"{'index rebuild peak RSS (MB)':34} "
+          + " ".join(f"{r['rebuild_peak_rss_mb']:>31.0f}" for r in results))
     print(summary_line(results))
 
 

@@ -158,7 +158,7 @@ def _fold_text(text):
     return _NOT_PLAIN.sub(lambda m: _fold(m.group()), folded)
 
 
-def terms(text):
+def terms(text, *, stemmed=True):
     """The indexed form of `text`: its terms separated by spaces (what tokenize gives, without
     the offsets, and fast enough to index 100,000 solutions)."""
     if not text:
@@ -171,7 +171,7 @@ def terms(text):
         else:
             word = match.group(2)
             if len(word) <= MAX_TERM_CHARS and word not in STOP_WORDS:
-                out.append(stem(word))
+                out.append(stem(word) if stemmed else word)
     return " ".join(out)
 
 

@@ -20,6 +20,7 @@ class SearchConfig(AppConfig):
         from catalog.models import (
             Industry,
             LifecycleStage,
+            MaturityLevel,
             Region,
             Scenario,
             ScenarioLink,
@@ -33,9 +34,11 @@ class SearchConfig(AppConfig):
         register_system_check(concepts.check_concepts)
         # Catalog never imports search: search adds its pre-check to catalog's registry.
         register_check("near_duplicate", checks.near_duplicate)
-        # Synonyms are made of taxonomy names, documents name taxonomy codes: both are kept
-        # in memory and forgotten when the taxonomy changes.
-        for model in (Scenario, ScenarioLink, LifecycleStage, Technology, Industry, Region):
+        # Synonyms are made of taxonomy names, documents name taxonomy codes, search pages
+        # label facets with taxonomy rows (search.selectors.taxonomy_rows): all are kept in
+        # memory and forgotten when the taxonomy changes.
+        for model in (Scenario, ScenarioLink, LifecycleStage, Technology, Industry, Region,
+                      MaturityLevel):
             for signal in (post_save, post_delete):
                 for forget in (synonyms.forget, index.forget_taxonomy):
                     signal.connect(forget, sender=model, dispatch_uid=(

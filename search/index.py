@@ -3,6 +3,7 @@ field weighs, which facets it is filtered and counted by, and how a solution bec
 document every backend indexes. The language handling lives in `search.analysis`."""
 
 import html
+import itertools
 import re
 import threading
 import time
@@ -149,13 +150,14 @@ def _number(value):
     return float(value) if value is not None else None
 
 
-def solution_ratings(solution_ids):
-    """{solution id: (average score, number of ratings)} for the rated ones among these, as the
-    marketplace told them (search.services.set_rating). A solution without ratings has
-    rating_avg null and rating_count 0, and the "rating" sort puts it last."""
+def solution_ratings(among):
+    """{solution id: (average score, number of ratings)} for the rated ones `among` (a
+    lookup, see _among_ids), as the marketplace told them (search.services.set_rating). A
+    solution without ratings has rating_avg null and rating_count 0, and the "rating" sort
+    puts it last."""
     from .models import SolutionRating
 
-    rows = SolutionRating.objects.filter(solution_id__in=list(solution_ids))
+    rows = SolutionRating.objects.filter(**among("solution_id"))
     return {pk: (average, count) for pk, average, count in
             rows.values_list("solution_id", "average", "count")}
 
@@ -230,11 +232,24 @@ RELATIONS = (("scenarios", "scenario_id"), ("stages", "lifecyclestage_id"),
              ("regions", "region_id"))
 
 
-def _related(ids):
+def _among_ids(ids):
+    """The solutions whose related rows are read, as a function of the path to their id
+    (`solution_id`, `case_study__solution_id`) giving filter lookups: these ids."""
+    return lambda path: {f"{path}__in": ids}
+
+
+def _among_range(low, high):
+    """As _among_ids, every id from `low` to `high`: for a rebuild's batch, a range costs the
+    database and the driver far less than a thousand parameters (rows of unpublished
+    solutions in the range are read and left out)."""
+    return lambda path: {f"{path}__gte": low, f"{path}__lte": high}
+
+
+def _related(among):
     """{relation: {solution id: [related id, …]}} of Solution's many-to-many relations, in one
     query (a UNION ALL of their tables)."""
     queries = [
-        getattr(Solution, name).through.objects.filter(solution_id__in=ids)
+        getattr(Solution, name).through.objects.filter(**among("solution_id"))
         .annotate(relation=Value(name)).values_list("relation", "solution_id", field)
         .order_by()
         for name, field in RELATIONS
@@ -245,17 +260,17 @@ def _related(ids):
     return related
 
 
-def _case_studies(ids, taxonomy):
+def _case_studies(among, taxonomy):
     """{solution id: (text of its case studies: clients, summaries, outcome metrics;
     industries of its case studies, one code per study; studies; outcomes)}."""
     metrics = {}
-    for study_id, metric in (CaseStudyOutcome.objects.filter(case_study__solution_id__in=ids)
+    for study_id, metric in (CaseStudyOutcome.objects.filter(**among("case_study__solution_id"))
                              .order_by("case_study", "position", "id")
                              .values_list("case_study_id", "metric")):
         metrics.setdefault(study_id, []).append(metric)
     studies = {}
     for solution_id, study_id, client, summary, industry_id in (
-        CaseStudy.objects.filter(solution_id__in=ids).order_by("solution", "position", "id")
+        CaseStudy.objects.filter(**among("solution_id")).order_by("solution", "position", "id")
         .values_list("solution_id", "id", "client", "summary", "industry_id")
     ):
         parts, industries, count, outcomes = studies.get(solution_id, ([], [], 0, 0))
@@ -336,8 +351,6 @@ def build_documents(solutions=None, taxonomy=None):
     `solutions` is a queryset or ids; only published solutions become documents. A fixed
     number of queries of plain values, whatever the number of solutions: a rebuild of
     100,000 must not build a million model instances."""
-    from accounts.models import Organization
-
     queryset = Solution.objects.filter(status=SolutionStatus.PUBLISHED)
     if solutions is not None:
         if hasattr(solutions, "values_list"):
@@ -346,16 +359,23 @@ def build_documents(solutions=None, taxonomy=None):
     rows = list(queryset.order_by("pk").values(*SOLUTION_VALUES))
     if not rows:
         return []
-    taxonomy = taxonomy or TaxonomySnapshot.current()
-    ids = [row["pk"] for row in rows]
-    relations = _related(ids)
+    return _documents(rows, _among_ids([row["pk"] for row in rows]),
+                      taxonomy or TaxonomySnapshot.current())
+
+
+def _documents(rows, among, taxonomy):
+    """The documents of these SOLUTION_VALUES rows, their related rows read `among` (_among_ids)
+    these solutions (and maybe others, left out)."""
+    from accounts.models import Organization
+
+    relations = _related(among)
     vendor_names = {
         pk: " ".join(name for name in (name_en, name_zh) if name)
         for pk, name_en, name_zh in Organization.objects.filter(
             pk__in={row["vendor_id"] for row in rows}).values_list("pk", "name", "name_zh")
     }
-    case_studies = _case_studies(ids, taxonomy)
-    ratings = solution_ratings(ids)
+    case_studies = _case_studies(among, taxonomy)
+    ratings = solution_ratings(among)
     return [
         build_document(
             row, {name: relation.get(row["pk"], ()) for name, relation in relations.items()},
@@ -366,11 +386,14 @@ def build_documents(solutions=None, taxonomy=None):
 
 
 def iter_document_batches(batch_size=200):
-    """All published solutions' documents, a batch at a time, for rebuilding an index."""
-    ids = list(
-        Solution.objects.filter(status=SolutionStatus.PUBLISHED).order_by("pk")
-        .values_list("pk", flat=True)
-    )
+    """All published solutions' documents, a batch at a time, for rebuilding an index, in one
+    pass over the solutions: their rows stream from a server-side cursor on PostgreSQL
+    (chunks of `batch_size` on SQLite), and each batch's related rows are read by the range
+    of its ids. Memory holds a batch, whatever the size of the catalog."""
     taxonomy = TaxonomySnapshot.load()  # a rebuild reads the taxonomy afresh
-    for start in range(0, len(ids), batch_size):
-        yield build_documents(ids[start : start + batch_size], taxonomy=taxonomy)
+    rows = iter(
+        Solution.objects.filter(status=SolutionStatus.PUBLISHED).order_by("pk")
+        .values(*SOLUTION_VALUES).iterator(chunk_size=batch_size)
+    )
+    while batch := list(itertools.islice(rows, batch_size)):
+        yield _documents(batch, _among_range(batch[0]["pk"], batch[-1]["pk"]), taxonomy)

@@ -3,6 +3,7 @@ and facet options with their labels in the reader's language; and the reads othe
 on (matching in marketplace): hits for a long text, the newest solutions of some facets, the
 index documents of solutions, the scenarios' names."""
 
+import threading
 from dataclasses import dataclass, replace
 
 from catalog.models import (
@@ -16,7 +17,6 @@ from catalog.models import (
     SolutionStatus,
     Technology,
 )
-from catalog.selectors import published_solutions
 
 from .analysis import parse_query
 from .backends import SearchQuery, get_backend
@@ -32,6 +32,10 @@ TAXONOMY_FACETS = {
     "region": (Region, "code"),
     "maturity": (MaturityLevel, "level"),
 }
+# What a result card shows of a solution besides its own fields (the page's
+# components/solution_card.html, the search API's SearchResultSerializer): its vendor, its
+# scenarios and its industries.
+CARD_RELATIONS = ("scenarios", "industries")
 
 
 @dataclass
@@ -62,11 +66,13 @@ def run_search(query, *, relax=True):
 
 
 def solutions_by_id(ids):
-    """Published solutions for these ids with their list relations, in constant queries.
-    Ids no longer published (an index a moment behind) are left out."""
+    """Published solutions for these ids with what a result card shows (vendor, scenarios,
+    industries), in three queries. Ids no longer published (an index a moment behind) are
+    left out."""
     if not ids:
         return {}
-    return published_solutions().in_bulk(list(ids))
+    return (Solution.objects.filter(status=SolutionStatus.PUBLISHED).select_related("vendor")
+            .prefetch_related(*CARD_RELATIONS).in_bulk(list(ids)))
 
 
 def _label(facet, obj):
@@ -77,21 +83,41 @@ def _label(facet, obj):
     return obj.name
 
 
+_rows_lock = threading.Lock()
+_rows_cache = {}
+
+
+def taxonomy_rows():
+    """{facet: its taxonomy rows in model order} for TAXONOMY_FACETS, read once and kept as
+    long as the documents' taxonomy is (TaxonomySnapshot.current: a few minutes, forgotten
+    when this process saves a taxonomy row), so that a search page labels its facets from
+    memory rather than with a query per facet."""
+    snapshot = TaxonomySnapshot.current()
+    with _rows_lock:
+        if _rows_cache.get("snapshot") is snapshot:
+            return _rows_cache["rows"]
+    rows = {name: list(model.objects.all()) for name, (model, _) in TAXONOMY_FACETS.items()}
+    with _rows_lock:
+        _rows_cache.update(snapshot=snapshot, rows=rows)
+    return rows
+
+
 def facet_options(results):
     """Every facet's values with a label, a count and whether it is selected. Selected values
-    are listed even at zero so they can be unselected. One query per taxonomy facet."""
+    are listed even at zero so they can be unselected. Taxonomy labels come from memory
+    (taxonomy_rows)."""
     selection = results.query.filters
     options = {}
+    taxonomy = taxonomy_rows()
     for facet in FACETS:
         counts = results.facets.get(facet.name, {})
         chosen = set(selection.get(facet.name, ()))
         values = set(counts) | chosen
         if facet.name in TAXONOMY_FACETS:
-            model, key = TAXONOMY_FACETS[facet.name]
-            keys = [int(v) for v in values if v.isdigit()] if key == "level" else list(values)
+            _, key = TAXONOMY_FACETS[facet.name]
             # Model order is the natural order (stages and links by position).
-            rows = model.objects.filter(**{f"{key}__in": keys}) if keys else []
-            labelled = [(str(getattr(obj, key)), _label(facet.name, obj)) for obj in rows]
+            labelled = [(str(getattr(obj, key)), _label(facet.name, obj))
+                        for obj in taxonomy[facet.name] if str(getattr(obj, key)) in values]
         elif facet.name == "price_band":
             labelled = [(band.code, str(band.label)) for band in PRICE_BANDS
                         if band.code in values]

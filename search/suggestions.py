@@ -48,9 +48,9 @@ class Suggestion:
 
 
 def _terms(*texts):
-    return " ".join(
-        token.term for text in texts if text for token in analysis.tokenize(text, stemmed=False)
-    )
+    """The unstemmed terms of these texts (a half-typed word has no stem yet), as the
+    tokenizer gives them, without its offsets: a rebuild computes them for every solution."""
+    return " ".join(filter(None, (analysis.terms(text, stemmed=False) for text in texts)))
 
 
 # Writing

@@ -115,11 +115,14 @@ SAMPLES = [
 ]
 
 
+@pytest.mark.parametrize("stemmed", [True, False])
 @pytest.mark.parametrize("text", SAMPLES)
-def test_fast_terms_say_what_the_tokenizer_says(text):
-    """terms() folds a whole string at once (indexing 100,000 solutions); queries and
-    highlights fold a character at a time: both must give the same terms."""
-    assert terms(text) == " ".join(token.term for token in tokenize(text))
+def test_fast_terms_say_what_the_tokenizer_says(text, stemmed):
+    """terms() folds a whole string at once (indexing 100,000 solutions, and their
+    suggestions unstemmed); queries and highlights fold a character at a time: both must give
+    the same terms."""
+    assert terms(text, stemmed=stemmed) == " ".join(
+        token.term for token in tokenize(text, stemmed=stemmed))
 
 
 MARKDOWN = [

@@ -1,10 +1,12 @@
 from django.contrib import admin
 
 from .models import (
+    PendingSignatures,
     SearchEntry,
     SearchFacet,
     SearchIndexChange,
     SearchSuggestion,
+    SearchTerm,
     SolutionRating,
 )
 
@@ -69,3 +71,21 @@ class SearchIndexChangeAdmin(ReadOnlyAdmin):
 
     list_display = ["id", "created_at", "reset", "token"]
     list_filter = ["reset"]
+
+
+@admin.register(SearchTerm)
+class SearchTermAdmin(ReadOnlyAdmin):
+    """How many entries hold each term: the statistics every engine ranks with
+    (search.scoring). Kept with the entries; `search_index rebuild` counts them again."""
+
+    list_display = ["term", "entries"]
+    search_fields = ["term"]
+    ordering = ["-entries"]
+
+
+@admin.register(PendingSignatures)
+class PendingSignaturesAdmin(ReadOnlyAdmin):
+    """Present while the near-duplicate signatures do not cover the index (the check searches
+    meanwhile); `search_index rebuild` writes them and removes this."""
+
+    list_display = ["created_at"]

@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib import admin
+from django.db import models
 from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
@@ -21,8 +22,10 @@ def test_every_model_has_an_admin_page_or_inline():
     ours = {"accounts", "catalog", "marketplace", "events", "search"}
     inlines = {inline.model for model_admin in admin.site._registry.values()
                for inline in model_admin.inlines}
+    # Django 5.2's admin refuses models with a composite primary key (search.SignatureBand).
     missing = [model._meta.label for model in apps.get_models()
                if model._meta.app_label in ours
+               and not isinstance(model._meta.pk, models.CompositePrimaryKey)
                and model not in admin.site._registry and model not in inlines]
     assert missing == []
 

@@ -24,6 +24,8 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from .index import TEXT_FIELDS
+
 K1 = 1.2
 B = 0.75
 
@@ -61,6 +63,12 @@ class EntryTerms:
         self.whole = "".join(text for _, text in self.fields)
         self.length = (length if length is not None
                        else sum(text.count("  ") + 1 for _, text in self.fields))
+
+    @classmethod
+    def of_fields(cls, texts, length=None):
+        """An entry from its fields' terms in search.index.TEXT_FIELDS order, each with its
+        field's weight."""
+        return cls(zip((field.weight for field in TEXT_FIELDS), texts, strict=True), length)
 
     def frequency(self, phrase, prefix=False):
         """The weighted number of occurrences of `phrase` (a tuple of terms); with `prefix`,

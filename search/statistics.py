@@ -18,7 +18,7 @@ from django.db import connections
 from django.db.models import Avg
 
 from .models import SearchEntry, SearchTerm
-from .scoring import Statistics
+from .scoring import Statistics, terms_of
 
 UPSERT_ROWS_PER_STATEMENT = 500
 
@@ -110,6 +110,13 @@ def statistics(using, change, entries, terms):
         _cache[using] = (change, average, known)
     return Statistics(entries=entries, average_length=float(average),
                       frequencies={term: known[term] for term in terms})
+
+
+def for_clauses(using, maps, clauses):
+    """Statistics for ranking these clauses against the index whose facet bitmaps
+    (search.bitmaps) are `maps`."""
+    return statistics(using, (maps.change_id, maps.change_token), maps.alive.bit_count(),
+                      terms_of(clauses))
 
 
 def forget(using=None):

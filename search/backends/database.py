@@ -136,15 +136,11 @@ def _field_for(model, column):
     raise LookupError(f"{model.__name__} has no column {column}")
 
 
-def selecting_clauses(clauses, stats):
-    """The clauses of an any-word query that select its candidates (see SELECTING_SHARE),
-    from how many entries hold their terms (search.scoring.Statistics)."""
-    total = stats.entries or 1
-
-    def share(clause):  # at most: a phrase is no commoner than its rarest word
-        return sum(min(stats.frequencies.get(term, 0) for term in phrase) / total
-                   for phrase in clause.phrases)
-
+def rarest_clauses(clauses, share):
+    """The clauses of an any-word query that select its candidates: the rarest first (by
+    `share`, a clause's share of the index), at least MIN_SELECTING of them, and no more once
+    together they would match more than SELECTING_SHARE of the index. Every engine selects
+    by this rule; each says how it knows the shares."""
     chosen, together = [], 0.0
     for clause in sorted(clauses, key=share):
         if len(chosen) >= MIN_SELECTING and together + share(clause) > SELECTING_SHARE:
@@ -152,6 +148,18 @@ def selecting_clauses(clauses, stats):
         chosen.append(clause)
         together += share(clause)
     return chosen
+
+
+def selecting_clauses(clauses, stats):
+    """rarest_clauses, with the shares estimated from how many entries hold the clauses'
+    terms (search.scoring.Statistics)."""
+    total = stats.entries or 1
+
+    def share(clause):  # at most: a phrase is no commoner than its rarest word
+        return sum(min(stats.frequencies.get(term, 0) for term in phrase) / total
+                   for phrase in clause.phrases)
+
+    return rarest_clauses(clauses, share)
 
 
 @dataclass(frozen=True)
@@ -300,8 +308,7 @@ class DatabaseBackend(SearchBackend):
         )
 
     def _statistics(self, maps, clauses):
-        return statistics.statistics(self.using, (maps.change_id, maps.change_token),
-                                     maps.alive.bit_count(), scoring.terms_of(clauses))
+        return statistics.for_clauses(self.using, maps, clauses)
 
     def _page(self, maps, query, text, selection, restricted=True):
         """(id, score) pairs of the page asked for; `text` is the TextQuery or None;
@@ -345,9 +352,8 @@ class DatabaseBackend(SearchBackend):
         """{id: search.scoring score} of these entries."""
         if not ids:
             return {}
-        weights = [field.weight for field in TEXT_FIELDS]
         entries = {
-            pk: scoring.EntryTerms(zip(weights, columns, strict=True), length)
+            pk: scoring.EntryTerms.of_fields(columns, length)
             for pk, length, *columns in self._entries().filter(pk__in=list(ids))
             .values_list("pk", "length", *TERM_COLUMNS)
         }

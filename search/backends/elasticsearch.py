@@ -372,16 +372,12 @@ class ElasticsearchBackend(SearchBackend):
         if not hits:
             return hits
         sources = self._sources([hit.id for hit in hits], TERM_FIELDS)
-        weights = [field.weight for field in TEXT_FIELDS]
         entries = {
-            hit.id: scoring.EntryTerms(zip(weights, (
-                " ".join(_as_list(sources.get(hit.id, {}).get(name))) for name in TERM_FIELDS),
-                strict=True))
+            hit.id: scoring.EntryTerms.of_fields(
+                " ".join(_as_list(sources.get(hit.id, {}).get(name))) for name in TERM_FIELDS)
             for hit in hits
         }
-        maps = bitmaps.current()
-        stats = statistics.statistics("default", (maps.change_id, maps.change_token),
-                                      maps.alive.bit_count(), scoring.terms_of(clauses))
+        stats = statistics.for_clauses("default", bitmaps.current(), clauses)
         scores = scoring.rank(clauses, entries, stats)
         for hit in hits:
             hit.score = scores.get(hit.id, 0.0)

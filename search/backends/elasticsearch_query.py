@@ -16,7 +16,7 @@ tested as data.
 
 from search.index import TEXT_FIELDS
 
-from .database import MIN_SELECTING, SELECTING_FROM_ENTRIES, SELECTING_SHARE
+from .database import MIN_SELECTING, SELECTING_FROM_ENTRIES, rarest_clauses
 
 # Relevance order: the cluster finds this many candidates by its own score; the final order
 # among them is the shared Python scorer's (ElasticsearchBackend._rescore).
@@ -94,16 +94,9 @@ def selection_helps(clauses):
 
 
 def selecting_clauses(clauses, shares):
-    """The clauses of an any-word query that select its candidates, the database backend's
-    rule (DatabaseBackend._selecting): the rarest first, at least MIN_SELECTING of them, and
-    no more once together they would match more than SELECTING_SHARE of the index. The
-    shares here are exact counts from the cluster, not estimates from term statistics."""
+    """The clauses of an any-word query that select its candidates, by the database backend's
+    rule (search.backends.database.rarest_clauses). The shares here are exact counts from the
+    cluster, not estimates from term statistics."""
     if shares is None:
         return list(clauses)
-    chosen, together = [], 0.0
-    for clause in sorted(clauses, key=lambda clause: shares[clause]):
-        if len(chosen) >= MIN_SELECTING and together + shares[clause] > SELECTING_SHARE:
-            break
-        chosen.append(clause)
-        together += shares[clause]
-    return chosen
+    return rarest_clauses(clauses, shares.__getitem__)

@@ -11,18 +11,11 @@ from search.backends import BackendUnavailable
 from search.checks import near_duplicate, terms_by_language
 from search.models import PendingSignatures, SignatureBand
 from search.services import sync_solution
+from tests.catalog.test_checks_near_duplicate import CARBON
 from tests.factories import SolutionFactory
 
 pytestmark = pytest.mark.django_db
 
-CARBON = {
-    "title_en": "Carbon accounting for foundries",
-    "title_zh": "铸造企业碳资产核算",
-    "summary_en": "Energy metering and emission factors give a monthly carbon ledger.",
-    "summary_zh": "能源计量与排放因子生成月度碳账本。",
-    "description_en": "Meters on furnaces feed a ledger audited against national standards.",
-    "description_zh": "熔炉电表数据进入碳账本，按国家标准核查。",
-}
 
 
 @pytest.fixture(autouse=True)

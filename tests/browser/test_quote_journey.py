@@ -70,7 +70,9 @@ def test_enterprise_compares_quotes_from_two_vendors_and_accepts_one(new_page, l
     results = page.locator(".result-list")
     expect(results.get_by_role("link", name=OFFERS[0][0])).to_be_visible()
     industry = page.locator("input[type=checkbox][name=industry]").first
-    industry.check()  # htmx reloads the results and pushes the filter into the address
+    # htmx reloads the results and pushes the filter into the address. A click, not check():
+    # check() reads the box back at once, while htmx may be swapping it.
+    industry.click()
     expect(page).to_have_url(re.compile(r"[?&]industry="))
     expect(page.locator("input[type=checkbox][name=industry]:checked")).to_have_count(1)
     screenshot(page, f"search-facets-{language}")

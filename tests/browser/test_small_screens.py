@@ -191,7 +191,9 @@ def test_search_filters_fold_behind_a_counting_toggle(browser, live_server,
         expect(panel.locator("fieldset").first).to_be_visible()
         screenshot(page, f"phone-search-filters-open-{language}")
         # A change refreshes the results in place (htmx): the panel stays open, recounted.
-        panel.locator("input[name=scenario][value='2025-01']").uncheck()
+        # A click, not uncheck(): uncheck() reads the box back at once, while htmx may be
+        # swapping the panel; the expectations below wait for the new one.
+        panel.locator("input[name=scenario][value='2025-01']").click()
         expect(page).not_to_have_url(re.compile("2025-01"))
         expect(toggle).to_have_text(say(language, "Filters (%(counter)s)", counter=1))
         expect(panel).to_have_attribute("open", "")

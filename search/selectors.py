@@ -18,8 +18,10 @@ from catalog.models import (
     Technology,
 )
 
+from . import synonyms
 from .analysis import parse_query
 from .backends import SearchQuery, get_backend
+from .backends.base import highlights
 from .index import FACETS, PRICE_BANDS, TaxonomySnapshot, build_documents
 
 # Facets whose values are taxonomy rows: model and the field holding the value.
@@ -175,12 +177,23 @@ def published_with_vendor(ids):
 
 
 def hits_for_text(text, limit):
-    """The `limit` best SearchHits (id, score, highlight) for a long text in which any word
-    counts (a need's title and description), without facet counts."""
+    """The `limit` best SearchHits (id, score) for a long text in which any word counts (a
+    need's title and description), without facet counts or highlights: the caller marks
+    those it keeps (text_highlights)."""
     if not text.strip():
         return []
-    query = SearchQuery(text=text, operator="or", page_size=limit, with_facets=False)
+    query = SearchQuery(text=text, operator="or", page_size=limit, with_facets=False,
+                        with_highlights=False)
     return get_backend().search(query).hits
+
+
+def text_highlights(text, docs):
+    """{id: {field: HTML}} of these documents (id → document) with the words of a long text
+    in which any word counts marked, as hits_for_text's backend would have marked them."""
+    clauses = parse_query(text, any_word=True, synonyms=synonyms.synonym_table())
+    if not clauses:
+        return {}
+    return {pk: highlights(doc, clauses) for pk, doc in docs.items()}
 
 
 def newest_ids(filters, limit):

@@ -34,7 +34,13 @@ from catalog.models import (
 )
 from core.outbox import emit
 from marketplace.models import Match, Need, SeenMatch
-from search.selectors import documents, hits_for_text, newest_ids, scenario_names
+from search.selectors import (
+    documents,
+    hits_for_text,
+    newest_ids,
+    scenario_names,
+    text_highlights,
+)
 
 from . import fit as fitness
 from .reasons import render_all
@@ -81,21 +87,28 @@ class AdHocNeed:
 
 
 def _text_candidates(profile):
-    """{solution id: (relative text score, words that matched)} from the search backend."""
+    """{solution id: (relative text score, [])} from the search backend; the words that
+    matched are found for the kept matches only (_matched_words)."""
     hits = hits_for_text(profile.text, TEXT_CANDIDATES)
     best = max((hit.score for hit in hits), default=0) or 1.0
-    candidates = {}
-    for hit in hits:
+    return {hit.id: (max(hit.score, 0.0) / best, []) for hit in hits}
+
+
+def _matched_words(text, docs):
+    """{solution id: up to 3 words of `text` found in the document, as written there} for
+    these documents (id → document)."""
+    found = {}
+    for pk, marked in text_highlights(text, docs).items():
         words = []
-        for fragment in hit.highlight.values():
+        for fragment in marked.values():
             for word in _MARKED.findall(fragment):
                 word = html.unescape(word)
                 # "APS" and "APS智能排产" say the same thing twice: keep the first.
                 if not any(word.lower() in w.lower() or w.lower() in word.lower()
                            for w in words):
                     words.append(word)
-        candidates[hit.id] = (max(hit.score, 0.0) / best, words[:3])
-    return candidates
+        found[pk] = words[:3]
+    return found
 
 
 def implied_scenarios(text, docs):
@@ -202,12 +215,18 @@ def match_need(need, limit=MATCHES_KEPT):
     scored.sort(key=lambda item: (-item[0], -item[1].get("text", 0)))
     # Loaded from the catalog, with their vendor: a candidate unpublished since it was indexed
     # is left out. Callers showing more of a solution load it themselves.
-    kept = [item[3]["id"] for item in scored[: limit * 2]]
-    solutions = (Solution.objects.filter(pk__in=kept, status=SolutionStatus.PUBLISHED)
-                 .select_related("vendor").in_bulk(kept))
-    results = [MatchResult(solutions[doc["id"]], score, [], fit, explained)
-               for score, fit, explained, doc in scored[: limit * 2]
-               if doc["id"] in solutions][:limit]
+    kept_ids = [item[3]["id"] for item in scored[: limit * 2]]
+    solutions = (Solution.objects.filter(pk__in=kept_ids, status=SolutionStatus.PUBLISHED)
+                 .select_related("vendor").in_bulk(kept_ids))
+    kept = [item for item in scored[: limit * 2] if item[3]["id"] in solutions][:limit]
+    # The words that matched only change the reasons, not the score: found for the kept.
+    words = _matched_words(profile.text, {doc["id"]: doc for *_, doc in kept
+                                          if doc["id"] in text}) if text else {}
+    results = []
+    for score, fit, explained, doc in kept:
+        if words.get(doc["id"]):
+            fit, explained = fitness.assess(doc, profile, (text[doc["id"]][0], words[doc["id"]]))
+        results.append(MatchResult(solutions[doc["id"]], score, [], fit, explained))
     _add_outcome_reasons(results, docs)
     for result in results:
         result.reasons = render_all(result.explained)

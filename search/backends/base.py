@@ -2,7 +2,8 @@
 
 from dataclasses import dataclass, field
 
-from search.index import FACET_NAMES
+from search import analysis
+from search.index import FACET_NAMES, HIGHLIGHT_FIELDS
 
 # relevance: best text match first (newest first without text); newest: publication time;
 # rating: highest average rating first, unrated last, then as relevance. Ratings are the
@@ -34,6 +35,9 @@ class SearchQuery:
     exclude_ids: tuple[int, ...] = ()
     # False when only the hits matter (matching): saves counting every facet.
     with_facets: bool = True
+    # False when the caller marks the words itself, in the few hits it keeps (matching ranks
+    # 50 candidates and explains 10): saves reading and marking the others.
+    with_highlights: bool = True
 
     def __post_init__(self):
         unknown = set(self.filters) - set(FACET_NAMES)
@@ -71,6 +75,22 @@ class SearchHit:
     # Document field (title_en, summary_zh, …) → HTML with the matching words in <mark>;
     # only fields that matched.
     highlight: dict[str, str] = field(default_factory=dict)
+
+
+# A summary is marked within a fragment of this many characters around its first match.
+SUMMARY_FRAGMENT_CHARS = 200
+
+
+def highlights(source, clauses):
+    """{field: HTML} of a document's HIGHLIGHT_FIELDS with the words matching `clauses` in
+    <mark>, for the fields with a match only: what every backend puts in SearchHit.highlight."""
+    marked = {}
+    for name in HIGHLIGHT_FIELDS:
+        fragment = SUMMARY_FRAGMENT_CHARS if name.startswith("summary") else None
+        html = analysis.highlight(source.get(name) or "", clauses, fragment_chars=fragment)
+        if html:
+            marked[name] = html
+    return marked
 
 
 @dataclass

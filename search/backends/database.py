@@ -8,6 +8,7 @@ as bitmaps (search.bitmaps): filters, counts, totals and "newest first" are bit 
 which keeps a faceted search of 100,000 solutions within milliseconds.
 """
 
+import heapq
 from dataclasses import dataclass
 
 from django.db import DatabaseError, connections, transaction
@@ -15,17 +16,16 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from search import analysis, bitmaps, scoring, statistics, synonyms
-from search.index import FACET_NAMES, HIGHLIGHT_FIELDS, TEXT_FIELDS
+from search.index import FACET_NAMES, TEXT_FIELDS
 from search.models import SearchEntry, SearchFacet, SearchTerm
 
-from .base import SearchBackend, SearchHit, SearchResults
+from .base import SearchBackend, SearchHit, SearchResults, highlights
 from .full_text import full_text_for
 
 SIMILAR_MAX_TERMS = 40
 # Similar solutions are looked for among those sharing a scenario, then an industry; this
 # many at most are ranked by their words.
 SIMILAR_POOL = 2000
-SUMMARY_FRAGMENT_CHARS = 200
 # Text matches within a selection up to this many are ranked by asking for those ids; beyond,
 # every match is ranked and the selection kept in Python (one pass either way).
 RANK_BY_IDS_LIMIT = 20_000
@@ -170,6 +170,8 @@ class TextQuery:
     clauses: list
     expression: str
     match: str
+    # [(id, engine rank)] of the matches the engine ranked while finding them, or None.
+    ranks: list | None = None
 
 
 class DatabaseBackend(SearchBackend):
@@ -288,17 +290,26 @@ class DatabaseBackend(SearchBackend):
                 selecting = selecting_clauses(clauses, self._statistics(maps, clauses))
                 if len(selecting) < len(clauses):
                     match = full_text.expression(selecting, "or")
-            text = TextQuery(clauses, expression, match)
-            base &= maps.of_ids(full_text.matching_ids(match))
+            if query.sort == "relevance" and not (query.filters or query.exclude_ids):
+                # Every match may need the engine's rank (more than RESCORE_ALL of them):
+                # asked for while finding them, in the same pass.
+                found = full_text.matching_ranked(expression, match)
+                matched = [pk for pk, _ in found]
+                text = TextQuery(clauses, expression, match,
+                                 [(pk, rank) for pk, rank in found if rank is not None])
+            else:
+                matched = full_text.matching_ids(match)
+                text = TextQuery(clauses, expression, match)
+            base &= maps.of_ids(matched)
         parts = {name: maps.any_of(name, values) for name, values in query.filters.items()}
         selection = base
         for bits in parts.values():
             selection &= bits
         restricted = bool(parts or query.exclude_ids)
         page = self._page(maps, query, text, selection, restricted)
-        highlights = self._highlights([pk for pk, _ in page], clauses)
+        marked = self._highlights([pk for pk, _ in page], clauses) if query.with_highlights else {}
         return SearchResults(
-            hits=[SearchHit(id=pk, score=score, highlight=highlights.get(pk, {}))
+            hits=[SearchHit(id=pk, score=score, highlight=marked.get(pk, {}))
                   for pk, score in page],
             total=selection.bit_count(),
             facets=(self._facet_counts(maps, base, parts) if query.with_facets
@@ -363,7 +374,14 @@ class DatabaseBackend(SearchBackend):
         """Ids of the selection's entries the engine ranks best, RESCORED at most, best
         first."""
         full_text = self.full_text
-        if full_text.ranks_by_ids and not restricted:
+        if text.ranks is not None:
+            positions = maps.positions
+            ranked = heapq.nsmallest(
+                RESCORED,
+                ((pk, rank) for pk, rank in text.ranks
+                 if pk in positions and selection >> positions[pk] & 1),
+                key=lambda item: (-item[1], -positions[item[0]]))
+        elif full_text.ranks_by_ids and not restricted:
             ranked = full_text.rank(text.expression, match=text.match, limit=RESCORED)
         elif full_text.ranks_by_ids and selection.bit_count() <= RANK_BY_IDS_LIMIT:
             ranked = full_text.rank(text.expression,
@@ -380,18 +398,8 @@ class DatabaseBackend(SearchBackend):
     def _highlights(self, ids, clauses):
         if not ids or not clauses:
             return {}
-        sources = dict(self._entries().filter(pk__in=ids).values_list("pk", "source"))
-        result = {}
-        for pk, source in sources.items():
-            marked = {}
-            for name in HIGHLIGHT_FIELDS:
-                fragment = SUMMARY_FRAGMENT_CHARS if name.startswith("summary") else None
-                html = analysis.highlight(source.get(name) or "", clauses,
-                                          fragment_chars=fragment)
-                if html:
-                    marked[name] = html
-            result[pk] = marked
-        return result
+        sources = self._entries().filter(pk__in=ids).values_list("pk", "source")
+        return {pk: highlights(source, clauses) for pk, source in sources}
 
     @staticmethod
     def _facet_counts(maps, base, parts):

@@ -49,7 +49,7 @@ from elasticsearch.dsl import (
 from search import analysis, bitmaps, scoring, statistics, synonyms
 from search.index import FACET_NAMES, HIGHLIGHT_FIELDS, TEXT_FIELDS
 
-from .base import BackendUnavailable, SearchBackend, SearchHit, SearchResults
+from .base import BackendUnavailable, SearchBackend, SearchHit, SearchResults, highlights
 from .elasticsearch_actions import (
     delete_actions,
     index_actions,
@@ -68,7 +68,6 @@ from .elasticsearch_query import (
 )
 
 FACET_SIZE = 100  # more than the largest taxonomy (40 scenarios)
-SUMMARY_FRAGMENT_CHARS = 200
 # A rebuild sends this many bulk requests (one per batch of documents) at a time.
 LOAD_THREADS = 4
 # While a rebuild loads its new index: no periodic refresh, no replica to copy each write to.
@@ -205,18 +204,6 @@ def parse_response(response, query):
     )
 
 
-def highlights(source, clauses):
-    """{field: HTML} of a document's HIGHLIGHT_FIELDS with the words matching `clauses` in
-    <mark> (the fields with a match only), as the database backend marks them."""
-    marked = {}
-    for name in HIGHLIGHT_FIELDS:
-        fragment = SUMMARY_FRAGMENT_CHARS if name.startswith("summary") else None
-        html = analysis.highlight(source.get(name) or "", clauses, fragment_chars=fragment)
-        if html:
-            marked[name] = html
-    return marked
-
-
 def _translating_errors(method):
     @functools.wraps(method)
     def wrapper(self, *args, **kwargs):
@@ -350,7 +337,7 @@ class ElasticsearchBackend(SearchBackend):
         if rescored(query, clauses):
             hits = self._rescore(clauses, results.hits[:CANDIDATES]) + results.hits[CANDIDATES:]
             results.hits = hits[query.offset : query.offset + query.page_size]
-        if clauses and results.hits:
+        if clauses and results.hits and query.with_highlights:
             sources = self._sources([hit.id for hit in results.hits], HIGHLIGHT_FIELDS)
             for hit in results.hits:
                 hit.highlight = highlights(sources.get(hit.id, {}), clauses)

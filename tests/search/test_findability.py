@@ -130,6 +130,12 @@ def test_hits_carry_highlights_of_title_and_summary(backend, publish):
     assert hit.highlight == {"title_zh": "数控机床预测性<mark>维护</mark>平台"}
 
 
+def test_hits_can_be_asked_for_without_highlights(backend, publish):
+    solution = publish(neutral=True, title_zh="数控机床预测性维护平台")
+    [hit] = backend.search(SearchQuery(text="维护", with_highlights=False)).hits
+    assert (hit.id, hit.highlight) == (solution.pk, {})
+
+
 def test_query_of_only_punctuation_lists_everything(backend, maintenance, twin):
     assert found(backend, "?!") == {maintenance.pk, twin.pk}
 

@@ -1,0 +1,81 @@
+"""A text query matching more entries than search.scoring ranks one by one (RESCORE_ALL): the
+engine's best RESCORED are scored and come first, the other matches follow newest first, and
+totals and facets count every match. Bounds made small here; on SQLite and PostgreSQL alike."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from search.backends import SearchQuery, database
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def bounded(monkeypatch):
+    monkeypatch.setattr(database, "RESCORE_ALL", 2)
+    monkeypatch.setattr(database, "RESCORED", 2)
+
+
+@pytest.fixture
+def gearboxes(publish):
+    """Two solutions with "gearbox" in the title, three with it in the description only; the
+    oldest first, so newest first is the other way round."""
+    start = timezone.now() - timedelta(days=10)
+    made = {}
+    for day, (name, fields) in enumerate([
+        ("best", {"title_en": "Gearbox gearbox test bench", "regions": ["CN-JS"]}),
+        ("second", {"title_en": "Gearbox monitoring", "regions": ["CN-ZJ"]}),
+        ("described_1", {"description_en": "Also fits a gearbox.", "regions": ["CN-JS"]}),
+        ("described_2", {"description_en": "Also fits a gearbox.", "regions": ["CN-JS"]}),
+        ("described_3", {"description_en": "Also fits a gearbox.", "regions": ["CN-ZJ"]}),
+    ]):
+        made[name] = publish(neutral=True, published_at=start + timedelta(days=day), **fields)
+    for _ in range(3):  # other solutions make "gearbox" a telling word
+        publish(neutral=True, title_en="Paint shop energy")
+    return made
+
+
+def ids(results):
+    return [hit.id for hit in results.hits]
+
+
+def test_the_engines_best_come_first_then_the_other_matches_newest_first(
+        backend, bounded, gearboxes):
+    results = backend.search(SearchQuery(text="gearbox"))
+    g = gearboxes
+    assert ids(results) == [g["best"].pk, g["second"].pk, g["described_3"].pk,
+                            g["described_2"].pk, g["described_1"].pk]
+    assert results.hits[0].score > results.hits[1].score > 0
+    assert results.total == 5
+    assert results.facets["region"] == {"CN-JS": 3, "CN-ZJ": 2}
+
+
+def test_a_later_page_continues_the_same_order(backend, bounded, gearboxes):
+    g = gearboxes
+    second_page = backend.search(SearchQuery(text="gearbox", page=2, page_size=2))
+    assert ids(second_page) == [g["described_3"].pk, g["described_2"].pk]
+
+
+def test_a_facet_selection_is_ranked_within_itself(backend, bounded, gearboxes):
+    g = gearboxes
+    results = backend.search(SearchQuery(text="gearbox", filters={"region": ["CN-JS"]}))
+    assert ids(results)[0] == g["best"].pk
+    assert set(ids(results)) == {g["best"].pk, g["described_1"].pk, g["described_2"].pk}
+    assert results.total == 3
+
+
+def test_an_excluded_solution_is_left_out_of_the_ranking(backend, bounded, gearboxes):
+    g = gearboxes
+    results = backend.search(SearchQuery(text="gearbox", exclude_ids=(g["best"].pk,)))
+    assert ids(results)[0] == g["second"].pk
+    assert g["best"].pk not in ids(results)
+    assert results.total == 4
+
+
+def test_sorted_by_newest_every_match_is_listed_newest_first(backend, bounded, gearboxes):
+    g = gearboxes
+    results = backend.search(SearchQuery(text="gearbox", sort="newest"))
+    assert ids(results) == [g[name].pk for name in
+                            ("described_3", "described_2", "described_1", "second", "best")]

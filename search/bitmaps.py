@@ -99,7 +99,8 @@ class FacetBitmaps:
         return bits
 
     def of_ids(self, ids):
-        return bitset((self.positions[pk] for pk in ids if pk in self.positions), self.size)
+        positions = self.positions
+        return bitset((p for p in map(positions.get, ids) if p is not None), self.size)
 
     def ids_at(self, positions):
         return [self.ids[position] for position in positions]

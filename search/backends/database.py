@@ -170,7 +170,8 @@ class TextQuery:
     clauses: list
     expression: str
     match: str
-    # [(id, engine rank)] of the matches the engine ranked while finding them, or None.
+    # [(id, engine rank)] of the matches the engine ranked while finding them (an
+    # unrestricted query's, see search()), or None.
     ranks: list | None = None
 
 
@@ -375,11 +376,11 @@ class DatabaseBackend(SearchBackend):
         first."""
         full_text = self.full_text
         if text.ranks is not None:
+            # Ranked while matching, so the query was unrestricted: its selection is every
+            # live match, and the live ones are those the bitmaps place.
             positions = maps.positions
             ranked = heapq.nsmallest(
-                RESCORED,
-                ((pk, rank) for pk, rank in text.ranks
-                 if pk in positions and selection >> positions[pk] & 1),
+                RESCORED, ((pk, rank) for pk, rank in text.ranks if pk in positions),
                 key=lambda item: (-item[1], -positions[item[0]]))
         elif full_text.ranks_by_ids and not restricted:
             ranked = full_text.rank(text.expression, match=text.match, limit=RESCORED)

@@ -379,9 +379,9 @@ class DatabaseBackend(SearchBackend):
             # Ranked while matching, so the query was unrestricted: its selection is every
             # live match, and the live ones are those the bitmaps place.
             positions = maps.positions
-            ranked = heapq.nsmallest(
-                RESCORED, ((pk, rank) for pk, rank in text.ranks if pk in positions),
-                key=lambda item: (-item[1], -positions[item[0]]))
+            best = heapq.nlargest(RESCORED, [(rank, positions[pk], pk) for pk, rank in text.ranks
+                                             if pk in positions])
+            ranked = [(pk, rank) for rank, _, pk in best]
         elif full_text.ranks_by_ids and not restricted:
             ranked = full_text.rank(text.expression, match=text.match, limit=RESCORED)
         elif full_text.ranks_by_ids and selection.bit_count() <= RANK_BY_IDS_LIMIT:

@@ -64,8 +64,16 @@ PROSE_STOP_WORDS = frozenset({
     "then", "there", "these", "they", "thing", "things", "those", "though", "through", "thus",
     "too", "toward", "under", "until", "up", "upon", "us", "very", "want", "wants", "way", "well",
     "what", "whatever", "when", "where", "whether", "while", "who", "whole", "whom", "whose",
-    "why", "will", "within", "without", "would", "yet", "you"
+    "why", "will", "within", "without", "would", "yet", "you",
+    # What an apostrophe leaves of a contraction or a possessive ("can't", "we'd", "a day's
+    # drive"): the tokenizer splits at it, and a lone "t" or "s" would select every entry
+    # holding the letter.
+    "aren", "couldn", "d", "didn", "doesn", "don", "hadn", "hasn", "haven", "isn", "ll", "m",
+    "re", "s", "shouldn", "t", "ve", "wasn", "weren", "wouldn",
 })
+# "it" stays a word for the search box (IT/OT), but in prose it is the pronoun unless written
+# in capitals: "swap it on a Sunday" is not about IT.
+_PRONOUN_IT = re.compile(r"\b[Ii]t\b")
 
 
 @dataclass(frozen=True)
@@ -333,6 +341,8 @@ def parse_query(text, *, any_word=False, synonyms=None):
         for clause in found:
             add(clause)
 
+    if any_word:
+        text = _PRONOUN_IT.sub(" ", text)
     position = 0
     for quoted in _QUOTED.finditer(text):
         add_unquoted(text[position : quoted.start()])

@@ -70,6 +70,10 @@ PROSE_STOP_WORDS = frozenset({
     # holding the letter.
     "aren", "couldn", "d", "didn", "doesn", "don", "hadn", "hasn", "haven", "isn", "ll", "m",
     "re", "s", "shouldn", "t", "ve", "wasn", "weren", "wouldn",
+    # How a writer tells the story, not what it is about: when, and who thought or asked what.
+    "ask", "asked", "asks", "call", "called", "calls", "day", "days", "find", "finds", "found",
+    "happen", "happened", "happens", "idea", "month", "months", "tell", "tells", "think",
+    "thinks", "thought", "told", "tried", "tries", "try", "week", "weeks", "year", "years",
 })
 # "it" stays a word for the search box (IT/OT), but in prose it is the pronoun unless written
 # in capitals: "swap it on a Sunday" is not about IT.

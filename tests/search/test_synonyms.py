@@ -70,6 +70,14 @@ def test_production_scheduling_still_pairs_across_languages():
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("english,chinese", [("job traveller", "流转卡"), ("missing parts", "缺料"),
+                                             ("line stop", "停线")])
+def test_shop_floor_words_of_need_prose_pair_across_languages(english, chinese):
+    [clause] = parse_query(english, synonyms=synonyms.synonym_table())
+    assert parse_query(chinese)[0].terms in clause.alternatives
+
+
+@pytest.mark.django_db
 def test_a_renamed_scenario_changes_the_synonyms_at_once():
     scenario = Scenario.objects.get(code="2025-28")
     synonyms.synonym_table()  # cached

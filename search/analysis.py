@@ -14,6 +14,7 @@ the words of a query that spell one phrase of a group into one clause matching a
 the group. The indexed text is left as written.
 """
 
+import dataclasses
 import functools
 import html
 import re
@@ -37,6 +38,10 @@ MAX_TERM_CHARS = 60
 # A need's description can run to pages; its first distinct words say enough to find
 # candidates, and a query of thousands of OR-ed terms would only be slow.
 MAX_CLAUSES = 100
+# In a query of any word (a need's title and description), a word written again is what the
+# text is about ("missing parts" twice in a few lines); counted up to this many times, so a
+# word repeated through a long text does not drown the others.
+MAX_REPEATS = 3
 
 STOP_WORDS = frozenset({
     "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "in", "into",
@@ -93,11 +98,15 @@ class Clause:
     """One unit of a query that must match: a single term, a phrase of consecutive terms (a
     CJK run's bigrams, or a quoted phrase), or a prefix (a lone CJK character).
 
-    `alternatives` are other phrases that satisfy the clause as well (its synonyms)."""
+    `alternatives` are other phrases that satisfy the clause as well (its synonyms).
+    `repeats`: how many times a query of any word says it (at most MAX_REPEATS); the scoring
+    counts the clause that many times (BM25's query term frequency). Not part of what the
+    clause is: two clauses of the same terms are equal whatever their repeats."""
 
     terms: tuple[str, ...]
     prefix: bool = False
     alternatives: tuple[tuple[str, ...], ...] = ()
+    repeats: int = dataclasses.field(default=1, compare=False)
 
     @property
     def is_phrase(self):
@@ -329,12 +338,14 @@ def parse_query(text, *, any_word=False, synonyms=None):
     groups become one clause with the group's other phrases as alternatives."""
     if not text:
         return []
-    clauses, seen = [], set()
+    clauses, seen = [], {}
 
     def add(clause):
-        if clause.terms and clause not in seen:
-            seen.add(clause)
-            clauses.append(clause)
+        if clause.terms:
+            if clause not in seen:
+                seen[clause] = 0
+                clauses.append(clause)
+            seen[clause] += 1
 
     def add_unquoted(part):
         runs = _runs(part)
@@ -354,7 +365,8 @@ def parse_query(text, *, any_word=False, synonyms=None):
         position = quoted.end()
     add_unquoted(text[position:].replace('"', " "))
     if any_word:
-        clauses = [clause for clause in clauses if clause.alternatives or clause.prefix
+        clauses = [dataclasses.replace(clause, repeats=min(seen[clause], MAX_REPEATS))
+                   for clause in clauses if clause.alternatives or clause.prefix
                    or len(clause.terms) > 1 or clause.terms[0] not in _PROSE_STOP_TERMS]
     return clauses[:MAX_CLAUSES]
 

@@ -193,6 +193,20 @@ def test_a_need_without_structure_matches_by_its_words(publish):
     assert all(other.score < result.score for other in others)
 
 
+def test_the_title_says_what_the_need_is_about(publish):
+    """A word of the title weighs more than one of the circumstances, and a word the need
+    repeats more than one it says once."""
+    traveller = publish(neutral=True, title_en="Digital traveller")
+    welding = publish(neutral=True, title_en="Welding cell")
+    painting = publish(neutral=True, title_en="Painting line")
+    about_travellers = need_for(title="Paper traveller", industry=None, region=None,
+                                description="Fans go through welding.")
+    assert [r.solution for r in match_need(about_travellers)][:2] == [traveller, welding]
+    about_painting = need_for(title="Fans", industry=None, region=None,
+                              description="Welding, then painting and more painting.")
+    assert [r.solution for r in match_need(about_painting)][:2] == [painting, welding]
+
+
 def test_words_point_to_a_scenario_whose_solutions_in_any_language_match(publish):
     """The need names no scenario; its best text match is about 2025-28, so a Chinese-only
     solution of 2025-28 that shares no word with the need is matched too, and says why."""

@@ -40,7 +40,10 @@ MAX_TERM_CHARS = 60
 MAX_CLAUSES = 100
 # In a query of any word (a need's title and description), a word written again is what the
 # text is about ("missing parts" twice in a few lines); counted up to this many times, so a
-# word repeated through a long text does not drown the others.
+# word repeated through a long text does not drown the others. Not in Chinese: a CJK clause is
+# a bigram (or a phrase found inside a run), and its repeats count characters that different
+# words share (生产 of 生产线 and 生产计划), not a word said again; counting them cost the
+# plain search of Chinese needs 0.01 of nDCG@10 on the matching bench.
 MAX_REPEATS = 3
 
 STOP_WORDS = frozenset({
@@ -365,10 +368,17 @@ def parse_query(text, *, any_word=False, synonyms=None):
         position = quoted.end()
     add_unquoted(text[position:].replace('"', " "))
     if any_word:
-        clauses = [dataclasses.replace(clause, repeats=min(seen[clause], MAX_REPEATS))
-                   for clause in clauses if clause.alternatives or clause.prefix
-                   or len(clause.terms) > 1 or clause.terms[0] not in _PROSE_STOP_TERMS]
+        clauses = [_repeated(clause, seen[clause]) for clause in clauses
+                   if clause.alternatives or clause.prefix or len(clause.terms) > 1
+                   or clause.terms[0] not in _PROSE_STOP_TERMS]
     return clauses[:MAX_CLAUSES]
+
+
+def _repeated(clause, times):
+    """`clause` said `times` in a query of any word (see MAX_REPEATS)."""
+    if times == 1 or has_cjk(clause.terms[0]):
+        return clause
+    return dataclasses.replace(clause, repeats=min(times, MAX_REPEATS))
 
 
 def parse_prefix_query(text):

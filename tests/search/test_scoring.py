@@ -36,6 +36,11 @@ def test_a_word_a_long_query_repeats_counts_as_often():
     assert score(clauses, spindle, STATS) == pytest.approx(3 * score(once, spindle, STATS))
 
 
+def test_chinese_bigrams_are_not_counted_again():
+    """生产 of 生产线 and 生产计划 is no word said twice."""
+    assert {clause.repeats for clause in parse_query("生产线和生产计划", any_word=True)} == {1}
+
+
 def test_repeats_are_counted_up_to_a_bound_and_only_in_queries_of_any_word():
     text = " ".join(["spindle"] * 10)
     assert parse_query(text, any_word=True)[0].repeats == MAX_REPEATS

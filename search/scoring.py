@@ -17,7 +17,10 @@ commoner than its rarest word). A clause with alternatives (synonyms, concepts) 
 of its phrases the entry holds, as FTS5 counts the phrases of an OR: an entry saying both
 "MES" and "制造执行系统" says more about it. (Counting only the best phrase was tried: on the
 matching bench it changed the matcher by less than 0.005 and cost the plain search 0.05 of
-English nDCG@10.)
+English nDCG@10.) A clause a query of any word repeats (Clause.repeats: a word a need says
+again, the words of its title) counts as many times, BM25's query term frequency: on the
+matching bench it lifted the matcher's tuned English nDCG@10 from 0.88 to 0.95, and the plain
+search's from 0.78 to 0.84.
 """
 
 import math
@@ -103,7 +106,7 @@ def score(clauses, entry, statistics, prefix_holding=None):
             else:
                 holding = min(statistics.frequencies.get(term, 0) for term in phrase)
             weight = statistics.idf(holding)
-            total += weight * frequency * (K1 + 1) / (frequency + norm)
+            total += clause.repeats * weight * frequency * (K1 + 1) / (frequency + norm)
     return total
 
 

@@ -68,6 +68,24 @@ def test_query_with_any_word_splits_cjk_runs_into_bigrams():
     ]
 
 
+def test_prose_drops_what_an_apostrophe_leaves_of_contractions():
+    clauses = parse_query("drivers can't keep up; we'd like a spindle's history", any_word=True)
+    assert [clause.terms for clause in clauses] == [("driver",), ("spindl",), ("history",)]
+
+
+def test_prose_drops_how_the_story_is_told():
+    clauses = parse_query("Every week the boss calls around to find an order", any_word=True)
+    assert [clause.terms for clause in clauses] == [("boss",), ("order",)]
+
+
+def test_prose_drops_the_pronoun_it_but_keeps_it_in_capitals():
+    assert parse_query("swap it before It fails", any_word=True) == [
+        Clause(("swap",)), Clause(("fail",))]
+    assert Clause(("it",)) in parse_query("IT and OT networks", any_word=True)
+    # A search box query keeps every word its writer chose.
+    assert Clause(("it",)) in parse_query("swap it")
+
+
 def test_query_lone_cjk_character_is_a_prefix():
     assert parse_query("泵") == [Clause(("泵",), prefix=True)]
 

@@ -3,7 +3,7 @@ weights, from term statistics kept with the index."""
 
 import pytest
 
-from search.analysis import Clause, parse_query, terms
+from search.analysis import MAX_REPEATS, Clause, parse_query, terms
 from search.backends import SearchQuery, get_backend
 from search.scoring import EntryTerms, Statistics, rank, score
 
@@ -26,6 +26,26 @@ def test_a_word_in_the_title_weighs_more_than_in_the_description():
     clauses = parse_query("spindle")
     assert (score(clauses, entry(title="spindle", description="a b"), STATS)
             > score(clauses, entry(title="a b", description="spindle"), STATS))
+
+
+def test_a_word_a_long_query_repeats_counts_as_often():
+    clauses = parse_query("spindle noise; the spindle again; a spindle", any_word=True)
+    assert [clause.repeats for clause in clauses] == [3, 1]
+    once = parse_query("spindle noise", any_word=True)
+    spindle = entry(description="spindle")
+    assert score(clauses, spindle, STATS) == pytest.approx(3 * score(once, spindle, STATS))
+
+
+def test_chinese_bigrams_are_not_counted_again():
+    """生产 of 生产线 and 生产计划 is no word said twice."""
+    assert {clause.repeats for clause in parse_query("生产线和生产计划", any_word=True)} == {1}
+
+
+def test_repeats_are_counted_up_to_a_bound_and_only_in_queries_of_any_word():
+    text = " ".join(["spindle"] * 10)
+    assert parse_query(text, any_word=True)[0].repeats == MAX_REPEATS
+    assert parse_query(text) == [Clause(("spindl",))]
+    assert parse_query(text)[0].repeats == 1
 
 
 def test_a_shorter_entry_says_more_about_the_word():

@@ -53,6 +53,31 @@ def test_spellings_of_one_stem_are_all_kept_for_elasticsearch():
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("word", ["schedule", "batch"])
+def test_a_word_whose_stem_is_also_everyday_english_is_no_narrow_concept(word):
+    """The stemmer makes "scheduling" and "batching" the everyday "schedule" and "batch" (a
+    maintenance schedule, a batch of rollers): their stems must not stand for 排产 or for
+    组炉排产, or a need mentioning a schedule is taken for one about production scheduling."""
+    alternatives = synonyms.synonym_table().alternatives(parse_query(word)[0].terms)
+    assert not {"排产", "组炉"} & {term for phrase in alternatives for term in phrase}
+
+
+@pytest.mark.django_db
+def test_production_scheduling_still_pairs_across_languages():
+    table = synonyms.synonym_table()
+    assert ("排程",) in table.alternatives(("product", "schedul"))
+    assert ("组炉", "炉排", "排产") in table.alternatives(("furnac", "batch"))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("english,chinese", [("job traveller", "流转卡"), ("missing parts", "缺料"),
+                                             ("line stop", "停线")])
+def test_shop_floor_words_of_need_prose_pair_across_languages(english, chinese):
+    [clause] = parse_query(english, synonyms=synonyms.synonym_table())
+    assert parse_query(chinese)[0].terms in clause.alternatives
+
+
+@pytest.mark.django_db
 def test_a_renamed_scenario_changes_the_synonyms_at_once():
     scenario = Scenario.objects.get(code="2025-28")
     synonyms.synonym_table()  # cached

@@ -8,6 +8,7 @@ from django.utils import translation
 from catalog.models import CaseStudy, CaseStudyOutcome, Industry, LifecycleStage, Scenario
 from marketplace.matching import fit as fitness
 from marketplace.matching.ranking import match_need
+from search.analysis import MAX_REPEATS
 from tests.factories import NeedFactory
 
 pytestmark = pytest.mark.django_db
@@ -191,6 +192,24 @@ def test_a_need_without_structure_matches_by_its_words(publish):
     assert any(reason.startswith("Mentions ") and "Welding" in reason
                for reason in result.reasons)
     assert all(other.score < result.score for other in others)
+
+
+def test_a_word_the_need_repeats_weighs_more(publish):
+    """What a need says again is what it is about; what it says once may be circumstance."""
+    painting = publish(neutral=True, title_en="Painting line")
+    welding = publish(neutral=True, title_en="Welding cell")  # the newer wins a tie
+    need = need_for(title="Fans", industry=None, region=None,
+                    description="Welding, then painting and more painting.")
+    assert [r.solution for r in match_need(need)][:2] == [painting, welding]
+
+
+def test_a_word_of_the_title_weighs_more_than_one_of_the_circumstances(publish):
+    traveller = publish(neutral=True, title_en="Digital traveller")
+    welding = publish(neutral=True, title_en="Welding cell")  # the newer wins a tie
+    need = need_for(title="Paper traveller", industry=None, region=None,
+                    description="Fans go through welding.")
+    assert [r.solution for r in match_need(need)][:2] == [traveller, welding]
+    assert fitness.TITLE_REPEATS < MAX_REPEATS  # see fit.TITLE_REPEATS
 
 
 def test_words_point_to_a_scenario_whose_solutions_in_any_language_match(publish):

@@ -418,6 +418,16 @@ def test_search_rescores_the_candidates_then_pages_and_highlights_in_python(monk
 
 
 @pytest.mark.django_db
+def test_hits_asked_for_without_highlights_read_no_sources(monkeypatch):
+    client = RecordingClient(hits=[(1, 3.0), (2, 2.0)], sources={1: {"title_zh": "维护"}})
+    backend = es.ElasticsearchBackend(client, prefix="zz")
+    monkeypatch.setattr(backend, "_rescore", lambda clauses, hits: hits)
+    results = backend.search(SearchQuery(text="维护", with_highlights=False))
+    assert [(hit.id, hit.highlight) for hit in results.hits] == [(1, {}), (2, {})]
+    assert [request[0] for request in client.requests] == ["search"]
+
+
+@pytest.mark.django_db
 def test_an_any_word_search_counts_its_clauses_first_and_the_rarest_select():
     buckets = {"0": {"doc_count": 5000}, "1": {"doc_count": 10}, "2": {"doc_count": 20}}
     client = RecordingClient(hits=[], sources={}, total=10_000, shares=buckets)

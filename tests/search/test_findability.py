@@ -32,6 +32,14 @@ def test_four_character_word_is_found_as_a_phrase(backend, maintenance, publish)
     assert found(backend, "预测 维护") == {maintenance.pk, apart.pk}
 
 
+@pytest.mark.parametrize("field", ["title_zh", "description_zh"])
+def test_a_phrase_must_be_in_one_piece_not_only_its_words(backend, publish, field):
+    apart = publish(neutral=True, **{field: "设备很好备联也好联网"})  # 设备, 备联, 联网 apart
+    together = publish(neutral=True, **{field: "车间设备联网改造"})
+    assert found(backend, "设备联网") == {together.pk}
+    assert apart.pk not in found(backend, "设备联网", operator="or")
+
+
 def test_bigram_that_is_not_in_the_text_finds_nothing(backend, maintenance):
     assert found(backend, "维预") == set()
     assert found(backend, "维护预测") == set()

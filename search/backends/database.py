@@ -287,19 +287,22 @@ class DatabaseBackend(SearchBackend):
         if clauses:
             full_text = self.full_text
             expression = match = full_text.expression(clauses, query.operator)
+            matching = clauses
             if query.operator == "or" and maps.alive.bit_count() >= SELECTING_FROM_ENTRIES:
                 selecting = selecting_clauses(clauses, self._statistics(maps, clauses))
                 if len(selecting) < len(clauses):
                     match = full_text.expression(selecting, "or")
+                    matching = selecting
+            phrases_first = self._mostly_phrases(maps, matching)
             if query.sort == "relevance" and not (query.filters or query.exclude_ids):
                 # Every match may need the engine's rank (more than RESCORE_ALL of them):
                 # asked for while finding them, in the same pass.
-                found = full_text.matching_ranked(expression, match)
+                found = full_text.matching_ranked(expression, match, phrases_first)
                 matched = [pk for pk, _ in found]
                 text = TextQuery(clauses, expression, match,
                                  [(pk, rank) for pk, rank in found if rank is not None])
             else:
-                matched = full_text.matching_ids(match)
+                matched = full_text.matching_ids(match, phrases_first)
                 text = TextQuery(clauses, expression, match)
             base &= maps.of_ids(matched)
         parts = {name: maps.any_of(name, values) for name, values in query.filters.items()}
@@ -318,6 +321,24 @@ class DatabaseBackend(SearchBackend):
             query=query,
             backend=self.name,
         )
+
+    def _mostly_phrases(self, maps, clauses):
+        """Whether more of the entries these clauses may match hold only the words of their
+        phrases (the engine must then check the words' positions) than hold a single-word
+        alternative, by how many entries hold each term (search.statistics): a phrase's
+        share is at most its rarest word's. See PostgresFullText._matches."""
+        if not any(len(phrase) > 1 for clause in clauses for phrase in clause.phrases):
+            return False
+        stats = self._statistics(maps, clauses)
+        phrases = single = 0
+        for clause in clauses:
+            for phrase in clause.phrases:
+                held = min(stats.frequencies.get(term, 0) for term in phrase)
+                if len(phrase) > 1:
+                    phrases += held
+                else:
+                    single += held
+        return phrases > single
 
     def _statistics(self, maps, clauses):
         return statistics.for_clauses(self.using, maps, clauses)

@@ -45,12 +45,14 @@ class SqliteFullText:
                 parts.append(self._phrase(clause.terms))
         return f" {operator.upper()} ".join(parts)
 
-    def matching_ids(self, expression):
+    def matching_ids(self, expression, phrases_first=False):
+        # `phrases_first` is PostgreSQL's (see PostgresFullText._matches); FTS5 keeps
+        # positions in its index.
         with connections[self.using].cursor() as cursor:
             cursor.execute("SELECT rowid FROM search_fts WHERE search_fts MATCH %s", [expression])
             return [row[0] for row in cursor.fetchall()]
 
-    def matching_ranked(self, expression, match):
+    def matching_ranked(self, expression, match, phrases_first=False):
         """[(id, rank)] of every entry matching `match`, ranked as `rank` ranks them: one
         pass over the matches where matching_ids and rank would make two."""
         return self.rank(expression, match=match)
@@ -118,7 +120,7 @@ class PostgresFullText:
                 cursor.execute("SELECT set_config('enable_seqscan', %s, true)", [before])
 
     @staticmethod
-    def _matches(match):
+    def _matches(match, phrases_first):
         """(FROM … WHERE …, params) of the entries matching `match`.
 
         GIN holds no positions, so PostgreSQL checks a phrase (`<->`) by reading the whole
@@ -129,9 +131,13 @@ class PostgresFullText:
         holding every word (the phrases as plain conjunctions, found in the index without a
         recheck) are fenced in a subquery (OFFSET 0, so the planner cannot merge the phrase
         condition into the index scan), then kept when the head or else the whole text holds
-        the phrase. The same entries, and a third less time for a query of phrases matching
-        thousands at 100,000 (docs/search.md)."""
-        if " <-> " not in match:
+        the phrase. The same entries, and half the time for a query of phrases matching
+        thousands at 100,000 (docs/search.md).
+
+        Only `phrases_first`, when the caller expects most matches to need the check: an
+        entry matching a single word of the query needs none (GIN knows it matches), and
+        fenced it would be read again all the same."""
+        if not phrases_first or " <-> " not in match:
             return "search_searchentry WHERE search_vector @@ %s::tsquery", [match]
         # A phrase's lexemes are joined by " <-> " and a lexeme holds no space (analysis
         # splits on them), so this makes each phrase the conjunction of its words.
@@ -141,16 +147,16 @@ class PostgresFullText:
                 "WHERE head_vector @@ %s::tsquery OR search_vector @@ %s::tsquery",
                 [words, match, match])
 
-    def matching_ids(self, expression):
-        where, params = self._matches(expression)
+    def matching_ids(self, expression, phrases_first=False):
+        where, params = self._matches(expression, phrases_first)
         return [row[0] for row in self._fetch(f"SELECT solution_id FROM {where}", params)]  # noqa: S608
 
-    def matching_ranked(self, expression, match):
+    def matching_ranked(self, expression, match, phrases_first=False):
         """[(id, rank or None)] of every entry matching `match`, with the rank `rank` would
         give it when its title or summary match (None otherwise), in one pass over the
         matches: each row is visited once, where matching_ids and rank would visit the
         matches twice (at 100,000 entries, 40 % of the time of a query matching thousands)."""
-        where, params = self._matches(match)
+        where, params = self._matches(match, phrases_first)
         sql = (f"SELECT solution_id, CASE WHEN head_vector @@ %s::tsquery "  # noqa: S608
                f"THEN ts_rank({PG_WEIGHTS}, head_vector, %s::tsquery) END FROM {where}")
         rows = self._fetch(sql, [match, expression, *params])

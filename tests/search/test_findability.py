@@ -2,6 +2,7 @@
 
 import pytest
 
+from search import analysis
 from search.backends import SearchQuery
 
 pytestmark = pytest.mark.django_db
@@ -38,6 +39,23 @@ def test_a_phrase_must_be_in_one_piece_not_only_its_words(backend, publish, fiel
     together = publish(neutral=True, **{field: "车间设备联网改造"})
     assert found(backend, "设备联网") == {together.pk}
     assert apart.pk not in found(backend, "设备联网", operator="or")
+
+
+def test_checking_phrases_in_titles_first_finds_the_same_entries(backend, publish):
+    """The two ways PostgreSQL may find a query's matches (search.backends.full_text)."""
+    made = [publish(neutral=True, title_zh="车间设备联网改造"),
+            publish(neutral=True, description_zh="车间设备联网改造"),
+            publish(neutral=True, description_zh="设备很好备联也好联网"),
+            publish(neutral=True, title_en="OEE dashboard", description_zh="设备管理")]
+    full_text = backend.full_text
+    expression = full_text.expression(
+        [analysis.Clause(("oee",), alternatives=(("设备", "备联", "联网"),))], "and")
+    assert (sorted(full_text.matching_ids(expression, phrases_first=True))
+            == sorted(full_text.matching_ids(expression, phrases_first=False))
+            == [made[0].pk, made[1].pk, made[3].pk])
+    ranked = dict(full_text.matching_ranked(expression, expression, phrases_first=True))
+    assert ranked == dict(full_text.matching_ranked(expression, expression))
+    assert set(ranked) == {made[0].pk, made[1].pk, made[3].pk}
 
 
 def test_bigram_that_is_not_in_the_text_finds_nothing(backend, maintenance):

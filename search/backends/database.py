@@ -294,7 +294,8 @@ class DatabaseBackend(SearchBackend):
                     match = full_text.expression(selecting, "or")
                     matching = selecting
             phrases_first = self._mostly_phrases(maps, matching)
-            if query.sort == "relevance" and not (query.filters or query.exclude_ids):
+            if (query.sort == "relevance" and not (query.filters or query.exclude_ids)
+                    and full_text.ranks_while_matching(phrases_first)):
                 # Every match may need the engine's rank (more than RESCORE_ALL of them):
                 # asked for while finding them, in the same pass.
                 found = full_text.matching_ranked(expression, match, phrases_first)

@@ -52,6 +52,12 @@ class SqliteFullText:
             cursor.execute("SELECT rowid FROM search_fts WHERE search_fts MATCH %s", [expression])
             return [row[0] for row in cursor.fetchall()]
 
+    @staticmethod
+    def ranks_while_matching(phrases_first):
+        """Whether matching_ranked costs less than matching_ids then rank: always here, FTS5
+        ranks every match from its index either way."""
+        return True
+
     def matching_ranked(self, expression, match, phrases_first=False):
         """[(id, rank)] of every entry matching `match`, ranked as `rank` ranks them: one
         pass over the matches where matching_ids and rank would make two."""
@@ -150,6 +156,15 @@ class PostgresFullText:
     def matching_ids(self, expression, phrases_first=False):
         where, params = self._matches(expression, phrases_first)
         return [row[0] for row in self._fetch(f"SELECT solution_id FROM {where}", params)]  # noqa: S608
+
+    @staticmethod
+    def ranks_while_matching(phrases_first):
+        """Whether matching_ranked costs less than matching_ids then rank: when phrases are
+        checked in titles and summaries first, the pass reads them anyway. Otherwise ranking
+        apart reads only the entries whose titles or summaries match (GIN on head_vector),
+        where ranking in the pass would read every match's (at 100,000, 42 against 54 ms
+        for a word matching 19,000)."""
+        return phrases_first
 
     def matching_ranked(self, expression, match, phrases_first=False):
         """[(id, rank or None)] of every entry matching `match`, with the rank `rank` would

@@ -293,17 +293,17 @@ class DatabaseBackend(SearchBackend):
                 if len(selecting) < len(clauses):
                     match = full_text.expression(selecting, "or")
                     matching = selecting
-            single = self._single_words(full_text, matching, query.operator)
+            phrases_first = self._mostly_phrases(maps, matching)
             if (query.sort == "relevance" and not (query.filters or query.exclude_ids)
-                    and full_text.ranks_while_matching(match)):
+                    and full_text.ranks_while_matching(phrases_first)):
                 # Every match may need the engine's rank (more than RESCORE_ALL of them):
                 # asked for while finding them, in the same pass.
-                found = full_text.matching_ranked(expression, match, single)
+                found = full_text.matching_ranked(expression, match, phrases_first)
                 matched = [pk for pk, _ in found]
                 text = TextQuery(clauses, expression, match,
                                  [(pk, rank) for pk, rank in found if rank is not None])
             else:
-                matched = full_text.matching_ids(match, single)
+                matched = full_text.matching_ids(match, phrases_first)
                 text = TextQuery(clauses, expression, match)
             base &= maps.of_ids(matched)
         parts = {name: maps.any_of(name, values) for name, values in query.filters.items()}
@@ -323,16 +323,23 @@ class DatabaseBackend(SearchBackend):
             backend=self.name,
         )
 
-    @staticmethod
-    def _single_words(full_text, clauses, operator):
-        """The engine's expression of the single words (not prefixes) that alone make an
-        entry match these clauses, or None: the words among a clause's phrases, when one
-        clause is enough (a query of any word, or of one clause)."""
-        if operator != "or" and len(clauses) != 1:
-            return None
-        words = [analysis.Clause(phrase) for clause in clauses if not clause.prefix
-                 for phrase in clause.phrases if len(phrase) == 1]
-        return full_text.expression(words, "or") if words else None
+    def _mostly_phrases(self, maps, clauses):
+        """Whether more of the entries these clauses may match hold only the words of their
+        phrases (the engine must then check the words' positions) than hold a single-word
+        alternative, by how many entries hold each term (search.statistics): a phrase's
+        share is at most its rarest word's. See PostgresFullText._matches."""
+        if not any(len(phrase) > 1 for clause in clauses for phrase in clause.phrases):
+            return False
+        stats = self._statistics(maps, clauses)
+        phrases = single = 0
+        for clause in clauses:
+            for phrase in clause.phrases:
+                held = min(stats.frequencies.get(term, 0) for term in phrase)
+                if len(phrase) > 1:
+                    phrases += held
+                else:
+                    single += held
+        return phrases > single
 
     def _statistics(self, maps, clauses):
         return statistics.for_clauses(self.using, maps, clauses)

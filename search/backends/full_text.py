@@ -45,20 +45,20 @@ class SqliteFullText:
                 parts.append(self._phrase(clause.terms))
         return f" {operator.upper()} ".join(parts)
 
-    def matching_ids(self, expression, single=None):
-        # `single` is PostgreSQL's (see PostgresFullText._matches); FTS5 keeps positions in
-        # its index.
+    def matching_ids(self, expression, phrases_first=False):
+        # `phrases_first` is PostgreSQL's (see PostgresFullText._matches); FTS5 keeps
+        # positions in its index.
         with connections[self.using].cursor() as cursor:
             cursor.execute("SELECT rowid FROM search_fts WHERE search_fts MATCH %s", [expression])
             return [row[0] for row in cursor.fetchall()]
 
     @staticmethod
-    def ranks_while_matching(match):
+    def ranks_while_matching(phrases_first):
         """Whether matching_ranked costs less than matching_ids then rank: always here, FTS5
         ranks every match from its index either way."""
         return True
 
-    def matching_ranked(self, expression, match, single=None):
+    def matching_ranked(self, expression, match, phrases_first=False):
         """[(id, rank)] of every entry matching `match`, ranked as `rank` ranks them: one
         pass over the matches where matching_ids and rank would make two."""
         return self.rank(expression, match=match)
@@ -126,61 +126,52 @@ class PostgresFullText:
                 cursor.execute("SELECT set_config('enable_seqscan', %s, true)", [before])
 
     @staticmethod
-    def _matches(match, single=None):
-        """(FROM … WHERE …, params) of the entries matching `match`; `single`, when given, is
-        an expression of single words any of which alone makes an entry match.
+    def _matches(match, phrases_first):
+        """(FROM … WHERE …, params) of the entries matching `match`.
 
         GIN holds no positions, so PostgreSQL checks a phrase (`<->`) by reading the whole
         text's vector of every entry holding its words: about 2.4 kB each, compressed and
-        stored out of line. So a query with phrases reads as few of those as it can:
+        stored out of line. Most entries that match a phrase match it in their title or
+        summary, whose small vector is stored in the row (head_vector, the first part of
+        search_vector, with the same positions), so those are checked first: the entries
+        holding every word (the phrases as plain conjunctions, found in the index without a
+        recheck) are fenced in a subquery (OFFSET 0, so the planner cannot merge the phrase
+        condition into the index scan), then kept when the head or else the whole text holds
+        the phrase. The same entries, and half the time for a query of phrases matching
+        thousands at 100,000 (docs/search.md).
 
-        - the entries holding every word of a phrase (the phrases as plain conjunctions, found
-          in the index with no check) are fenced in a subquery (OFFSET 0: the planner may not
-          fold the rest into the index scan);
-        - then an entry is kept when its title or summary holds the match (head_vector, the
-          first part of search_vector with the same positions, small and stored in the row),
-          or it holds one of the `single` words (found in the index, no text read), or else
-          its whole text holds the match.
-
-        The same entries; at 100,000 a concept of many phrases takes half the time (视觉检测:
-        63 against 119 ms), a word with a rare phrase 19 against 6 ms (docs/search.md)."""
-        if " <-> " not in match:
+        Only `phrases_first`, when the caller expects most matches to need the check: an
+        entry matching a single word of the query needs none (GIN knows it matches), and
+        fenced it would be read again all the same."""
+        if not phrases_first or " <-> " not in match:
             return "search_searchentry WHERE search_vector @@ %s::tsquery", [match]
         # A phrase's lexemes are joined by " <-> " and a lexeme holds no space (analysis
         # splits on them), so this makes each phrase the conjunction of its words.
         words = match.replace(" <-> ", " & ")
-        keep, params = ["head_vector @@ %s::tsquery"], [words, match]
-        if single:
-            keep.append("solution_id IN (SELECT solution_id FROM search_searchentry "
-                        "WHERE search_vector @@ %s::tsquery)")
-            params.append(single)
-        keep.append("search_vector @@ %s::tsquery")
-        params.append(match)
-        # The conditions are the fixed strings above; every value is a parameter.
-        where = ("(SELECT solution_id, head_vector, search_vector "  # noqa: S608
-                 "FROM search_searchentry WHERE search_vector @@ %s::tsquery OFFSET 0) "
-                 f"AS holding_every_word WHERE {' OR '.join(keep)}")
-        return where, params
+        return ("(SELECT solution_id, head_vector, search_vector FROM search_searchentry "
+                "WHERE search_vector @@ %s::tsquery OFFSET 0) AS holding_every_word "
+                "WHERE head_vector @@ %s::tsquery OR search_vector @@ %s::tsquery",
+                [words, match, match])
 
-    def matching_ids(self, expression, single=None):
-        where, params = self._matches(expression, single)
+    def matching_ids(self, expression, phrases_first=False):
+        where, params = self._matches(expression, phrases_first)
         return [row[0] for row in self._fetch(f"SELECT solution_id FROM {where}", params)]  # noqa: S608
 
     @staticmethod
-    def ranks_while_matching(match):
-        """Whether matching_ranked costs less than matching_ids then rank: when `match` has
-        phrases, whose pass reads titles and summaries anyway (see _matches). Otherwise
-        ranking apart reads only the entries whose titles or summaries match (GIN on
-        head_vector), where ranking in the pass would read every match's (at 100,000, 42
-        against 54 ms for a word matching 19,000)."""
-        return " <-> " in match
+    def ranks_while_matching(phrases_first):
+        """Whether matching_ranked costs less than matching_ids then rank: when phrases are
+        checked in titles and summaries first, the pass reads them anyway. Otherwise ranking
+        apart reads only the entries whose titles or summaries match (GIN on head_vector),
+        where ranking in the pass would read every match's (at 100,000, 42 against 54 ms
+        for a word matching 19,000)."""
+        return phrases_first
 
-    def matching_ranked(self, expression, match, single=None):
+    def matching_ranked(self, expression, match, phrases_first=False):
         """[(id, rank or None)] of every entry matching `match`, with the rank `rank` would
         give it when its title or summary match (None otherwise), in one pass over the
         matches: each row is visited once, where matching_ids and rank would visit the
         matches twice (at 100,000 entries, 40 % of the time of a query matching thousands)."""
-        where, params = self._matches(match, single)
+        where, params = self._matches(match, phrases_first)
         sql = (f"SELECT solution_id, CASE WHEN head_vector @@ %s::tsquery "  # noqa: S608
                f"THEN ts_rank({PG_WEIGHTS}, head_vector, %s::tsquery) END FROM {where}")
         rows = self._fetch(sql, [match, expression, *params])

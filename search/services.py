@@ -4,8 +4,8 @@ rows (search.suggestions) and the near-duplicate check's signature bands (search
 follow the index, written first, whatever the backend: they live in the database, like the
 fallback of Elasticsearch."""
 
+import multiprocessing
 import queue
-import threading
 
 from django.db import connections, transaction
 
@@ -13,7 +13,8 @@ from catalog.models import Solution, SolutionStatus
 
 from . import signatures, suggestions
 from .backends import BackendUnavailable, get_backend
-from .index import build_documents, iter_document_batches
+from .backends.database import REBUILT_TABLES
+from .index import analysed, build_documents, iter_document_batches, remembered_terms
 
 BATCH_SIZE = 200
 
@@ -103,51 +104,85 @@ def _published_versions():
 
 
 def _read_ahead(batches, depth=2):
-    """Yield the items of the iterable `batches` while a thread produces the next ones, with a
-    database connection of its own (closed when done). Documents are built (queries, text)
-    while the previous batch is written: on PostgreSQL the writing is mostly waiting for the
-    server, so the two overlap."""
-    items = queue.Queue(maxsize=depth)
-    done = object()
+    """The items of the iterable `batches`, produced ahead by a child process (started now)
+    on the other core, with database connections of its own. Documents are built and their
+    texts analysed there (most of a rebuild's Python) while this process writes the previous
+    batch. Forked: the child iterates its copy of `batches`; what it yields or raises is
+    pickled back."""
+    context = multiprocessing.get_context("fork")
+    items = context.Queue(maxsize=depth)
+    connections.close_all()  # no connection crosses the fork
+    reader = context.Process(target=_produce, args=(batches, items), daemon=True,
+                             name="search-rebuild-reader")
+    reader.start()
+    return _received(items, reader)
 
-    def produce():
-        try:
-            for item in batches:
-                items.put(item)
-            items.put(done)
-        except BaseException as exc:  # handed to the consumer, raised there
-            items.put(exc)
-        finally:
-            connections.close_all()
 
-    thread = threading.Thread(target=produce, name="search-rebuild-reader", daemon=True)
-    thread.start()
-    while (item := items.get()) is not done:
-        if isinstance(item, BaseException):
-            raise item
-        yield item
-    thread.join()
+def _received(items, reader):
+    """What the read-ahead child puts in `items`, until its end; the child is ended at the
+    latest when this is."""
+    try:
+        while True:
+            try:
+                item = items.get(timeout=READ_AHEAD_POLL_SECONDS)
+            except queue.Empty:
+                if not reader.is_alive():
+                    raise RuntimeError("The rebuild's reader ended without a word") from None
+                continue
+            if item is None:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        if reader.is_alive():
+            reader.terminate()
+        reader.join()
+
+
+READ_AHEAD_POLL_SECONDS = 1
+
+
+def _produce(batches, items):
+    """The read-ahead child's work: every item of `batches`, then None (or what it raised)."""
+    try:
+        for item in batches:
+            items.put(item)
+        items.put(None)
+    except Exception as exc:  # noqa: BLE001 - handed to the parent, raised there
+        items.put(exc)
+    finally:
+        connections.close_all()
+
+
+def _analysed_batches(batch_size):
+    """(documents, their analysed texts) a batch at a time: what a reader does ahead."""
+    for docs in iter_document_batches(batch_size):
+        yield docs, analysed(docs)
 
 
 def rebuild_index(batch_size=BATCH_SIZE, progress=None):
     """Rebuild the whole index from the published solutions; `progress(n)` is called after
     each batch of n documents. Returns how many documents were indexed.
 
-    On PostgreSQL, outside a transaction, documents are read ahead by a second connection
-    (_read_ahead). Inside a transaction (tests) another connection would not see what it
-    holds, and SQLite has one writer whose readers wait: there, batches are read in turn."""
+    On PostgreSQL, outside a transaction, documents are read and analysed ahead by another
+    process (_read_ahead). Inside a transaction (tests) another connection would not see what
+    it holds, and SQLite has one writer whose readers wait: there, batches are read in turn."""
     connection = connections["default"]
-    documents = iter_document_batches(batch_size)
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
-        documents = _read_ahead(documents)
+        documents = _read_ahead(_analysed_batches(batch_size))
+    else:
+        documents = ((docs, None) for docs in iter_document_batches(batch_size))
 
     def batches():
         suggestions.clear()
         signatures.clear()
-        for docs in documents:
-            suggestions.sync(docs, vendors=False)
-            signatures.fill(docs)
-            yield docs
+        for docs, terms in documents:
+            # The bands and the entries analyse the same texts: once, maybe ahead.
+            with remembered_terms(docs, terms):
+                suggestions.fill(docs)
+                signatures.fill(docs)
+                yield docs
             if progress:
                 progress(len(docs))
         suggestions.refresh_all_vendors()
@@ -159,11 +194,6 @@ def rebuild_index(batch_size=BATCH_SIZE, progress=None):
     total = get_backend().rebuild(batches(), live_ids=published_ids)
     _vacuum_after_rebuild(connection)
     return total
-
-
-# Tables a rebuild rewrites whole.
-REBUILT_TABLES = ("search_searchentry", "search_searchfacet", "search_searchsuggestion",
-                  "search_signatureband")
 
 
 def _vacuum_after_rebuild(connection):

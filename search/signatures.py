@@ -36,8 +36,8 @@ import hashlib
 
 from django.db import connections
 
-from . import analysis
 from .backends.database import insert_rows
+from .index import text_terms
 from .models import PendingSignatures, SignatureBand
 
 LANGUAGES = {
@@ -121,7 +121,7 @@ def document_terms(doc):
     """{language: set of terms} of an index document (search.index.build_document)."""
     return {
         language: frozenset(term for name in names
-                            for term in analysis.terms(doc.get(name) or "").split())
+                            for term in text_terms(doc.get(name) or "").split())
         for language, names in LANGUAGES.items()
     }
 

@@ -156,9 +156,12 @@ def _produce(batches, items):
 
 
 def _analysed_batches(batch_size):
-    """(documents, their analysed texts) a batch at a time: what a reader does ahead."""
+    """(documents, their analysed texts, their signature bands) a batch at a time: what a
+    reader does ahead."""
     for docs in iter_document_batches(batch_size):
-        yield docs, analysed(docs)
+        terms = analysed(docs)
+        with remembered_terms(docs, terms):
+            yield docs, terms, signatures.rows(docs)
 
 
 def rebuild_index(batch_size=BATCH_SIZE, progress=None):
@@ -169,19 +172,18 @@ def rebuild_index(batch_size=BATCH_SIZE, progress=None):
     process (_read_ahead). Inside a transaction (tests) another connection would not see what
     it holds, and SQLite has one writer whose readers wait: there, batches are read in turn."""
     connection = connections["default"]
+    documents = _analysed_batches(batch_size)
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
-        documents = _read_ahead(_analysed_batches(batch_size))
-    else:
-        documents = ((docs, None) for docs in iter_document_batches(batch_size))
+        documents = _read_ahead(documents)
 
     def batches():
         suggestions.clear()
         signatures.clear()
-        for docs, terms in documents:
-            # The bands and the entries analyse the same texts: once, maybe ahead.
+        for docs, terms, bands in documents:
+            # The entries index the texts the reader analysed.
             with remembered_terms(docs, terms):
                 suggestions.fill(docs)
-                signatures.fill(docs)
+                signatures.fill(bands)
                 yield docs
             if progress:
                 progress(len(docs))

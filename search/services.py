@@ -4,6 +4,7 @@ rows (search.suggestions) and the near-duplicate check's signature bands (search
 follow the index, written first, whatever the backend: they live in the database, like the
 fallback of Elasticsearch."""
 
+import contextlib
 import multiprocessing
 import queue
 
@@ -177,16 +178,19 @@ def rebuild_index(batch_size=BATCH_SIZE, progress=None):
         documents = _read_ahead(documents)
 
     def batches():
-        suggestions.clear()
-        signatures.clear()
-        for docs, terms, bands in documents:
-            # The entries index the texts the reader analysed.
-            with remembered_terms(docs, terms):
-                suggestions.fill(docs)
-                signatures.fill(bands)
-                yield docs
-            if progress:
-                progress(len(docs))
+        # Closed on failure too, before the transaction rolls back: the reader's cursor (or
+        # process) ends while what it belongs to still exists.
+        with contextlib.closing(documents):
+            suggestions.clear()
+            signatures.clear()
+            for docs, terms, bands in documents:
+                # The entries index the texts the reader analysed.
+                with remembered_terms(docs, terms):
+                    suggestions.fill(docs)
+                    signatures.fill(bands)
+                    yield docs
+                if progress:
+                    progress(len(docs))
         suggestions.refresh_all_vendors()
 
     def published_ids():

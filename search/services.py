@@ -203,12 +203,14 @@ def rebuild_index(batch_size=BATCH_SIZE, progress=None):
 
 
 def _vacuum_after_rebuild(connection):
-    """On PostgreSQL, VACUUM ANALYZE what a rebuild rewrote: until then the GIN indexes keep
-    their new entries in a pending list that every search scans, the planner's statistics
-    (search.backends.full_text reads them) describe the old rows, and reading the new rows
-    visits the heap for visibility. Autovacuum would get there in its own time; a search at
-    100,000 solutions is several times slower before it does. VACUUM cannot run inside a
-    transaction: inside one (tests) this is left to autovacuum."""
+    """On PostgreSQL, VACUUM ANALYZE what a rebuild rewrote: until then reading the new rows
+    visits the heap for visibility. Swapped-in tables come with fresh indexes and
+    statistics; a rebuild in place (the fallback beside Elasticsearch) leaves the GIN
+    indexes' new entries in a pending list that every search scans, and the planner's
+    statistics (search.backends.full_text reads them) describing the old rows. Autovacuum
+    would get there in its own time; a search at 100,000 solutions is several times slower
+    before it does. VACUUM cannot run inside a transaction: inside one (tests) this is left
+    to autovacuum."""
     if connection.vendor != "postgresql" or connection.in_atomic_block:
         return
     with connection.cursor() as cursor:

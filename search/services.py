@@ -197,9 +197,34 @@ def rebuild_index(batch_size=BATCH_SIZE, progress=None):
         return set(Solution.objects.filter(status=SolutionStatus.PUBLISHED)
                    .values_list("pk", flat=True))
 
-    total = get_backend().rebuild(batches(), live_ids=published_ids)
+    backend = get_backend()
+    since = _last_change_id()
+    total = backend.rebuild(batches(), live_ids=published_ids)
+    _catch_up(backend, since)
     _vacuum_after_rebuild(connection)
     return total
+
+
+def _last_change_id():
+    from .models import SearchIndexChange
+
+    return SearchIndexChange.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+
+def _catch_up(backend, since):
+    """Writes to the index while a rebuild ran on PostgreSQL (an outbox consumer indexing a
+    solution) went to the old tables, dropped at the swap, unless the rebuild read their
+    solutions after them: the solutions they touched (their recorded changes since `since`,
+    search.bitmaps) are indexed again."""
+    from .models import SearchIndexChange
+
+    if backend.name != "database" or connections[backend.using].vendor != "postgresql":
+        return
+    touched = SearchIndexChange.objects.filter(id__gt=since, reset=False)
+    ids = {pk for solution_ids in touched.values_list("solution_ids", flat=True)
+           for pk in solution_ids}
+    if ids:
+        sync_solutions(ids, backend=backend)
 
 
 def _vacuum_after_rebuild(connection):

@@ -2,13 +2,17 @@
 swaps them in (search.backends.shadow), which must leave the tables as the migrations made
 them; readers see the old index meanwhile."""
 
+import threading
+
 import psycopg
 import pytest
+from django import db
 from django.db import connection
 
 from search import services, signatures, suggestions
 from search.backends.database import REBUILT_TABLES, DatabaseBackend
 from search.models import SearchEntry, SearchFacet, SearchSuggestion, SearchTerm, SignatureBand
+from search.services import sync_solution
 
 postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql",
                                      reason="the swap is PostgreSQL's")
@@ -131,3 +135,36 @@ def test_readers_see_the_old_index_while_a_rebuild_runs(monkeypatch, publish):
     assert seen == [sorted((s.pk,) for s in old)] * 3
     assert sorted(SearchEntry.objects.values_list("pk", flat=True)) == sorted(s.pk for s in old)
     assert "齿轮" in SearchEntry.objects.get(pk=old[0].pk).title_terms.split()
+
+
+@postgresql_only
+@pytest.mark.django_db(transaction=True)
+def test_a_solution_indexed_while_a_rebuild_runs_stays_indexed_as_it_now_is(monkeypatch,
+                                                                            publish):
+    changed, other = publish(title_zh="主轴监测"), publish(title_zh="主轴维护")
+    renamed = []
+
+    def change_meanwhile(docs):
+        # An outbox consumer's write, committed on its own connection while the rebuild runs,
+        # after the rebuild read the solution.
+        if docs[0]["id"] == changed.pk and not renamed:
+            renamed.append(changed.pk)
+            thread = threading.Thread(target=rename)
+            thread.start()
+            thread.join()
+        fill(docs)
+
+    def rename():
+        try:
+            type(changed).objects.filter(pk=changed.pk).update(title_zh="齿轮箱")
+            sync_solution(changed.pk)
+        finally:
+            db.connections.close_all()
+
+    fill = suggestions.fill
+    monkeypatch.setattr(suggestions, "fill", change_meanwhile)
+
+    services.rebuild_index(batch_size=1)
+
+    assert "齿轮" in SearchEntry.objects.get(pk=changed.pk).title_terms.split()
+    assert "维护" in SearchEntry.objects.get(pk=other.pk).title_terms.split()

@@ -14,7 +14,7 @@ from catalog.models import Solution, SolutionStatus
 
 from . import signatures, suggestions
 from .backends import BackendUnavailable, get_backend
-from .backends.database import REBUILT_TABLES
+from .backends.database import REBUILT_TABLES, DatabaseBackend
 from .index import analysed, build_documents, iter_document_batches, remembered_terms
 
 BATCH_SIZE = 200
@@ -218,7 +218,8 @@ def _catch_up(backend, since):
     search.bitmaps) are indexed again."""
     from .models import SearchIndexChange
 
-    if backend.name != "database" or connections[backend.using].vendor != "postgresql":
+    if (not isinstance(backend, DatabaseBackend)
+            or connections[backend.using].vendor != "postgresql"):
         return
     touched = SearchIndexChange.objects.filter(id__gt=since, reset=False)
     ids = {pk for solution_ids in touched.values_list("solution_ids", flat=True)

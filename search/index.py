@@ -2,6 +2,7 @@
 field weighs, which facets it is filtered and counted by, and how a solution becomes the
 document every backend indexes. The language handling lives in `search.analysis`."""
 
+import contextlib
 import html
 import itertools
 import re
@@ -16,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.markdown import render_markdown
 from catalog.models import CaseStudy, CaseStudyOutcome, Solution, SolutionStatus
+
+from . import analysis
 
 
 @dataclass(frozen=True)
@@ -144,6 +147,47 @@ def indexable_text(markdown_text):
     text = _INLINE_MARKUP.sub("", text).replace("_", " ").replace("|", " ")
     text = re.sub(r"[ \t]+", " ", html.unescape(text))
     return re.sub(r"\n\s*\n+", "\n", text).strip()
+
+
+_remembered = threading.local()
+# A document's texts that are analysed: the sources of every searched field.
+ANALYSED_SOURCES = tuple(dict.fromkeys(
+    source for text_field in TEXT_FIELDS for source in text_field.sources))
+
+
+def text_terms(text):
+    """analysis.terms of a document's text: what the entries and the signature bands index.
+    Within remembered_terms(), each text is analysed once however many ask for it."""
+    memo = getattr(_remembered, "terms", None)
+    if memo is None:
+        return analysis.terms(text)
+    if text not in memo:
+        memo[text] = analysis.terms(text)
+    return memo[text]
+
+
+def analysed(docs):
+    """The terms of each document's ANALYSED_SOURCES, for remembered_terms: analysis is the
+    larger part of a rebuild's Python, done where it costs least (search.services reads
+    ahead in another process)."""
+    return [tuple(analysis.terms(doc.get(source) or "") for source in ANALYSED_SOURCES)
+            for doc in docs]
+
+
+@contextlib.contextmanager
+def remembered_terms(docs=(), terms=None):
+    """Within (in this thread): text_terms remembers what it analysed, starting with the
+    `terms` of `docs` (from analysed) when given. For one batch of a rebuild: its signature
+    bands and its entries read the same titles, summaries and descriptions."""
+    _remembered.terms = {
+        doc.get(source) or "": held
+        for doc, doc_terms in zip(docs, terms or (), strict=terms is not None)
+        for source, held in zip(ANALYSED_SOURCES, doc_terms, strict=True)
+    }
+    try:
+        yield
+    finally:
+        _remembered.terms = None
 
 
 def _number(value):

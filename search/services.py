@@ -4,8 +4,9 @@ rows (search.suggestions) and the near-duplicate check's signature bands (search
 follow the index, written first, whatever the backend: they live in the database, like the
 fallback of Elasticsearch."""
 
+import contextlib
+import multiprocessing
 import queue
-import threading
 
 from django.db import connections, transaction
 
@@ -13,7 +14,8 @@ from catalog.models import Solution, SolutionStatus
 
 from . import signatures, suggestions
 from .backends import BackendUnavailable, get_backend
-from .index import build_documents, iter_document_batches
+from .backends.database import REBUILT_TABLES, DatabaseBackend
+from .index import analysed, build_documents, iter_document_batches, remembered_terms
 
 BATCH_SIZE = 200
 
@@ -103,76 +105,138 @@ def _published_versions():
 
 
 def _read_ahead(batches, depth=2):
-    """Yield the items of the iterable `batches` while a thread produces the next ones, with a
-    database connection of its own (closed when done). Documents are built (queries, text)
-    while the previous batch is written: on PostgreSQL the writing is mostly waiting for the
-    server, so the two overlap."""
-    items = queue.Queue(maxsize=depth)
-    done = object()
+    """The items of the iterable `batches`, produced ahead by a child process (started now)
+    on the other core, with database connections of its own. Documents are built and their
+    texts analysed there (most of a rebuild's Python) while this process writes the previous
+    batch. Forked: the child iterates its copy of `batches`; what it yields or raises is
+    pickled back."""
+    context = multiprocessing.get_context("fork")
+    items = context.Queue(maxsize=depth)
+    connections.close_all()  # no connection crosses the fork
+    reader = context.Process(target=_produce, args=(batches, items), daemon=True,
+                             name="search-rebuild-reader")
+    reader.start()
+    return _received(items, reader)
 
-    def produce():
-        try:
-            for item in batches:
-                items.put(item)
-            items.put(done)
-        except BaseException as exc:  # handed to the consumer, raised there
-            items.put(exc)
-        finally:
-            connections.close_all()
 
-    thread = threading.Thread(target=produce, name="search-rebuild-reader", daemon=True)
-    thread.start()
-    while (item := items.get()) is not done:
-        if isinstance(item, BaseException):
-            raise item
-        yield item
-    thread.join()
+def _received(items, reader):
+    """What the read-ahead child puts in `items`, until its end; the child is ended at the
+    latest when this is."""
+    try:
+        while True:
+            try:
+                item = items.get(timeout=READ_AHEAD_POLL_SECONDS)
+            except queue.Empty:
+                if not reader.is_alive():
+                    raise RuntimeError("The rebuild's reader ended without a word") from None
+                continue
+            if item is None:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        if reader.is_alive():
+            reader.terminate()
+        reader.join()
+
+
+READ_AHEAD_POLL_SECONDS = 1
+
+
+def _produce(batches, items):
+    """The read-ahead child's work: every item of `batches`, then None (or what it raised)."""
+    try:
+        for item in batches:
+            items.put(item)
+        items.put(None)
+    except Exception as exc:  # noqa: BLE001 - handed to the parent, raised there
+        items.put(exc)
+    finally:
+        connections.close_all()
+
+
+def _analysed_batches(batch_size):
+    """(documents, their analysed texts, their signature bands) a batch at a time: what a
+    reader does ahead."""
+    for docs in iter_document_batches(batch_size):
+        terms = analysed(docs)
+        with remembered_terms(docs, terms):
+            yield docs, terms, signatures.rows(docs)
 
 
 def rebuild_index(batch_size=BATCH_SIZE, progress=None):
     """Rebuild the whole index from the published solutions; `progress(n)` is called after
     each batch of n documents. Returns how many documents were indexed.
 
-    On PostgreSQL, outside a transaction, documents are read ahead by a second connection
-    (_read_ahead). Inside a transaction (tests) another connection would not see what it
-    holds, and SQLite has one writer whose readers wait: there, batches are read in turn."""
+    On PostgreSQL, outside a transaction, documents are read and analysed ahead by another
+    process (_read_ahead). Inside a transaction (tests) another connection would not see what
+    it holds, and SQLite has one writer whose readers wait: there, batches are read in turn."""
     connection = connections["default"]
-    documents = iter_document_batches(batch_size)
+    documents = _analysed_batches(batch_size)
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
         documents = _read_ahead(documents)
 
     def batches():
-        suggestions.clear()
-        signatures.clear()
-        for docs in documents:
-            suggestions.sync(docs, vendors=False)
-            signatures.fill(docs)
-            yield docs
-            if progress:
-                progress(len(docs))
+        # Closed on failure too, before the transaction rolls back: the reader's cursor (or
+        # process) ends while what it belongs to still exists.
+        with contextlib.closing(documents):
+            suggestions.clear()
+            signatures.clear()
+            for docs, terms, bands in documents:
+                # The entries index the texts the reader analysed.
+                with remembered_terms(docs, terms):
+                    suggestions.fill(docs)
+                    signatures.fill(bands)
+                    yield docs
+                if progress:
+                    progress(len(docs))
         suggestions.refresh_all_vendors()
 
     def published_ids():
         return set(Solution.objects.filter(status=SolutionStatus.PUBLISHED)
                    .values_list("pk", flat=True))
 
-    total = get_backend().rebuild(batches(), live_ids=published_ids)
+    backend = get_backend()
+    since = _last_change_id()
+    total = backend.rebuild(batches(), live_ids=published_ids)
+    _catch_up(backend, since)
     _vacuum_after_rebuild(connection)
     return total
 
 
-# Tables a rebuild rewrites whole.
-REBUILT_TABLES = ("search_searchentry", "search_searchfacet", "search_searchsuggestion",
-                  "search_signatureband")
+def _last_change_id():
+    from .models import SearchIndexChange
+
+    return SearchIndexChange.objects.order_by("-id").values_list("id", flat=True).first() or 0
+
+
+def _catch_up(backend, since):
+    """Writes to the index while a rebuild ran on PostgreSQL (an outbox consumer indexing a
+    solution) went to the old tables, dropped at the swap, unless the rebuild read their
+    solutions after them: the solutions they touched (their recorded changes since `since`,
+    search.bitmaps) are indexed again."""
+    from .models import SearchIndexChange
+
+    if (not isinstance(backend, DatabaseBackend)
+            or connections[backend.using].vendor != "postgresql"):
+        return
+    touched = SearchIndexChange.objects.filter(id__gt=since, reset=False)
+    ids = {pk for solution_ids in touched.values_list("solution_ids", flat=True)
+           for pk in solution_ids}
+    if ids:
+        sync_solutions(ids, backend=backend)
 
 
 def _vacuum_after_rebuild(connection):
-    """On PostgreSQL, VACUUM ANALYZE what a rebuild rewrote: until then the GIN indexes keep
-    their new entries in a pending list that every search scans, the planner's statistics
-    (search.backends.full_text reads them) describe the old rows, and reading the new rows
-    visits the heap for visibility. Autovacuum would get there in its own time; a search at
-    100,000 solutions is several times slower before it does. VACUUM cannot run inside a
-    transaction: inside one (tests) this is left to autovacuum."""
+    """On PostgreSQL, VACUUM ANALYZE what a rebuild rewrote: until then reading the new rows
+    visits the heap for visibility. Swapped-in tables come with fresh indexes and
+    statistics; a rebuild in place (the fallback beside Elasticsearch) leaves the GIN
+    indexes' new entries in a pending list that every search scans, and the planner's
+    statistics (search.backends.full_text reads them) describing the old rows. Autovacuum
+    would get there in its own time; a search at 100,000 solutions is several times slower
+    before it does. VACUUM cannot run inside a transaction: inside one (tests) this is left
+    to autovacuum."""
     if connection.vendor != "postgresql" or connection.in_atomic_block:
         return
     with connection.cursor() as cursor:

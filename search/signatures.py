@@ -36,8 +36,8 @@ import hashlib
 
 from django.db import connections
 
-from . import analysis
 from .backends.database import insert_rows
+from .index import text_terms
 from .models import PendingSignatures, SignatureBand
 
 LANGUAGES = {
@@ -121,12 +121,13 @@ def document_terms(doc):
     """{language: set of terms} of an index document (search.index.build_document)."""
     return {
         language: frozenset(term for name in names
-                            for term in analysis.terms(doc.get(name) or "").split())
+                            for term in text_terms(doc.get(name) or "").split())
         for language, names in LANGUAGES.items()
     }
 
 
-def _rows(docs):
+def rows(docs):
+    """The (bucket, solution id) rows of these documents' bands."""
     return [(bucket, doc["id"]) for doc in docs for bucket in buckets(document_terms(doc))]
 
 
@@ -138,12 +139,13 @@ def add(docs):
     docs = list({doc["id"]: doc for doc in docs}.values())
     if docs:
         remove([doc["id"] for doc in docs])
-        insert_rows(SignatureBand, COLUMNS, _rows(docs))
+        insert_rows(SignatureBand, COLUMNS, rows(docs))
 
 
-def fill(docs):
-    """Write the bands of documents that have none (a rebuild, after clear())."""
-    insert_rows(SignatureBand, COLUMNS, _rows(docs))
+def fill(band_rows):
+    """Write these rows (from rows()) of documents that have no bands (a rebuild, after
+    clear(), which computes them ahead)."""
+    insert_rows(SignatureBand, COLUMNS, band_rows)
 
 
 def remove(ids):

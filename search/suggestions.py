@@ -56,9 +56,9 @@ def _terms(*texts):
 # Writing
 
 
-def sync(docs, *, vendors=True):
-    """Add or replace the suggestion rows of these solution documents (search.index) and,
-    unless told not to (a rebuild does it once at the end), refresh their vendors' rows."""
+def sync(docs):
+    """Add or replace the suggestion rows of these solution documents (search.index) and
+    refresh their vendors' rows."""
     docs = list({doc["id"]: doc for doc in docs}.values())
     if not docs:
         return
@@ -67,14 +67,19 @@ def sync(docs, *, vendors=True):
     with transaction.atomic():
         touched = set(rows.filter(object_id__in=ids).values_list("vendor_id", flat=True))
         rows.filter(object_id__in=ids).delete()
-        insert_rows(SearchSuggestion, COLUMNS, [
-            (Kind.SOLUTION, doc["id"], doc.get("vendor_id"), doc.get("title_en", "")[:200],
-             doc.get("title_zh", "")[:200], _terms(doc.get("title_en"), doc.get("title_zh")),
-             _timestamp(doc.get("published_at")))
-            for doc in docs
-        ])
-        if vendors:
-            refresh_vendors(touched | {doc.get("vendor_id") for doc in docs})
+        fill(docs)
+        refresh_vendors(touched | {doc.get("vendor_id") for doc in docs})
+
+
+def fill(docs):
+    """Write the rows of solution documents that have none (a rebuild, after clear()); their
+    vendors' rows are refresh_all_vendors'."""
+    insert_rows(SearchSuggestion, COLUMNS, [
+        (Kind.SOLUTION, doc["id"], doc.get("vendor_id"), doc.get("title_en", "")[:200],
+         doc.get("title_zh", "")[:200], _terms(doc.get("title_en"), doc.get("title_zh")),
+         _timestamp(doc.get("published_at")))
+        for doc in docs
+    ])
 
 
 def remove(solution_ids):

@@ -42,6 +42,11 @@ class Statistics:
     average_length: float
     frequencies: Mapping[str, int]
 
+    def holding(self, phrase):
+        """How many entries hold `phrase` (a tuple of terms) at most: as many as hold its
+        rarest term."""
+        return min(self.frequencies.get(term, 0) for term in phrase)
+
     def idf(self, holding):
         """Lucene's form, never negative: a term in every entry still counts a little."""
         holding = min(max(holding, 0), self.entries)
@@ -104,7 +109,7 @@ def score(clauses, entry, statistics, prefix_holding=None):
             if clause.prefix and len(phrase) == 1 and prefix_holding is not None:
                 holding = prefix_holding.get(phrase[0], 0)
             else:
-                holding = min(statistics.frequencies.get(term, 0) for term in phrase)
+                holding = statistics.holding(phrase)
             weight = statistics.idf(holding)
             total += clause.repeats * weight * frequency * (K1 + 1) / (frequency + norm)
     return total

@@ -190,7 +190,7 @@ def hits_for_text(text, limit):
 def text_highlights(text, docs):
     """{id: {field: HTML}} of these documents (id → document) with the words of a long text
     in which any word counts marked, as hits_for_text's backend would have marked them."""
-    clauses = parse_query(text, any_word=True, synonyms=synonyms.synonym_table())
+    clauses = synonyms.query_clauses(text, any_word=True)
     if not clauses:
         return {}
     return {pk: highlights(doc, clauses) for pk, doc in docs.items()}

@@ -137,6 +137,13 @@ def synonym_table():
     return _cached("table", lambda: analysis.SynonymTable(synonym_groups()))
 
 
+def query_clauses(text, *, any_word=False):
+    """The clauses of a query's text (analysis.parse_query), expanded by the synonym table:
+    how every backend, and whoever marks its words, reads a query."""
+    return analysis.parse_query(text, any_word=any_word,
+                                synonyms=synonym_table() if text else None)
+
+
 def _cached(name, build):
     with _lock:
         hit = _cache.get(name)

@@ -177,9 +177,8 @@ def selecting_clauses(clauses, stats):
     terms (search.scoring.Statistics)."""
     total = stats.entries or 1
 
-    def share(clause):  # at most: a phrase is no commoner than its rarest word
-        return sum(min(stats.frequencies.get(term, 0) for term in phrase) / total
-                   for phrase in clause.phrases)
+    def share(clause):
+        return sum(stats.holding(phrase) for phrase in clause.phrases) / total
 
     return rarest_clauses(clauses, share)
 
@@ -302,8 +301,7 @@ class DatabaseBackend(SearchBackend):
 
     def search(self, query):
         maps = bitmaps.current(self.using)
-        clauses = analysis.parse_query(query.text, any_word=query.operator == "or",
-                                       synonyms=synonyms.synonym_table() if query.text else None)
+        clauses = synonyms.query_clauses(query.text, any_word=query.operator == "or")
         base = maps.alive
         if query.exclude_ids:
             base &= ~maps.of_ids(query.exclude_ids)
@@ -350,20 +348,16 @@ class DatabaseBackend(SearchBackend):
     def _mostly_phrases(self, maps, clauses):
         """Whether more of the entries these clauses may match hold only the words of their
         phrases (the engine must then check the words' positions) than hold a single-word
-        alternative, by how many entries hold each term (search.statistics): a phrase's
-        share is at most its rarest word's. See PostgresFullText._matches."""
-        if not any(len(phrase) > 1 for clause in clauses for phrase in clause.phrases):
+        alternative, by how many entries hold each term (search.statistics). See
+        PostgresFullText._matches."""
+        phrases = [phrase for clause in clauses for phrase in clause.phrases]
+        if all(len(phrase) == 1 for phrase in phrases):
             return False
         stats = self._statistics(maps, clauses)
-        phrases = single = 0
-        for clause in clauses:
-            for phrase in clause.phrases:
-                held = min(stats.frequencies.get(term, 0) for term in phrase)
-                if len(phrase) > 1:
-                    phrases += held
-                else:
-                    single += held
-        return phrases > single
+        held = {True: 0, False: 0}  # a phrase of several words or not → entries at most
+        for phrase in phrases:
+            held[len(phrase) > 1] += stats.holding(phrase)
+        return held[True] > held[False]
 
     def _statistics(self, maps, clauses):
         return statistics.for_clauses(self.using, maps, clauses)

@@ -46,7 +46,7 @@ from elasticsearch.dsl import (
     Text,
 )
 
-from search import analysis, bitmaps, scoring, statistics, synonyms
+from search import bitmaps, scoring, statistics, synonyms
 from search.index import FACET_NAMES, HIGHLIGHT_FIELDS, TEXT_FIELDS
 
 from .base import BackendUnavailable, SearchBackend, SearchHit, SearchResults, highlights
@@ -329,8 +329,7 @@ class ElasticsearchBackend(SearchBackend):
     @_translating_errors
     def search(self, query):
         self.ensure_index(create=False)
-        clauses = analysis.parse_query(query.text, any_word=query.operator == "or",
-                                       synonyms=synonyms.synonym_table() if query.text else None)
+        clauses = synonyms.query_clauses(query.text, any_word=query.operator == "or")
         selecting = self._selecting(clauses) if query.operator == "or" else None
         body = build_search(self.alias, query, clauses, selecting).to_dict()
         results = parse_response(self.client.search(index=self.alias, body=body), query)

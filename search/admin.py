@@ -5,6 +5,7 @@ from .models import (
     SearchEntry,
     SearchFacet,
     SearchIndexChange,
+    SearchMarkedPhrase,
     SearchSuggestion,
     SearchTerm,
     SolutionRating,
@@ -81,6 +82,16 @@ class SearchTermAdmin(ReadOnlyAdmin):
     list_display = ["term", "entries"]
     search_fields = ["term"]
     ordering = ["-entries"]
+
+
+@admin.register(SearchMarkedPhrase)
+class SearchMarkedPhraseAdmin(ReadOnlyAdmin):
+    """The synonym phrases the last rebuild marked in every entry (PostgreSQL): queries find
+    them by their marks (search.marks). `search_index rebuild` writes them afresh."""
+
+    list_display = ["phrase", "token"]
+    search_fields = ["phrase", "token"]
+    ordering = ["phrase"]
 
 
 @admin.register(PendingSignatures)

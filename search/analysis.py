@@ -222,6 +222,10 @@ class SynonymTable:
     def __len__(self):
         return len(self._alternatives)
 
+    def phrases(self):
+        """Every phrase of every group, as its terms."""
+        return list(self._alternatives)
+
     def alternatives(self, phrase):
         return self._alternatives.get(tuple(phrase), ())
 

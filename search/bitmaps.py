@@ -30,7 +30,7 @@ from dataclasses import dataclass, field, replace
 from django.db import connections, transaction
 from django.db.models import F
 
-from .models import SearchEntry, SearchFacet, SearchIndexChange
+from .models import SearchEntry, SearchFacet, SearchIndexChange, SearchMarkedPhrase
 
 # Changes kept for processes catching up; one further behind reloads everything.
 KEEP_CHANGES = 2000
@@ -85,6 +85,9 @@ class FacetBitmaps:
     alive: int = 0
     ratings: dict = field(default_factory=dict)  # position → rating_avg (rated ones only)
     newest_key: tuple = (float("-inf"), 0)  # (publication time, id) of the last position
+    # Tokens of the phrases every entry is marked with (search.marks): written by a rebuild,
+    # which records a reset, so loaded with everything else.
+    marked: frozenset = frozenset()
 
     # Reading
 
@@ -158,6 +161,8 @@ class FacetBitmaps:
                     (positions[pk] for pk in map(int, ids.split(",")) if pk in positions),
                     bitmaps.size)
         bitmaps.alive = bitset(range(bitmaps.size), bitmaps.size)
+        bitmaps.marked = frozenset(SearchMarkedPhrase.objects.using(using)
+                                   .values_list("token", flat=True))
         return bitmaps
 
     def _append(self, pk, published_at, rating):

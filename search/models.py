@@ -30,6 +30,12 @@ class SearchEntry(models.Model):
     rating_avg = models.FloatField(null=True, blank=True)
     # How many terms the entry's text fields hold together: BM25's length (search.scoring).
     length = models.PositiveIntegerField(default=0)
+    # PostgreSQL: the tokens (search.synonyms.mark_token) of the synonym phrases of several
+    # terms the entry holds, in any text field (`marks`) and in its title or summary
+    # (`head_marks`); search_vector and head_vector take them in as lexemes (migration 0013).
+    # Empty elsewhere.
+    marks = models.TextField(blank=True, default="")
+    head_marks = models.TextField(blank=True, default="")
     indexed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -37,6 +43,22 @@ class SearchEntry(models.Model):
 
     def __str__(self):
         return f"Search entry of solution {self.solution_id}"
+
+
+class SearchMarkedPhrase(models.Model):
+    """A phrase every entry of the PostgreSQL index marks when it holds it (by its token,
+    search.synonyms.mark_token): written by a rebuild, with the entries. A query finds these
+    phrases by their tokens; other phrases by the words' positions. Phrases a later change of
+    the synonyms adds are marked by the writes after it, and queried by their tokens once a
+    rebuild has marked every entry."""
+
+    token = models.CharField(max_length=24, primary_key=True)
+    # Its terms, separated by spaces: later writes mark it too, whatever the synonyms are by
+    # then.
+    phrase = models.TextField()
+
+    def __str__(self):
+        return self.phrase
 
 
 class SearchTerm(models.Model):

@@ -22,10 +22,15 @@ query spelling a phrase of a group become one clause any phrase of the group sat
 the database backends and Elasticsearch build their queries from those clauses. Expansion
 happens at query time only, so a change of taxonomy or of the concept list needs no reindex.
 
+On PostgreSQL the phrases of several terms are also marked at index time (`marked_phrases`,
+search.backends.database): an entry holding one carries its token, a single lexeme, so a
+query finds it in the GIN index without reading the entry's positions (docs/search.md).
+
 Loaded groups are kept for CACHE_SECONDS in each process, and forgotten at once when this
 process saves a taxonomy row (search.apps connects `forget` to the taxonomy's signals).
 """
 
+import hashlib
 import re
 import threading
 import time
@@ -142,6 +147,20 @@ def query_clauses(text, *, any_word=False):
     how every backend, and whoever marks its words, reads a query."""
     return analysis.parse_query(text, any_word=any_word,
                                 synonyms=synonym_table() if text else None)
+
+
+def mark_token(phrase):
+    """The token of a phrase (its terms) marked at index time: "M" and a hash of its terms.
+    Analysed text is lower case, so no term is ever a token."""
+    key = " ".join(phrase).encode("utf-8")
+    return "M" + hashlib.blake2b(key, digest_size=8).hexdigest()
+
+
+def marked_phrases():
+    """{token: phrase} of the phrases of several terms in the synonym groups, which the
+    PostgreSQL index marks (cached)."""
+    return _cached("marked", lambda: {
+        mark_token(phrase): phrase for phrase in synonym_table().phrases() if len(phrase) > 1})
 
 
 def _cached(name, build):

@@ -17,7 +17,8 @@ from django.utils.dateparse import parse_datetime
 
 from search import analysis, bitmaps, scoring, statistics, synonyms
 from search.index import FACET_NAMES, TEXT_FIELDS, text_terms
-from search.models import SearchEntry, SearchFacet, SearchTerm
+from search.marks import Marker
+from search.models import SearchEntry, SearchFacet, SearchMarkedPhrase, SearchTerm
 
 from .base import SearchBackend, SearchHit, SearchResults, highlights
 from .full_text import full_text_for
@@ -43,7 +44,10 @@ SELECTING_FROM_ENTRIES = 5000
 
 TERM_COLUMNS = tuple(field.column for field in TEXT_FIELDS)
 ENTRY_COLUMNS = ("solution_id", *TERM_COLUMNS, "source", "version", "published_at", "rating_avg",
-                 "length", "indexed_at")
+                 "length", "indexed_at", "marks", "head_marks")
+# The fields whose marks go into head_vector (PostgreSQL), with the weights of their words
+# there (migration 0006).
+HEAD_COLUMNS = (("title_terms", "A"), ("summary_terms", "B"))
 # A text query's matches up to this many are all ranked by search.scoring; beyond, the
 # engine's own ranking bounds them to its best RESCORED, which search.scoring then orders
 # (ten pages of results; fetching and scoring 500 candidates cost 60 ms at 100,000).
@@ -53,7 +57,7 @@ FACET_COLUMNS = ("entry_id", "facet", "value")
 # Tables a rebuild writes whole: the index's, and the suggestions and signature bands written
 # with it (search.services).
 REBUILT_TABLES = ("search_searchentry", "search_searchfacet", "search_searchterm",
-                  "search_searchsuggestion", "search_signatureband")
+                  "search_searchsuggestion", "search_signatureband", "search_searchmarkedphrase")
 INSERT_ROWS_PER_STATEMENT = 500
 # Python types the driver takes as they are for columns of these kinds: what
 # get_db_prep_save would give back unchanged (a str for text, an int, not a bool, for an
@@ -64,16 +68,21 @@ PLAIN_VALUES = {"CharField": str, "TextField": str, "IntegerField": int,
                 "AutoField": int, "BigAutoField": int, "SmallAutoField": int}
 
 
-def entry_row(doc, indexed_at):
-    """The values of ENTRY_COLUMNS for one document."""
+def entry_row(doc, indexed_at, marker=None):
+    """The values of ENTRY_COLUMNS for one document; its phrase marks (search.marks) when a
+    `marker` is given."""
     columns = [
         " ".join(filter(None, (text_terms(doc.get(source) or "") for source in field.sources)))
         for field in TEXT_FIELDS
     ]
     published_at = parse_datetime(doc["published_at"]) if doc.get("published_at") else None
     length = sum(len(column.split()) for column in columns)
+    marks = head_marks = ""
+    if marker:
+        marks, head_marks = marker.marks(dict(zip(TERM_COLUMNS, columns, strict=True)),
+                                         HEAD_COLUMNS)
     return (doc["id"], *columns, doc, doc.get("version", ""), published_at, doc.get("rating_avg"),
-            length, indexed_at)
+            length, indexed_at, marks, head_marks)
 
 
 def row_terms(row):
@@ -211,16 +220,18 @@ class DatabaseBackend(SearchBackend):
 
     # Writing: every write records itself for the bitmaps of every process (search.bitmaps).
 
-    def index(self, docs, *, replace=True, counting=None):
+    def index(self, docs, *, replace=True, counting=None, marker=None):
         """Write these documents' entries; `counting` (a rebuild's statistics.Counting)
-        gathers their term counts instead of applying them one write at a time."""
+        gathers their term counts instead of applying them one write at a time; `marker`
+        (a rebuild's) marks their phrases, by default the phrases _marker gives."""
         docs = list({doc["id"]: doc for doc in docs}.values())
         if not docs:
             return
         ids = [doc["id"] for doc in docs]
         now = timezone.now()
-        rows = [entry_row(doc, now) for doc in docs]
         with transaction.atomic(using=self.using):
+            marker = marker if marker is not None else self._marker()
+            rows = [entry_row(doc, now, marker) for doc in docs]
             removed = ()
             if replace:
                 # Replace rather than update: the FTS5 triggers and the generated vectors
@@ -237,6 +248,20 @@ class DatabaseBackend(SearchBackend):
                 statistics.apply(self.using, removed, map(row_terms, rows))
             if replace:
                 bitmaps.record_change(self.using, ids)
+
+    def _marker(self, *, stored=True):
+        """The Marker of the phrases this database's entries carry marks of (search.marks):
+        on PostgreSQL, the synonym groups' phrases of several terms, and (`stored`) those the
+        last rebuild marked, which queries rely on whatever the synonyms are now. None
+        elsewhere: FTS5 keeps positions."""
+        if connections[self.using].vendor != "postgresql":
+            return None
+        phrases = dict(synonyms.marked_phrases())
+        if stored:
+            for token, phrase in SearchMarkedPhrase.objects.using(self.using).values_list(
+                    "token", "phrase"):
+                phrases.setdefault(token, tuple(phrase.split()))
+        return Marker(phrases)
 
     def _term_rows(self, ids):
         """The term columns of the entries of these ids that exist (a write takes their
@@ -256,7 +281,7 @@ class DatabaseBackend(SearchBackend):
         # Plain DELETEs: the ORM's cascade would first read every entry back.
         connection = connections[self.using]
         with transaction.atomic(using=self.using), connection.cursor() as cursor:
-            for model in (SearchFacet, SearchEntry):
+            for model in (SearchFacet, SearchEntry, SearchMarkedPhrase):
                 table = connection.ops.quote_name(model._meta.db_table)
                 cursor.execute(f"DELETE FROM {table}")  # noqa: S608 - a model's own table
             statistics.reset(self.using)
@@ -273,10 +298,16 @@ class DatabaseBackend(SearchBackend):
                 self.clear(record=False)
                 total = 0
                 counting = statistics.Counting()
+                # Every entry is marked with the phrases of now, and queries rely on those
+                # once the rebuild is in (a reset reloads each process's bitmaps).
+                marker = self._marker(stored=False) or Marker({})
                 for docs in batches:
-                    self.index(docs, replace=False, counting=counting)
+                    self.index(docs, replace=False, counting=counting, marker=marker)
                     total += len(docs)
                 insert_rows(SearchTerm, ("term", "entries"), counting.rows(), self.using)
+                insert_rows(SearchMarkedPhrase, ("token", "phrase"),
+                            [(token, " ".join(phrase))
+                             for token, phrase in sorted(marker.phrases.items())], self.using)
             bitmaps.record_change(self.using, reset=True)
             return total
 
@@ -308,12 +339,13 @@ class DatabaseBackend(SearchBackend):
         text = None
         if clauses:
             full_text = self.full_text
-            expression = match = full_text.expression(clauses, query.operator)
+            # Phrases the index marks are found (and ranked) by their marks (search.marks).
+            expression = match = full_text.expression(clauses, query.operator, maps.marked)
             matching = clauses
             if query.operator == "or" and maps.alive.bit_count() >= SELECTING_FROM_ENTRIES:
                 selecting = selecting_clauses(clauses, self._statistics(maps, clauses))
                 if len(selecting) < len(clauses):
-                    match = full_text.expression(selecting, "or")
+                    match = full_text.expression(selecting, "or", maps.marked)
                     matching = selecting
             phrases_first = self._mostly_phrases(maps, matching)
             if (query.sort == "relevance" and not (query.filters or query.exclude_ids)
@@ -348,15 +380,19 @@ class DatabaseBackend(SearchBackend):
     def _mostly_phrases(self, maps, clauses):
         """Whether more of the entries these clauses may match hold only the words of their
         phrases (the engine must then check the words' positions) than hold a single-word
-        alternative, by how many entries hold each term (search.statistics). See
-        PostgresFullText._matches."""
+        alternative or a marked phrase (search.marks), by how many entries hold each term
+        (search.statistics). See PostgresFullText._matches."""
         phrases = [phrase for clause in clauses for phrase in clause.phrases]
-        if all(len(phrase) == 1 for phrase in phrases):
+
+        def checked(phrase):  # a phrase whose positions the engine must read
+            return len(phrase) > 1 and synonyms.mark_token(phrase) not in maps.marked
+
+        if not any(map(checked, phrases)):
             return False
         stats = self._statistics(maps, clauses)
-        held = {True: 0, False: 0}  # a phrase of several words or not → entries at most
+        held = {True: 0, False: 0}  # checked or not → entries at most
         for phrase in phrases:
-            held[len(phrase) > 1] += stats.holding(phrase)
+            held[checked(phrase)] += stats.holding(phrase)
         return held[True] > held[False]
 
     def _statistics(self, maps, clauses):

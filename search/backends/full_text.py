@@ -17,6 +17,7 @@ to the few hundred search.scoring orders (search.backends.database.RESCORE_ALL):
 
 from django.db import connections, transaction
 
+from search import synonyms
 from search.index import TEXT_FIELDS
 
 # ts_rank weights for classes {D, C, B, A}: C holds the weight-1 fields, B weight 2, A weight 3
@@ -34,7 +35,8 @@ class SqliteFullText:
     def _phrase(terms):
         return '"' + " ".join(t.replace('"', '""') for t in terms) + '"'
 
-    def expression(self, clauses, operator):
+    def expression(self, clauses, operator, marked=frozenset()):
+        # `marked` is PostgreSQL's (search.marks): FTS5 finds phrases in its index.
         parts = []
         for clause in clauses:
             if clause.prefix:
@@ -94,20 +96,28 @@ class PostgresFullText:
     def _lexeme(term):
         return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
 
-    def _phrase(self, terms, prefix=False):
+    def _phrase(self, terms, prefix=False, marked=frozenset()):
+        if len(terms) > 1 and not prefix and marked:
+            token = synonyms.mark_token(terms)
+            if token in marked:
+                # Every entry holding the phrase carries its token (search.marks).
+                return self._lexeme(token)
         lexemes = [self._lexeme(term) for term in terms]
         if prefix:
             lexemes[-1] += ":*"
         part = " <-> ".join(lexemes)
         return f"({part})" if len(lexemes) > 1 else part
 
-    def expression(self, clauses, operator):
+    def expression(self, clauses, operator, marked=frozenset()):
+        """The tsquery of `clauses`; a phrase among `marked` (tokens of search.marks) is its
+        token, which finds the same entries without reading their positions."""
         parts = []
         for clause in clauses:
             if clause.alternatives:
-                parts.append("(" + " | ".join(map(self._phrase, clause.phrases)) + ")")
+                parts.append("(" + " | ".join(self._phrase(phrase, marked=marked)
+                                              for phrase in clause.phrases) + ")")
             else:
-                parts.append(self._phrase(clause.terms, clause.prefix))
+                parts.append(self._phrase(clause.terms, clause.prefix, marked))
         return f" {'&' if operator == 'and' else '|'} ".join(parts)
 
     def _fetch(self, sql, params):

@@ -13,8 +13,11 @@ position their phrase starts at, so that ranking them (ts_rank over head_vector)
 phrase in a title as it weighs a word there, without reading positions of words.
 """
 
+from itertools import pairwise
+
 # The largest position a tsvector holds.
 MAX_POSITION = 16383
+CACHED_TEXTS = 20_000
 
 
 class Marker:
@@ -22,10 +25,16 @@ class Marker:
 
     def __init__(self, phrases):
         self.phrases = dict(phrases)
-        self._by_first = {}
+        # Phrases by their first two terms: a text's pairs of consecutive terms are a set
+        # made in C, and most phrases are two terms, found when their pair is there.
+        self._by_pair = {}
         for token, phrase in self.phrases.items():
-            self._by_first.setdefault(phrase[0], []).append((f" {' '.join(phrase)} ", token))
-        self._firsts = frozenset(self._by_first)
+            self._by_pair.setdefault(tuple(phrase[:2]), []).append(
+                (token, len(phrase) > 2, f" {' '.join(phrase)} "))
+        self._pairs = frozenset(self._by_pair)
+        # Texts repeat from entry to entry (a scenario's names and keywords, a vendor's
+        # name): what each was found to hold, for the last CACHED_TEXTS of them.
+        self._cache = {}
 
     def __bool__(self):
         return bool(self.phrases)
@@ -35,7 +44,8 @@ class Marker:
         → analysed text) holds, separated by spaces; and those of the `head` columns, each
         as a tsvector lexeme with its positions and weight ("Mab12:3A,20B"), positions
         counted across the head columns as head_vector counts them."""
-        found = {name: self.found(text) for name, text in columns.items()}
+        heads = dict(head)
+        found = {name: self.found(text, where=name in heads) for name, text in columns.items()}
         marks = " ".join(sorted(set().union(*found.values())))
         positions, offset = {}, 0
         for name, weight in head:
@@ -46,19 +56,32 @@ class Marker:
         head_marks = " ".join(f"{token}:{','.join(at)}" for token, at in sorted(positions.items()))
         return marks, head_marks
 
-    def found(self, text):
+    def found(self, text, where=True):
         """{token: where the phrase first starts (its first term's index)} of the phrases
-        `text` (analysed terms separated by single spaces) holds as consecutive terms."""
+        `text` (analysed terms separated by single spaces) holds as consecutive terms; with
+        `where` false, the values are not worked out (0)."""
         if not text:
             return {}
-        present = self._firsts.intersection(text.split())
+        key = (text, where)
+        known = self._cache.get(key)
+        if known is not None:
+            return known
+        if len(self._cache) >= CACHED_TEXTS:
+            self._cache.clear()
+        found = self._cache[key] = self._find(text, where)
+        return found
+
+    def _find(self, text, where):
+        terms = text.split()
+        present = self._pairs.intersection(pairwise(terms))
         if not present:
             return {}
         padded = f" {text} "
         found = {}
-        for first in present:
-            for phrase, token in self._by_first[first]:
-                at = padded.find(phrase)
-                if at >= 0:
-                    found[token] = padded.count(" ", 0, at)
+        for pair in present:
+            for token, longer, phrase in self._by_pair[pair]:
+                if not (longer or where):
+                    found[token] = 0
+                elif (at := padded.find(phrase)) >= 0:
+                    found[token] = padded.count(" ", 0, at) if where else 0
         return found

@@ -20,7 +20,9 @@ warehouse). search.concepts checks the list and the groups it makes.
 Every backend expands queries with the same SynonymTable (search.analysis): the words of a
 query spelling a phrase of a group become one clause any phrase of the group satisfies, and
 the database backends and Elasticsearch build their queries from those clauses. Expansion
-happens at query time only, so a change of taxonomy or of the concept list needs no reindex.
+happens at query time, so a change of taxonomy or of the concept list needs no reindex: on
+PostgreSQL a phrase the last rebuild did not mark is checked by its words' positions, slower
+but the same entries (search.marks).
 
 On PostgreSQL the phrases of several terms are also marked at index time (`marked_phrases`,
 search.backends.database): an entry holding one carries its token, a single lexeme, so a

@@ -47,6 +47,10 @@ TEXT_FIELDS = (
 
 # Fields a hit's highlight is taken from (what a result card shows).
 HIGHLIGHT_FIELDS = ("title_en", "title_zh", "summary_en", "summary_zh")
+# The long texts of a document: more than half of it, read only to show or mark them.
+# Matching leaves them out (documents(…, long_texts=False)).
+LONG_TEXT_SOURCES = tuple(source for field in TEXT_FIELDS for source in field.sources
+                          if source not in HIGHLIGHT_FIELDS and source != "vendor_name")
 
 
 @dataclass(frozen=True)

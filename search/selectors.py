@@ -22,7 +22,7 @@ from . import synonyms
 from .analysis import parse_query
 from .backends import SearchQuery, get_backend
 from .backends.base import highlights
-from .index import FACETS, PRICE_BANDS, TaxonomySnapshot, build_documents
+from .index import FACETS, LONG_TEXT_SOURCES, PRICE_BANDS, TaxonomySnapshot, build_documents
 
 # Facets whose values are taxonomy rows: model and the field holding the value.
 TAXONOMY_FACETS = {
@@ -203,13 +203,18 @@ def newest_ids(filters, limit):
     return get_backend().search(query).ids
 
 
-def documents(ids):
+def documents(ids, *, long_texts=True):
     """{id: document} of these published solutions (search.index.build_document): as indexed,
-    and built from the catalog for those not indexed yet."""
-    docs = get_backend().documents(ids)
+    and built from the catalog for those not indexed yet; without their long texts
+    (search.index.LONG_TEXT_SOURCES) unless `long_texts`."""
+    docs = get_backend().documents(ids, long_texts=long_texts)
     missing = [pk for pk in ids if pk not in docs]
     if missing:
-        docs.update((doc["id"], doc) for doc in build_documents(missing))
+        for doc in build_documents(missing):
+            if not long_texts:
+                for source in LONG_TEXT_SOURCES:
+                    doc.pop(source, None)
+            docs[doc["id"]] = doc
     return docs
 
 

@@ -194,13 +194,15 @@ def match_need(need, limit=MATCHES_KEPT):
     index documents; only the kept ones are loaded as Solutions."""
     profile = fitness.NeedProfile.of(need)
     text = _text_candidates(profile)
-    docs = documents(set(text)) if text else {}
+    # Scored from their facets and figures, and marked in titles and summaries: the long
+    # texts are not read.
+    docs = documents(set(text), long_texts=False) if text else {}
     if not profile.scenarios and text:
         profile.implied = implied_scenarios(text, docs)
     ids = set(text) | _structured_candidates(profile)
     if not ids:
         return []
-    docs.update(documents(ids - set(docs)))
+    docs.update(documents(ids - set(docs), long_texts=False))
     scored = []
     for pk, doc in docs.items():
         fit, explained = fitness.assess(doc, profile, text.get(pk, (0.0, [])))

@@ -128,8 +128,9 @@ class SearchBackend:
         """SearchHits of the solutions most like this one (never itself), best first."""
         raise NotImplementedError
 
-    def documents(self, ids):
-        """{id: indexed document (search.index)} of those of these ids in the index."""
+    def documents(self, ids, *, long_texts=True):
+        """{id: indexed document (search.index)} of those of these ids in the index; without
+        search.index.LONG_TEXT_SOURCES unless `long_texts`."""
         raise NotImplementedError
 
     def ping(self):

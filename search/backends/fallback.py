@@ -80,9 +80,9 @@ class FallbackBackend(SearchBackend):
     def more_like_this(self, solution_id, limit=5):
         return self._read("more_like_this", solution_id, limit)
 
-    def documents(self, ids):
+    def documents(self, ids, *, long_texts=True):
         # The database holds the same documents (written first): no round trip needed.
-        return self.fallback.documents(ids)
+        return self.fallback.documents(ids, long_texts=long_texts)
 
     def index(self, docs):
         docs = list(docs)

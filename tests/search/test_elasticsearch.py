@@ -11,7 +11,7 @@ from search.backends import SearchHit, SearchQuery
 from search.backends import elasticsearch as es
 from search.backends import elasticsearch_actions as esa
 from search.backends import elasticsearch_query as esq
-from search.index import FACET_NAMES, TEXT_FIELDS
+from search.index import FACET_NAMES, LONG_TEXT_SOURCES, TEXT_FIELDS
 from search.synonyms import synonym_table
 
 MES = analysis.SynonymTable([["MES", "制造执行系统", "manufacturing execution system"]])
@@ -475,6 +475,16 @@ def test_documents_are_fetched_in_one_request_without_their_terms():
     assert client.requests == [("mget", "zz-solutions", ["7", "8"],
                                 {"source_excludes": [field.column for field in TEXT_FIELDS]})]
     assert backend.documents([]) == {}
+
+
+def test_documents_without_long_texts_leave_them_out_of_the_request():
+    client = RecordingClient(hits=[], sources={7: {"id": 7}})
+    backend = es.ElasticsearchBackend(client=client, prefix="zz")
+    backend.documents([7], long_texts=False)
+    [(_, _, _, source)] = client.requests
+    assert source == {"source_excludes": [*(field.column for field in TEXT_FIELDS),
+                                          *LONG_TEXT_SOURCES]}
+    assert "description_en" in LONG_TEXT_SOURCES and "title_en" not in LONG_TEXT_SOURCES
 
 
 @pytest.mark.django_db

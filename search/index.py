@@ -53,6 +53,13 @@ LONG_TEXT_SOURCES = tuple(source for field in TEXT_FIELDS for source in field.so
                           if source not in HIGHLIGHT_FIELDS and source != "vendor_name")
 
 
+def without_long_texts(doc):
+    """`doc` (changed in place and returned) without its LONG_TEXT_SOURCES."""
+    for source in LONG_TEXT_SOURCES:
+        doc.pop(source, None)
+    return doc
+
+
 @dataclass(frozen=True)
 class Facet:
     name: str

@@ -13,11 +13,22 @@ position their phrase starts at, so that ranking them (ts_rank over head_vector)
 phrase in a title as it weighs a word there, without reading positions of words.
 """
 
+import functools
+import hashlib
 from itertools import pairwise
 
 # The largest position a tsvector holds.
 MAX_POSITION = 16383
 CACHED_TEXTS = 20_000
+
+
+@functools.lru_cache(maxsize=4096)
+def mark_token(phrase):
+    """The token of a phrase (a tuple of terms) marked at index time: "M" and a hash of its
+    terms. Analysed text is lower case, so no term is ever a token. Remembered: every query
+    asks it for its phrases, twice."""
+    key = " ".join(phrase).encode("utf-8")
+    return "M" + hashlib.blake2b(key, digest_size=8).hexdigest()
 
 
 class Marker:

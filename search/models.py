@@ -30,7 +30,7 @@ class SearchEntry(models.Model):
     rating_avg = models.FloatField(null=True, blank=True)
     # How many terms the entry's text fields hold together: BM25's length (search.scoring).
     length = models.PositiveIntegerField(default=0)
-    # PostgreSQL: the tokens (search.synonyms.mark_token) of the synonym phrases of several
+    # PostgreSQL: the tokens (search.marks.mark_token) of the synonym phrases of several
     # terms the entry holds, in any text field (`marks`) and in its title or summary
     # (`head_marks`); search_vector and head_vector take them in as lexemes (migration 0013).
     # Empty elsewhere.
@@ -47,7 +47,7 @@ class SearchEntry(models.Model):
 
 class SearchMarkedPhrase(models.Model):
     """A phrase every entry of the PostgreSQL index marks when it holds it (by its token,
-    search.synonyms.mark_token): written by a rebuild, with the entries. A query finds these
+    search.marks.mark_token): written by a rebuild, with the entries. A query finds these
     phrases by their tokens; other phrases by the words' positions. Phrases a later change of
     the synonyms adds are marked by the writes after it, and queried by their tokens once a
     rebuild has marked every entry."""

@@ -22,7 +22,13 @@ from . import synonyms
 from .analysis import parse_query
 from .backends import SearchQuery, get_backend
 from .backends.base import highlights
-from .index import FACETS, LONG_TEXT_SOURCES, PRICE_BANDS, TaxonomySnapshot, build_documents
+from .index import (
+    FACETS,
+    PRICE_BANDS,
+    TaxonomySnapshot,
+    build_documents,
+    without_long_texts,
+)
 
 # Facets whose values are taxonomy rows: model and the field holding the value.
 TAXONOMY_FACETS = {
@@ -210,11 +216,8 @@ def documents(ids, *, long_texts=True):
     docs = get_backend().documents(ids, long_texts=long_texts)
     missing = [pk for pk in ids if pk not in docs]
     if missing:
-        for doc in build_documents(missing):
-            if not long_texts:
-                for source in LONG_TEXT_SOURCES:
-                    doc.pop(source, None)
-            docs[doc["id"]] = doc
+        docs.update((doc["id"], doc if long_texts else without_long_texts(doc))
+                    for doc in build_documents(missing))
     return docs
 
 

@@ -32,7 +32,6 @@ Loaded groups are kept for CACHE_SECONDS in each process, and forgotten at once 
 process saves a taxonomy row (search.apps connects `forget` to the taxonomy's signals).
 """
 
-import hashlib
 import re
 import threading
 import time
@@ -41,6 +40,7 @@ from pathlib import Path
 from catalog.concepts import load_concepts
 
 from . import analysis
+from .marks import mark_token
 
 SYNONYMS_FILE = Path(__file__).resolve().parent / "data" / "synonyms.txt"
 CACHE_SECONDS = 300
@@ -149,13 +149,6 @@ def query_clauses(text, *, any_word=False):
     how every backend, and whoever marks its words, reads a query."""
     return analysis.parse_query(text, any_word=any_word,
                                 synonyms=synonym_table() if text else None)
-
-
-def mark_token(phrase):
-    """The token of a phrase (its terms) marked at index time: "M" and a hash of its terms.
-    Analysed text is lower case, so no term is ever a token."""
-    key = " ".join(phrase).encode("utf-8")
-    return "M" + hashlib.blake2b(key, digest_size=8).hexdigest()
 
 
 def marked_phrases():

@@ -17,8 +17,14 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from search import analysis, bitmaps, scoring, statistics, synonyms
-from search.index import FACET_NAMES, LONG_TEXT_SOURCES, TEXT_FIELDS, text_terms
-from search.marks import Marker
+from search.index import (
+    FACET_NAMES,
+    LONG_TEXT_SOURCES,
+    TEXT_FIELDS,
+    text_terms,
+    without_long_texts,
+)
+from search.marks import Marker, mark_token
 from search.models import SearchEntry, SearchFacet, SearchMarkedPhrase, SearchTerm
 
 from .base import SearchBackend, SearchHit, SearchResults, highlights
@@ -333,12 +339,8 @@ class DatabaseBackend(SearchBackend):
     def documents(self, ids, *, long_texts=True):
         ids = [int(pk) for pk in ids]
         if long_texts or connections[self.using].vendor != "postgresql":
-            docs = dict(self._entries().filter(pk__in=ids).values_list("pk", "source"))
-            if not long_texts:
-                for doc in docs.values():
-                    for source in LONG_TEXT_SOURCES:
-                        doc.pop(source, None)
-            return docs
+            docs = self._entries().filter(pk__in=ids).values_list("pk", "source")
+            return {pk: doc if long_texts else without_long_texts(doc) for pk, doc in docs}
         # Left out by the server: half the bytes sent and parsed (a need's candidates took
         # 8.4 ms with them and 3.7 ms without, 80 documents at 100,000).
         with connections[self.using].cursor() as cursor:
@@ -404,7 +406,7 @@ class DatabaseBackend(SearchBackend):
         phrases = [phrase for clause in clauses for phrase in clause.phrases]
 
         def checked(phrase):  # a phrase whose positions the engine must read
-            return len(phrase) > 1 and synonyms.mark_token(phrase) not in maps.marked
+            return len(phrase) > 1 and mark_token(tuple(phrase)) not in maps.marked
 
         if not any(map(checked, phrases)):
             return False

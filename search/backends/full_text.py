@@ -17,8 +17,8 @@ to the few hundred search.scoring orders (search.backends.database.RESCORE_ALL):
 
 from django.db import connections, transaction
 
-from search import synonyms
 from search.index import TEXT_FIELDS
+from search.marks import mark_token
 
 # ts_rank weights for classes {D, C, B, A}: C holds the weight-1 fields, B weight 2, A weight 3
 # (see search.index.TEXT_FIELDS); D is unused.
@@ -98,7 +98,7 @@ class PostgresFullText:
 
     def _phrase(self, terms, prefix=False, marked=frozenset()):
         if len(terms) > 1 and not prefix and marked:
-            token = synonyms.mark_token(terms)
+            token = mark_token(tuple(terms))
             if token in marked:
                 # Every entry holding the phrase carries its token (search.marks).
                 return self._lexeme(token)

@@ -1,9 +1,10 @@
 """Phrase marks (PostgreSQL): `marks` and `head_marks` hold the tokens of the synonym
 phrases of several terms an entry holds (search.synonyms.marked_phrases), and the generated
 `search_vector` and `head_vector` take them in as lexemes, as they are (written in
-tsvector's notation: no parsing; in head_vector with positions and weights). SearchMarkedPhrase lists the phrases a rebuild marked in every
-entry; until the next `search_index rebuild` it is empty and queries check phrases by their
-words' positions, as before.
+tsvector's notation: no parsing; in head_vector with positions and weights).
+SearchMarkedPhrase lists the phrases a rebuild marked in every entry; until the next
+`search_index rebuild` it is empty and queries check phrases by their words' positions, as
+before.
 
 GIN keeps no positions, so a phrase query reads the large vector of every entry holding the
 phrase's words to check their order; a token is found in the index alone (docs/search.md).
@@ -11,7 +12,6 @@ SQLite's FTS5 keeps positions in its index and needs nothing more: the columns s
 there."""
 
 from django.db import migrations, models
-
 
 
 def _weighted(column, weight):
@@ -27,36 +27,24 @@ SEARCH_VECTOR = " || ".join([
 HEAD_VECTOR = " || ".join([_weighted("title_terms", "A"), _weighted("summary_terms", "B")])
 
 
-def _marked(column):
-    """`column`, tokens in tsvector's own notation (search.marks), as a tsvector."""
-    return f"coalesce({column}, '')::tsvector"
+def _vectors(marked):
+    """The statements making search_vector and head_vector again (and their GIN indexes):
+    with the marks columns taken in as lexemes when `marked`, without them otherwise."""
+    def vector(name, index, expression, marks):
+        if marked:
+            # The marks are written in tsvector's own notation (search.marks).
+            expression += f" || coalesce({marks}, '')::tsvector"
+        return [
+            f"DROP INDEX IF EXISTS {index}",
+            f"ALTER TABLE search_searchentry DROP COLUMN {name}",
+            f"ALTER TABLE search_searchentry ADD COLUMN {name} tsvector GENERATED ALWAYS AS "
+            f"({expression}) STORED",
+            f"CREATE INDEX {index} ON search_searchentry USING GIN ({name})",
+        ]
 
-POSTGRES_FORWARD = [
-    "DROP INDEX IF EXISTS search_searchentry_vector_gin",
-    "ALTER TABLE search_searchentry DROP COLUMN search_vector",
-    "ALTER TABLE search_searchentry ADD COLUMN search_vector tsvector GENERATED ALWAYS AS ("
-    + SEARCH_VECTOR + " || " + _marked("marks") + ") STORED",
-    "CREATE INDEX search_searchentry_vector_gin ON search_searchentry USING GIN (search_vector)",
-    "DROP INDEX IF EXISTS search_searchentry_head_gin",
-    "ALTER TABLE search_searchentry DROP COLUMN head_vector",
-    "ALTER TABLE search_searchentry ADD COLUMN head_vector tsvector GENERATED ALWAYS AS ("
-    + HEAD_VECTOR + " || " + _marked("head_marks") + ") STORED",
-    "CREATE INDEX search_searchentry_head_gin ON search_searchentry USING GIN (head_vector)",
-    "ALTER TABLE search_searchentry ALTER COLUMN head_vector SET STORAGE MAIN",
-]
-POSTGRES_BACKWARD = [
-    "DROP INDEX IF EXISTS search_searchentry_vector_gin",
-    "ALTER TABLE search_searchentry DROP COLUMN search_vector",
-    "ALTER TABLE search_searchentry ADD COLUMN search_vector tsvector GENERATED ALWAYS AS ("
-    + SEARCH_VECTOR + ") STORED",
-    "CREATE INDEX search_searchentry_vector_gin ON search_searchentry USING GIN (search_vector)",
-    "DROP INDEX IF EXISTS search_searchentry_head_gin",
-    "ALTER TABLE search_searchentry DROP COLUMN head_vector",
-    "ALTER TABLE search_searchentry ADD COLUMN head_vector tsvector GENERATED ALWAYS AS ("
-    + HEAD_VECTOR + ") STORED",
-    "CREATE INDEX search_searchentry_head_gin ON search_searchentry USING GIN (head_vector)",
-    "ALTER TABLE search_searchentry ALTER COLUMN head_vector SET STORAGE MAIN",
-]
+    return [*vector("search_vector", "search_searchentry_vector_gin", SEARCH_VECTOR, "marks"),
+            *vector("head_vector", "search_searchentry_head_gin", HEAD_VECTOR, "head_marks"),
+            "ALTER TABLE search_searchentry ALTER COLUMN head_vector SET STORAGE MAIN"]
 
 
 def _run(statements):
@@ -95,5 +83,5 @@ class Migration(migrations.Migration):
             )],
         ) for name in ("marks", "head_marks")),
         # After the columns it reads exist; before them when undone.
-        migrations.RunPython(_run(POSTGRES_FORWARD), _run(POSTGRES_BACKWARD), elidable=False),
+        migrations.RunPython(_run(_vectors(marked=True)), _run(_vectors(marked=False)), elidable=False),
     ]

@@ -13,7 +13,7 @@ from django.utils import timezone
 from search import analysis, bitmaps, services, synonyms
 from search.backends import SearchQuery, database
 from search.backends.full_text import PostgresFullText
-from search.marks import Marker
+from search.marks import Marker, mark_token
 from search.models import SearchEntry, SearchMarkedPhrase
 
 postgresql_only = pytest.mark.skipif(connection.vendor != "postgresql",
@@ -29,7 +29,7 @@ BENCH = phrase("gearbox test bench")
 
 
 def marker(*phrases):
-    return Marker({synonyms.mark_token(p): p for p in phrases})
+    return Marker({mark_token(p): p for p in phrases})
 
 
 # Marking, on any database
@@ -38,7 +38,7 @@ def marker(*phrases):
 def test_a_phrase_is_found_only_as_consecutive_terms():
     found = marker(PDM).found
     assert found(analysis.terms("Cloud predictive maintenance for pumps")) == {
-        synonyms.mark_token(PDM): 1}
+        mark_token(PDM): 1}
     assert found(analysis.terms("Predictive models for maintenance")) == {}
     assert found(analysis.terms("maintenance predictive")) == {}
     assert found("") == {}
@@ -47,18 +47,18 @@ def test_a_phrase_is_found_only_as_consecutive_terms():
 def test_a_chinese_phrase_is_the_run_of_its_bigrams():
     pdm = phrase("预测性维护")
     found = marker(pdm).found
-    assert synonyms.mark_token(pdm) in found(analysis.terms("基于振动的预测性维护平台"))
+    assert mark_token(pdm) in found(analysis.terms("基于振动的预测性维护平台"))
     # The same characters split by punctuation are two runs: not the phrase.
     assert found(analysis.terms("预测性，维护")) == {}
 
 
 def test_head_marks_carry_the_weight_and_position_of_their_field():
-    pdm = synonyms.mark_token(PDM)
+    pdm = mark_token(PDM)
     columns = {"title_terms": analysis.terms("Pump predictive maintenance"),
                "summary_terms": analysis.terms("Vibration based predictive maintenance"),
                "description_terms": analysis.terms("Gearbox test bench")}
     marks, head = marker(PDM, BENCH).marks(columns, database.HEAD_COLUMNS)
-    bench = synonyms.mark_token(BENCH)
+    bench = mark_token(BENCH)
     assert marks == " ".join(sorted([pdm, bench]))
     # Title: pump predict mainten (2nd term); summary: vibrat base predict mainten, counted
     # on from the title's three terms.
@@ -66,15 +66,15 @@ def test_head_marks_carry_the_weight_and_position_of_their_field():
 
 
 def test_a_token_can_never_be_an_indexed_term():
-    token = synonyms.mark_token(PDM)
+    token = mark_token(PDM)
     assert token != token.lower()
     assert analysis.terms(token) == token.lower()
 
 
 def test_the_marked_phrases_are_the_synonym_phrases_of_several_terms(db):
     marked = synonyms.marked_phrases()
-    assert marked[synonyms.mark_token(PDM)] == PDM
-    assert marked[synonyms.mark_token(phrase("预测性维护"))] == phrase("预测性维护")
+    assert marked[mark_token(PDM)] == PDM
+    assert marked[mark_token(phrase("预测性维护"))] == phrase("预测性维护")
     assert all(len(terms) > 1 for terms in marked.values())
 
 
@@ -113,7 +113,7 @@ def without_marks(monkeypatch):
 def test_a_rebuild_marks_every_entry_and_lists_the_phrases(backend, pumps):
     assert not SearchMarkedPhrase.objects.exists()  # nothing before a rebuild relies on marks
     services.rebuild_index()
-    token = synonyms.mark_token(PDM)
+    token = mark_token(PDM)
     assert SearchMarkedPhrase.objects.get(token=token).phrase == " ".join(PDM)
     marks = dict(SearchEntry.objects.values_list("pk", "marks"))
     assert token in marks[pumps["title_en"].pk].split()
@@ -142,7 +142,7 @@ def test_the_concept_is_found_by_its_mark_and_never_by_its_words_alone(backend, 
     maps = bitmaps.current()
     clauses = synonyms.query_clauses("predictive maintenance")
     expression = PostgresFullText().expression(clauses, "and", maps.marked)
-    assert synonyms.mark_token(PDM) in expression
+    assert mark_token(PDM) in expression
     assert " <-> " not in expression
     assert found(backend, "predictive maintenance") == sorted(
         pumps[name].pk for name in ("title_en", "title_zh", "synonym", "described"))
@@ -165,7 +165,7 @@ def test_a_phrase_outside_the_synonyms_is_still_checked_by_position(backend, pub
 def test_solutions_indexed_after_the_rebuild_are_marked_and_found(backend, pumps, publish):
     services.rebuild_index()
     later = publish(neutral=True, summary_zh="空压机预测性维护")
-    assert synonyms.mark_token(phrase("预测性维护")) in SearchEntry.objects.get(pk=later.pk).marks
+    assert mark_token(phrase("预测性维护")) in SearchEntry.objects.get(pk=later.pk).marks
     assert later.pk in found(backend, "predictive maintenance")
 
 
@@ -174,10 +174,10 @@ def test_solutions_indexed_after_the_rebuild_are_marked_and_found(backend, pumps
 def test_a_phrase_the_rebuild_marked_stays_marked_when_the_synonyms_drop_it(
         backend, publish, monkeypatch):
     publish(neutral=True, title_en="Gearbox test bench for wind")
-    token = synonyms.mark_token(BENCH)
+    token = mark_token(BENCH)
     # As if the synonyms had held it when the index was rebuilt, and no longer do.
     monkeypatch.setattr(synonyms, "marked_phrases",
-                        lambda: {token: BENCH, synonyms.mark_token(PDM): PDM})
+                        lambda: {token: BENCH, mark_token(PDM): PDM})
     services.rebuild_index()
     monkeypatch.undo()
     assert token in bitmaps.current().marked

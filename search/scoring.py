@@ -81,10 +81,18 @@ class EntryTerms:
     def frequency(self, phrase, prefix=False):
         """The weighted number of occurrences of `phrase` (a tuple of terms); with `prefix`,
         its last term may be the start of a longer one."""
-        needle = " " + "  ".join(phrase) + ("" if prefix else " ")
+        return self.occurrences(_needle(phrase, prefix))
+
+    def occurrences(self, needle):
+        """The weighted number of occurrences of a _needle."""
         if needle not in self.whole:
             return 0.0
         return float(sum(weight * text.count(needle) for weight, text in self.fields))
+
+
+def _needle(phrase, prefix=False):
+    """What EntryTerms looks for: the phrase's terms as its fields keep them."""
+    return " " + "  ".join(phrase) + ("" if prefix else " ")
 
 
 def terms_of(clauses):
@@ -92,27 +100,39 @@ def terms_of(clauses):
     return {term for clause in clauses for phrase in clause.phrases for term in phrase}
 
 
-def score(clauses, entry, statistics, prefix_holding=None):
-    """The BM25 score of an EntryTerms for these clauses (search.analysis.Clause); 0 when
-    none of them is in it. `prefix_holding` gives, for a prefix clause's term, how many entries
-    hold a term starting with it (the statistics know whole terms only)."""
-    if not entry.fields:
-        return 0.0
-    average = statistics.average_length or 1.0
-    norm = K1 * (1 - B + B * entry.length / average)
-    total = 0.0
+def _weighed(clauses, statistics, prefix_holding=None):
+    """(needle, repeats, idf) of each phrase of the clauses, in order: what scoring an entry
+    needs of a query, worked out once per query rather than once per entry."""
+    weighed = []
     for clause in clauses:
         for phrase in clause.phrases:
-            frequency = entry.frequency(phrase, clause.prefix)
-            if not frequency:
-                continue
             if clause.prefix and len(phrase) == 1 and prefix_holding is not None:
                 holding = prefix_holding.get(phrase[0], 0)
             else:
                 holding = statistics.holding(phrase)
-            weight = statistics.idf(holding)
-            total += clause.repeats * weight * frequency * (K1 + 1) / (frequency + norm)
+            weighed.append((_needle(phrase, clause.prefix), clause.repeats,
+                            statistics.idf(holding)))
+    return weighed
+
+
+def _score(weighed, entry, average):
+    if not entry.fields:
+        return 0.0
+    norm = K1 * (1 - B + B * entry.length / average)
+    total = 0.0
+    for needle, repeats, weight in weighed:
+        frequency = entry.occurrences(needle)
+        if frequency:
+            total += repeats * weight * frequency * (K1 + 1) / (frequency + norm)
     return total
+
+
+def score(clauses, entry, statistics, prefix_holding=None):
+    """The BM25 score of an EntryTerms for these clauses (search.analysis.Clause); 0 when
+    none of them is in it. `prefix_holding` gives, for a prefix clause's term, how many entries
+    hold a term starting with it (the statistics know whole terms only)."""
+    return _score(_weighed(clauses, statistics, prefix_holding), entry,
+                  statistics.average_length or 1.0)
 
 
 def rank(clauses, entries, statistics):
@@ -124,4 +144,6 @@ def rank(clauses, entries, statistics):
         holding = {prefix: sum(1 for entry in entries.values()
                                if entry.frequency((prefix,), prefix=True))
                    for prefix in prefixes}
-    return {pk: score(clauses, entry, statistics, holding) for pk, entry in entries.items()}
+    weighed = _weighed(clauses, statistics, holding)
+    average = statistics.average_length or 1.0
+    return {pk: _score(weighed, entry, average) for pk, entry in entries.items()}

@@ -189,7 +189,7 @@ def hits_for_text(text, limit):
     if not text.strip():
         return []
     query = SearchQuery(text=text, operator="or", page_size=limit, with_facets=False,
-                        with_highlights=False)
+                        with_highlights=False, with_total=False)
     return get_backend().search(query).hits
 
 

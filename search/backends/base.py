@@ -38,6 +38,9 @@ class SearchQuery:
     # False when the caller marks the words itself, in the few hits it keeps (matching ranks
     # 50 candidates and explains 10): saves reading and marking the others.
     with_highlights: bool = True
+    # False when only the hits matter: a backend may then leave the matches uncounted and
+    # answer with SearchResults.total None (the database backend does for a large match).
+    with_total: bool = True
 
     def __post_init__(self):
         unknown = set(self.filters) - set(FACET_NAMES)
@@ -96,7 +99,8 @@ def highlights(source, clauses):
 @dataclass
 class SearchResults:
     hits: list[SearchHit]
-    total: int
+    # None when the query asked for no total (SearchQuery.with_total) and none was counted.
+    total: int | None
     # Facet name → {value: count}, every facet present (empty when nothing to count).
     facets: dict[str, dict[str, int]]
     query: SearchQuery

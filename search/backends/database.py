@@ -369,6 +369,10 @@ class DatabaseBackend(SearchBackend):
                     match = full_text.expression(selecting, "or", maps.marked)
                     matching = selecting
             phrases_first = self._mostly_phrases(maps, matching)
+            if self._countless(query, maps, matching, phrases_first):
+                page = self._best_ranked(maps, query, TextQuery(clauses, expression, match))
+                if page is not None:
+                    return self._results(query, page, clauses, None, self.empty_facets())
             if (query.sort == "relevance" and not (query.filters or query.exclude_ids)
                     and full_text.ranks_while_matching(phrases_first)):
                 # Every match may need the engine's rank (more than RESCORE_ALL of them):
@@ -387,16 +391,47 @@ class DatabaseBackend(SearchBackend):
             selection &= bits
         restricted = bool(parts or query.exclude_ids)
         page = self._page(maps, query, text, selection, restricted)
+        return self._results(query, page, clauses, selection.bit_count(),
+                             (self._facet_counts(maps, base, parts) if query.with_facets
+                              else self.empty_facets()))
+
+    def _results(self, query, page, clauses, total, facets):
         marked = self._highlights([pk for pk, _ in page], clauses) if query.with_highlights else {}
         return SearchResults(
             hits=[SearchHit(id=pk, score=score, highlight=marked.get(pk, {}))
                   for pk, score in page],
-            total=selection.bit_count(),
-            facets=(self._facet_counts(maps, base, parts) if query.with_facets
-                    else self.empty_facets()),
-            query=query,
-            backend=self.name,
-        )
+            total=total, facets=facets, query=query, backend=self.name)
+
+    def _countless(self, query, maps, clauses, phrases_first):
+        """Whether the query's matches need not be found one by one: no total, facets or
+        selection asked for, and so many entries hold one of the words that the engine's
+        ranking bounds the candidates whatever the rest match (see _ranked). The best page
+        then comes from that ranking alone (_best_ranked), without reading every match's
+        row: 10 to 17 ms of a need's 50 at 100,000."""
+        if (query.with_total or query.with_facets or query.filters or query.exclude_ids
+                or query.sort != "relevance" or not self.full_text.ranks_by_ids
+                or self.full_text.ranks_while_matching(phrases_first)):
+            return False
+        stats = self._statistics(maps, clauses)
+        # A word's entry count is exact; the margin leaves room for entries gone from the
+        # bitmaps but not yet from the counts.
+        held = max((stats.frequencies.get(phrase[0], 0) for clause in clauses if not clause.prefix
+                    for phrase in clause.phrases if len(phrase) == 1), default=0)
+        return held > 2 * RESCORE_ALL
+
+    def _best_ranked(self, maps, query, text):
+        """The page asked for, from the engine's best RESCORED as _ranked orders them, or
+        None when fewer of them score than the page needs (the rest of the page would be the
+        newest other matches, which only finding every match tells)."""
+        candidates = [pk for pk, _ in self.full_text.rank(text.expression, match=text.match,
+                                                           limit=RESCORED)]
+        scores = self._scores(maps, text.clauses, candidates)
+        ranked = sorted((pk for pk in candidates if scores.get(pk)),
+                        key=lambda pk: (-scores[pk], -maps.positions.get(pk, -1)))
+        wanted = ranked[query.offset : query.offset + query.page_size]
+        if len(wanted) < query.page_size:
+            return None
+        return [(pk, scores[pk]) for pk in wanted]
 
     def _mostly_phrases(self, maps, clauses):
         """Whether more of the entries these clauses may match hold only the words of their

@@ -145,8 +145,10 @@ def build_search(index, query, clauses=(), selecting=None):
     selections in `post_filter` (so they narrow only the hits) and, per facet, an aggregation
     filtered by the other facets' selections: each facet's counts ignore its own selection.
     In relevance order it asks for the candidates from the first on (see `rescored`); the
-    ids and scores only, highlights come from the page's _source."""
-    search = Search(index=index).extra(track_total_hits=True).source(False)
+    ids and scores only, highlights come from the page's _source. Matches are counted only
+    when the query asks for a total (SearchQuery.with_total): uncounted, Lucene may skip
+    those that cannot reach the page."""
+    search = Search(index=index).extra(track_total_hits=query.with_total).source(False)
     if clauses:
         search = search.query(Q(text_query(clauses, query.operator, selecting)))
     if query.exclude_ids:
@@ -197,7 +199,8 @@ def parse_response(response, query):
     }
     return SearchResults(
         hits=hits,
-        total=response["hits"]["total"]["value"],
+        # Left out of the response when the request did not count (build_search).
+        total=(response["hits"].get("total") or {}).get("value"),
         facets=facets,
         query=query,
         backend=ElasticsearchBackend.name,

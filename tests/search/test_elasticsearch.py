@@ -229,6 +229,16 @@ def test_sort_by_score_then_newest():
     assert newest["sort"][0] == {"published_at": {"order": "desc", "missing": "_last"}}
 
 
+def test_a_query_asking_for_no_total_counts_nothing():
+    found = clauses("gear vibration", "or")
+    body = es.build_search("idx", SearchQuery(text="gear vibration", operator="or",
+                                              with_total=False), found).to_dict()
+    assert body["track_total_hits"] is False
+    # The cluster then leaves the total out of its answer.
+    response = {"hits": {"hits": [{"_id": "5", "_score": 2.5}]}}
+    assert es.parse_response(response, SearchQuery(text="gear", with_total=False)).total is None
+
+
 NOT_SEVEN = {"bool": {"must_not": [{"ids": {"values": ["7"]}}]}}
 
 

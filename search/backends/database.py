@@ -496,12 +496,21 @@ class DatabaseBackend(SearchBackend):
         """{id: search.scoring score} of these entries."""
         if not ids:
             return {}
-        entries = {
-            pk: scoring.EntryTerms.of_fields(columns, length)
-            for pk, length, *columns in self._entries().filter(pk__in=list(ids))
-            .values_list("pk", "length", *TERM_COLUMNS)
-        }
+        entries = {pk: scoring.EntryTerms.of_fields(columns, length)
+                   for pk, length, *columns in self._scored_rows(ids)}
         return scoring.rank(clauses, entries, self._statistics(maps, clauses))
+
+    def _scored_rows(self, ids):
+        """(id, length, *term columns) of these entries. On PostgreSQL by a plain statement:
+        the ORM's rows for 1,000 entries took 28-30 ms against 23 ms."""
+        connection = connections[self.using]
+        if connection.vendor != "postgresql":
+            return self._entries().filter(pk__in=list(ids)).values_list(
+                "pk", "length", *TERM_COLUMNS)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT solution_id, length, {', '.join(TERM_COLUMNS)} "  # noqa: S608 - the model's columns
+                           "FROM search_searchentry WHERE solution_id = ANY(%s)", [list(ids)])
+            return cursor.fetchall()
 
     def _engine_ranked(self, maps, text, selection, restricted):
         """Ids of the selection's entries the engine ranks best, RESCORED at most, best

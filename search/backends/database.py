@@ -475,6 +475,18 @@ class DatabaseBackend(SearchBackend):
             # query) follow, newest first.
             rest = selection & ~maps.of_ids(ranked)
             skip = max(0, offset - len(ranked))
+            if query.sort == "relevance" and selection.bit_count() > RESCORE_ALL:
+                # Bounded by the engine, which on PostgreSQL ranks titles and summaries
+                # only: of the matches it left, the newest RESCORED are scored and come
+                # best first, so a word found only in descriptions still brings the most
+                # relevant of the recent ones first (matching's candidates too).
+                newest = maps.newest(rest, RESCORED)
+                more = self._scores(maps, text.clauses, newest)
+                newest.sort(key=lambda pk: (-more.get(pk, 0.0), -maps.positions[pk]))
+                scores = {**scores, **more}
+                chosen += newest[skip : skip + limit - len(chosen)]
+                skip = max(0, skip - len(newest))
+                rest &= ~maps.of_ids(newest)
             chosen += maps.newest(rest, limit - len(chosen), skip)
         return [(pk, scores.get(pk, 0.0)) for pk in chosen]
 

@@ -1,6 +1,7 @@
 """A text query matching more entries than search.scoring ranks one by one (RESCORE_ALL): the
-engine's best RESCORED are scored and come first, the other matches follow newest first, and
-totals and facets count every match. Bounds made small here; on SQLite and PostgreSQL alike."""
+engine's best RESCORED are scored and come first; of the other matches the newest RESCORED
+are scored and follow, best first, then the rest newest first; totals and facets count every
+match. Bounds made small here; on SQLite and PostgreSQL alike."""
 
 from datetime import timedelta
 
@@ -23,10 +24,11 @@ def bounded(monkeypatch):
 TEXTS = {
     "gearbox": {"title": "title_en", "best": "Gearbox gearbox test bench",
                 "second": "Gearbox monitoring", "description": "description_en",
-                "described": "Also fits a gearbox.", "other": "Paint shop energy"},
+                "described": "Also fits a gearbox.", "twice": "Fits a gearbox, any gearbox.",
+                "other": "Paint shop energy"},
     "齿轮箱": {"title": "title_zh", "best": "齿轮箱齿轮箱试验台", "second": "齿轮箱监测",
             "description": "description_zh", "described": "也适用于齿轮箱。",
-            "other": "涂装车间能耗"},
+            "twice": "适用于齿轮箱，任何齿轮箱。", "other": "涂装车间能耗"},
 }
 
 
@@ -69,6 +71,36 @@ def test_the_engines_best_come_first_then_the_other_matches_newest_first(
     assert results.hits[0].score > results.hits[1].score > 0
     assert results.total == 5
     assert results.facets["region"] == {"CN-JS": 3, "CN-ZJ": 2}
+
+
+def test_the_newest_of_the_others_are_scored_and_come_best_first(backend, bounded, publish,
+                                                                 word):
+    texts = TEXTS[word]
+    start = timezone.now() - timedelta(days=10)
+    made = {}
+    for day, (name, field, text) in enumerate([
+        ("best", texts["title"], texts["best"]),
+        ("second", texts["title"], texts["second"]),
+        ("oldest_twice", texts["description"], texts["twice"]),
+        ("twice", texts["description"], texts["twice"]),
+        ("newest_once", texts["description"], texts["described"]),
+    ]):
+        made[name] = publish(neutral=True, published_at=start + timedelta(days=day),
+                             **{field: text})
+    for _ in range(3):
+        publish(neutral=True, **{texts["title"]: texts["other"]})
+    results = backend.search(SearchQuery(text=word))
+    # The newest two of the three left by the engine are scored: the one saying the word
+    # twice comes before the newer one saying it once. The oldest is beyond that bound and
+    # follows, though it says the word twice too.
+    assert ids(results) == [made[name].pk for name in
+                            ("best", "second", "twice", "newest_once", "oldest_twice")]
+    assert results.hits[2].score > results.hits[3].score > 0
+    assert results.hits[4].score == 0
+    second_page = backend.search(SearchQuery(text=word, page=2, page_size=2))
+    assert ids(second_page) == [made["twice"].pk, made["newest_once"].pk]
+    third_page = backend.search(SearchQuery(text=word, page=3, page_size=2))
+    assert ids(third_page) == [made["oldest_twice"].pk]
 
 
 def test_a_later_page_continues_the_same_order(backend, bounded, gearboxes, word):

@@ -422,12 +422,9 @@ class DatabaseBackend(SearchBackend):
     def _best_ranked(self, maps, query, text):
         """The page asked for, from the engine's best RESCORED as _ranked orders them, or
         None when fewer of them score than the page needs (the rest of the page would be the
-        newest other matches, which only finding every match tells)."""
-        candidates = [pk for pk, _ in self.full_text.rank(text.expression, match=text.match,
-                                                           limit=RESCORED)]
-        scores = self._scores(maps, text.clauses, candidates)
-        ranked = sorted((pk for pk in candidates if scores.get(pk)),
-                        key=lambda pk: (-scores[pk], -maps.positions.get(pk, -1)))
+        newest other matches, which only finding every match tells). The selection is every
+        live entry, unrestricted: more than RESCORE_ALL, as _countless found."""
+        ranked, scores = self._ranked(maps, text, maps.alive, restricted=False)
         wanted = ranked[query.offset : query.offset + query.page_size]
         if len(wanted) < query.page_size:
             return None
@@ -482,7 +479,7 @@ class DatabaseBackend(SearchBackend):
                 # relevant of the recent ones first (matching's candidates too).
                 newest = maps.newest(rest, RESCORED)
                 more = self._scores(maps, text.clauses, newest)
-                newest.sort(key=lambda pk: (-more.get(pk, 0.0), -maps.positions[pk]))
+                newest = self._best_first(maps, newest, more)
                 scores = {**scores, **more}
                 chosen += newest[skip : skip + limit - len(chosen)]
                 skip = max(0, skip - len(newest))
@@ -500,9 +497,13 @@ class DatabaseBackend(SearchBackend):
         else:
             candidates = self._engine_ranked(maps, text, selection, restricted)
         scores = self._scores(maps, text.clauses, candidates)
-        ranked = sorted((pk for pk in candidates if scores.get(pk)),
-                        key=lambda pk: (-scores[pk], -maps.positions.get(pk, -1)))
-        return ranked, scores
+        return self._best_first(maps, [pk for pk in candidates if scores.get(pk)], scores), scores
+
+    @staticmethod
+    def _best_first(maps, ids, scores):
+        """These ids by their score ({id: score}, 0 when absent), best first; ties newest
+        first."""
+        return sorted(ids, key=lambda pk: (-scores.get(pk, 0.0), -maps.positions.get(pk, -1)))
 
     def _scores(self, maps, clauses, ids):
         """{id: search.scoring score} of these entries."""
